@@ -1,0 +1,182 @@
+"""Rich tables for the headless commands (the TUI has its own widgets)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from iro_desk.services.caseload import Caseload, CaseloadRow
+from iro_desk.services.child_record import ChildRecord
+
+AMBER_WD = 10  # due within this many working days shows amber
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else "-"
+
+
+def due_style(row: CaseloadRow) -> str:
+    if row.overdue:
+        return "bold red"
+    if row.wd_left is not None and row.wd_left <= AMBER_WD:
+        return "yellow"
+    return ""
+
+
+def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> None:
+    h = result.header
+    console.print(
+        f"[bold]{h.scope}[/] as of {_d(h.as_of)}: {h.cla} looked after, {h.cp} child protection, "
+        f"{h.total} in all; {h.fte:g} FTE = {h.per_fte:.0f} per FTE ({h.band}); "
+        f"{h.overdue} overdue"
+    )
+    if not result.rows:
+        console.print("No children match.")
+        return
+    if len(result.rows) > 2000:
+        # A Rich table measures every cell first; for thousands of rows plain lines are
+        # as readable and many times faster.
+        _print_plain(console, result.rows, show_iro)
+        return
+    table = Table(pad_edge=False, expand=False)
+    table.add_column("Ref")
+    table.add_column("Name")
+    if show_iro:
+        table.add_column("IRO")
+    for name in ("Status", "Last review", "Next due", "Kind", "WD left", "Last visit", "Took part"):
+        table.add_column(name, no_wrap=name in ("Next due", "Last review", "Last visit"))
+    for row in result.rows:
+        style = due_style(row)
+        status = row.status
+        if row.legal_status:
+            status += f" {row.legal_status}"
+        if row.cp_category:
+            status += f" {row.cp_category}"
+        cells: list[Any] = [row.ref, row.name]
+        if show_iro:
+            cells.append(row.iro or Text("unallocated", style="red"))
+        cells += [
+            status,
+            _d(row.last_review),
+            Text(_d(row.next_review_due), style=style),
+            row.next_review_kind or "-",
+            Text("OVERDUE" if row.overdue else str(row.wd_left), style=style)
+            if row.wd_left is not None
+            else "-",
+            _d(row.last_visit),
+            row.last_participation or "-",
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _print_plain(console: Console, rows: list[CaseloadRow], show_iro: bool) -> None:
+    out = console.file
+    for row in rows:
+        parts = [row.ref, row.name]
+        if show_iro:
+            parts.append(row.iro or "unallocated")
+        parts += [
+            row.status,
+            str(row.next_review_due or "-"),
+            row.next_review_kind or "-",
+            "OVERDUE" if row.overdue else str(row.wd_left),
+            str(row.last_visit or "-"),
+        ]
+        out.write("\t".join(parts) + "\n")
+
+
+def print_child(console: Console, r: ChildRecord) -> None:
+    console.print(f"[bold]{r.name}[/] ({r.ref}) age {r.age}, DOB {_d(r.dob)}")
+    console.print(
+        f"Sex {r.sex or '-'}  Ethnicity {r.ethnicity_label or '-'}  "
+        f"NHS {r.nhs_number or '-'}  UPN {r.upn or '-'}  IRO {r.iro or 'unallocated'}"
+    )
+    if r.current:
+        c = r.current
+        console.print(
+            f"Now: {c.status}"
+            + (f" {c.legal_status}" if c.legal_status else "")
+            + (f" placement {c.placement}" if c.placement else "")
+            + f"; next {c.next_review_kind} due {_d(c.next_review_due)}"
+            + (" [bold red](OVERDUE)[/]" if c.overdue else f" ({c.wd_left} WD left)")
+        )
+    if r.periods:
+        t = Table(title="Periods of care", title_justify="left")
+        for col in ("From", "To", "Legal status", "Placement"):
+            t.add_column(col)
+        for p in r.periods:
+            for e in p.episodes:
+                t.add_row(
+                    _d(e.start),
+                    _d(e.end),
+                    f"{e.legal_status} {e.legal_label}",
+                    f"{e.placement or '-'} {e.placement_group or ''}",
+                )
+        console.print(t)
+    if r.plans:
+        t = Table(title="Child protection", title_justify="left")
+        for col in ("Strategy", "ICPC", "Category", "Ended", "Outcome"):
+            t.add_column(col)
+        for p in r.plans:
+            t.add_row(
+                _d(p.strategy_date), _d(p.icpc_date), p.category or "-", _d(p.end), p.outcome or "-"
+            )
+        console.print(t)
+    if r.meetings:
+        t = Table(title="Reviews and conferences", title_justify="left")
+        for col in ("Date", "Kind", "Due", "On time", "Participation"):
+            t.add_column(col)
+        for m in r.meetings:
+            took = m.participation or (
+                "-" if m.cp_took_part is None else ("took part" if m.cp_took_part else "did not")
+            )
+            on_time = "-" if m.on_time is None else ("yes" if m.on_time else "LATE")
+            t.add_row(
+                _d(m.date),
+                m.kind + (" (brought forward)" if m.brought_forward else ""),
+                _d(m.due),
+                on_time,
+                took,
+            )
+        console.print(t)
+    if r.visits:
+        t = Table(title="Visits", title_justify="left")
+        for col in ("Date", "IRO", "Where", "Seen alone", "Views"):
+            t.add_column(col)
+        for v in r.visits:
+            if not v.superseded:
+                t.add_row(
+                    _d(v.visit_date),
+                    v.iro,
+                    v.location,
+                    "yes" if v.seen_alone else "no",
+                    v.views[:60],
+                )
+        console.print(t)
+
+
+def print_duty(console: Console, day: date, who: Any, todays: list, still_open: list) -> None:
+    console.print(
+        f"[bold]Duty {_d(day)}[/]: {who.duty or '[red]nobody on duty[/]'}"
+        f"; back-up {who.backup or '-'}"
+    )
+    for title, rows in (("Today's enquiries", todays), ("Open enquiries", still_open)):
+        t = Table(title=title, title_justify="left")
+        for col in ("Received", "Category", "About", "Summary", "Follow-up", "Status"):
+            t.add_column(col)
+        for e in rows:
+            follow = _d(e.follow_up_due)
+            t.add_row(
+                e.received_at.strftime("%d %b %H:%M"),
+                e.category,
+                e.about,
+                e.summary[:50],
+                Text(follow, style="bold red" if e.overdue else ""),
+                e.status,
+            )
+        console.print(t if rows else f"{title}: none")

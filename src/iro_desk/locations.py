@@ -1,0 +1,37 @@
+"""Where IRO Desk keeps its files (platformdirs), kept apart for real and demo data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "iro-desk"
+
+
+def _dirs():  # platformdirs is only needed when no explicit path was given
+    from platformdirs import PlatformDirs
+
+    return PlatformDirs(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    override = os.environ.get("IRO_DESK_DATA_DIR")
+    return Path(override) if override else Path(_dirs().user_data_dir)
+
+
+def config_path() -> Path:
+    override = os.environ.get("IRO_DESK_CONFIG")
+    return Path(override) if override else Path(_dirs().user_config_dir) / "config.toml"
+
+
+def default_database_path() -> Path:
+    return data_dir() / "iro-desk.db"
+
+
+def demo_database_path() -> Path:
+    """The demo unit lives in its own file so fictional children never mix with real ones."""
+    return data_dir() / "demo" / "iro-desk-demo.db"
+
+
+def backups_dir(database: Path) -> Path:
+    return database.parent / "backups"

@@ -1,0 +1,271 @@
+"""Review and conference schedules: when the next one is due, and whether each was on time.
+
+Every clock runs from the previous *actual* date, so an early or brought-forward review
+simply restarts it (reg 33(3)). Callers pass only the reviews of the current period of
+care, plan or placement, in any order. An event on its due date is on time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from iro_desk.rules.codes import SHORT_BREAK_STATUSES
+from iro_desk.rules.dates import add_months
+from iro_desk.rules.timescales import (
+    FIRST_LAR_WD,
+    FIRST_RCPC_MONTHS,
+    ICPC_WD,
+    LATER_LAR_MONTHS,
+    LATER_RCPC_MONTHS,
+    SECOND_LAR_MONTHS,
+    SHORT_BREAK_FIRST_MONTHS,
+    SHORT_BREAK_LATER_MONTHS,
+    Timescales,
+)
+from iro_desk.rules.working_days import WorkingCalendar
+
+__all__ = [
+    "ChildFacts",
+    "Due",
+    "ReviewKind",
+    "ReviewTiming",
+    "icpc_due",
+    "icpc_on_time",
+    "is_overdue",
+    "is_short_break",
+    "lar_due",
+    "lar_timeliness",
+    "next_review",
+    "rcpc_due",
+    "rcpc_timeliness",
+    "secure_review_due",
+    "secure_timeliness",
+    "short_break_due",
+    "short_break_timeliness",
+    "working_days_left",
+]
+
+
+class ReviewKind(StrEnum):
+    LAR1 = "First LAR"
+    LAR2 = "Second LAR"
+    LAR = "LAR"
+    SHORT_BREAK = "Short-break review"
+    ICPC = "ICPC"
+    RCPC1 = "First RCPC"
+    RCPC = "RCPC"
+    SECURE = "Secure review"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date, what is due, and a short human explanation of where it comes from."""
+
+    date: date
+    kind: ReviewKind
+    basis: str
+
+
+@dataclass(frozen=True)
+class ReviewTiming:
+    """A held review judged against the due date set by the one before it."""
+
+    date: date
+    due: date
+    kind: ReviewKind
+    on_time: bool
+
+
+def _held(dates: Sequence[date]) -> list[date]:
+    # Two records on one day are one review as far as the clock is concerned.
+    return sorted(set(dates))
+
+
+def _months(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
+
+
+# -- Looked After Reviews (reg 33) ------------------------------------------------------
+
+
+def lar_due(period_start: date, reviews: Sequence[date], cal: WorkingCalendar) -> Due:
+    """Next Looked After Review: 20 WD from the start of care, then 3 months, then 6."""
+    held = _held(reviews)
+    if not held:
+        return Due(
+            cal.add_working_days(period_start, FIRST_LAR_WD),
+            ReviewKind.LAR1,
+            f"{FIRST_LAR_WD} WD from start of care {period_start.isoformat()}",
+        )
+    last = held[-1]
+    if len(held) == 1:
+        return Due(
+            add_months(last, SECOND_LAR_MONTHS),
+            ReviewKind.LAR2,
+            f"{_months(SECOND_LAR_MONTHS)} after first review {last.isoformat()}",
+        )
+    return Due(
+        add_months(last, LATER_LAR_MONTHS),
+        ReviewKind.LAR,
+        f"{_months(LATER_LAR_MONTHS)} after previous review {last.isoformat()}",
+    )
+
+
+# -- Short breaks (reg 48) --------------------------------------------------------------
+
+
+def is_short_break(legal_status: str | None) -> bool:
+    """True for legal status V3/V4, whose reviews follow reg 48, not reg 33."""
+    return legal_status is not None and legal_status.strip().upper() in SHORT_BREAK_STATUSES
+
+
+def short_break_due(first_break: date, reviews: Sequence[date]) -> Due:
+    """Next short-break review: within 3 months of the first break, then 6 months."""
+    held = _held(reviews)
+    if not held:
+        return Due(
+            add_months(first_break, SHORT_BREAK_FIRST_MONTHS),
+            ReviewKind.SHORT_BREAK,
+            f"{_months(SHORT_BREAK_FIRST_MONTHS)} after first short break "
+            f"{first_break.isoformat()}",
+        )
+    last = held[-1]
+    return Due(
+        add_months(last, SHORT_BREAK_LATER_MONTHS),
+        ReviewKind.SHORT_BREAK,
+        f"{_months(SHORT_BREAK_LATER_MONTHS)} after previous review {last.isoformat()}",
+    )
+
+
+# -- Child protection conferences (Working Together) ------------------------------------
+
+
+def icpc_due(strategy_date: date, cal: WorkingCalendar) -> Due:
+    """Initial Child Protection Conference: 15 WD from the strategy discussion."""
+    return Due(
+        cal.add_working_days(strategy_date, ICPC_WD),
+        ReviewKind.ICPC,
+        f"{ICPC_WD} WD from strategy discussion {strategy_date.isoformat()}",
+    )
+
+
+def icpc_on_time(strategy_date: date, icpc_date: date, cal: WorkingCalendar) -> bool:
+    return icpc_date <= icpc_due(strategy_date, cal).date
+
+
+def rcpc_due(icpc_date: date, rcpcs: Sequence[date]) -> Due:
+    """Review conference: 3 months after the ICPC, then 6 months after the previous one."""
+    held = _held(rcpcs)
+    if not held:
+        return Due(
+            add_months(icpc_date, FIRST_RCPC_MONTHS),
+            ReviewKind.RCPC1,
+            f"{_months(FIRST_RCPC_MONTHS)} after ICPC {icpc_date.isoformat()}",
+        )
+    last = held[-1]
+    return Due(
+        add_months(last, LATER_RCPC_MONTHS),
+        ReviewKind.RCPC,
+        f"{_months(LATER_RCPC_MONTHS)} after previous RCPC {last.isoformat()}",
+    )
+
+
+# -- Secure accommodation (Secure Accommodation Regs 1991) ------------------------------
+
+
+def secure_review_due(placed: date, reviews: Sequence[date], ts: Timescales) -> Due:
+    """Secure review: within 1 month of placement, then every 3 months (settings)."""
+    held = _held(reviews)
+    if not held:
+        return Due(
+            add_months(placed, ts.secure_first_months),
+            ReviewKind.SECURE,
+            f"{_months(ts.secure_first_months)} after secure placement {placed.isoformat()}",
+        )
+    last = held[-1]
+    return Due(
+        add_months(last, ts.secure_later_months),
+        ReviewKind.SECURE,
+        f"{_months(ts.secure_later_months)} after previous secure review {last.isoformat()}",
+    )
+
+
+# -- Timeliness of held reviews ---------------------------------------------------------
+
+
+def _timeliness(held: list[date], due_after: Callable[[list[date]], Due]) -> list[ReviewTiming]:
+    out: list[ReviewTiming] = []
+    for i, held_on in enumerate(held):
+        due = due_after(held[:i])
+        out.append(ReviewTiming(held_on, due.date, due.kind, held_on <= due.date))
+    return out
+
+
+def lar_timeliness(
+    period_start: date, reviews: Sequence[date], cal: WorkingCalendar
+) -> list[ReviewTiming]:
+    """Each Looked After Review, oldest first, judged against the review before it."""
+    return _timeliness(_held(reviews), lambda before: lar_due(period_start, before, cal))
+
+
+def short_break_timeliness(first_break: date, reviews: Sequence[date]) -> list[ReviewTiming]:
+    return _timeliness(_held(reviews), lambda before: short_break_due(first_break, before))
+
+
+def rcpc_timeliness(icpc_date: date, rcpcs: Sequence[date]) -> list[ReviewTiming]:
+    return _timeliness(_held(rcpcs), lambda before: rcpc_due(icpc_date, before))
+
+
+def secure_timeliness(placed: date, reviews: Sequence[date], ts: Timescales) -> list[ReviewTiming]:
+    return _timeliness(_held(reviews), lambda before: secure_review_due(placed, before, ts))
+
+
+# -- One child's next review across all clocks ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    """What the schedules need to know about one child (current period/plan/placement)."""
+
+    period_start: date | None
+    legal_status: str | None
+    lar_dates: tuple[date, ...] = ()
+    strategy_date: date | None = None
+    icpc_date: date | None = None
+    rcpc_dates: tuple[date, ...] = ()
+    secure_placed: date | None = None
+    secure_review_dates: tuple[date, ...] = ()
+
+
+def next_review(facts: ChildFacts, cal: WorkingCalendar, ts: Timescales) -> Due | None:
+    """The earliest due review or conference across the child's clocks, or None."""
+    candidates: list[Due] = []
+    if facts.period_start is not None:
+        if is_short_break(facts.legal_status):
+            candidates.append(short_break_due(facts.period_start, facts.lar_dates))
+        else:
+            candidates.append(lar_due(facts.period_start, facts.lar_dates, cal))
+    if facts.icpc_date is not None:
+        candidates.append(rcpc_due(facts.icpc_date, facts.rcpc_dates))
+    elif facts.strategy_date is not None:
+        candidates.append(icpc_due(facts.strategy_date, cal))
+    if facts.secure_placed is not None:
+        candidates.append(secure_review_due(facts.secure_placed, facts.secure_review_dates, ts))
+    if not candidates:
+        return None
+    # min() keeps the first of equal dates, so ties favour the order above.
+    return min(candidates, key=lambda d: d.date)
+
+
+def working_days_left(as_of: date, due: date | Due, cal: WorkingCalendar) -> int:
+    """Working days from ``as_of`` to the due date: 0 on the day, negative when overdue."""
+    due_date = due.date if isinstance(due, Due) else due
+    return cal.working_days_between(as_of, due_date)
+
+
+def is_overdue(as_of: date, due: date | Due) -> bool:
+    due_date = due.date if isinstance(due, Due) else due
+    return as_of > due_date

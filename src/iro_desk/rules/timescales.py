@@ -1,0 +1,78 @@
+"""Statutory figures (fixed) and local timescale settings (changeable in config).
+
+See DOMAIN.md, "Statutory and local timescales". WD = working days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "CASELOAD_HIGH",
+    "CASELOAD_LOW",
+    "FIRST_LAR_WD",
+    "FIRST_RCPC_MONTHS",
+    "ICPC_WD",
+    "LATER_LAR_MONTHS",
+    "LATER_RCPC_MONTHS",
+    "SECOND_LAR_MONTHS",
+    "SHORT_BREAK_FIRST_MONTHS",
+    "SHORT_BREAK_LATER_MONTHS",
+    "Timescales",
+]
+
+# Care Planning, Placement and Case Review (England) Regulations 2010, reg 33.
+FIRST_LAR_WD = 20
+SECOND_LAR_MONTHS = 3
+LATER_LAR_MONTHS = 6
+# Same regulations, reg 48 (short breaks, legal status V3/V4).
+SHORT_BREAK_FIRST_MONTHS = 3
+SHORT_BREAK_LATER_MONTHS = 6
+# Working Together to Safeguard Children.
+ICPC_WD = 15
+FIRST_RCPC_MONTHS = 3
+LATER_RCPC_MONTHS = 6
+# IRO Handbook: recommended caseload per full-time IRO.
+CASELOAD_LOW = 50
+CASELOAD_HIGH = 70
+
+
+@dataclass(frozen=True)
+class Timescales:
+    """The timescales a local authority may change; defaults as in DOMAIN.md."""
+
+    iro_allocation_wd: int = 5
+    decisions_circulation_wd: int = 5
+    record_circulation_wd: int = 20
+    icpc_reports_wd: int = 2
+    rcpc_reports_wd: int = 2
+    secure_first_months: int = 1
+    secure_later_months: int = 3
+    lado_referral_wd: int = 1
+    lado_meeting_wd: int = 5
+    compliance_response_wd: int = 10
+    resolution_stage_wd: int = 20
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> Timescales:
+        """Build from config; missing keys keep their defaults.
+
+        Raises ``ValueError`` naming the key for an unknown key or a value that is not a
+        positive whole number.
+        """
+        known = {f.name for f in dataclasses.fields(cls)}
+        values: dict[str, int] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ValueError(
+                    f"unknown timescale setting {key!r} (known: {', '.join(sorted(known))})"
+                )
+            # bool is an int subclass; "true" days is a config mistake, not 1.
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"timescale setting {key!r} must be a whole number, got {value!r}")
+            if value <= 0:
+                raise ValueError(f"timescale setting {key!r} must be positive, got {value}")
+            values[key] = value
+        return cls(**values)

@@ -1,0 +1,267 @@
+"""Everything about one child, for the child screen and ``iro-desk child show``."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from iro_desk.db.models import Allocation, Iro
+from iro_desk.rules import codes
+from iro_desk.rules.reviews import icpc_due, lar_timeliness, rcpc_timeliness
+from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
+from iro_desk.services.children import (
+    age_text,
+    child_by_ref,
+    cp_plans_of,
+    display_name,
+    episodes_of,
+    periods_of,
+)
+from iro_desk.services.context import Ctx
+from iro_desk.services.meetings import meetings_of
+from iro_desk.services.visits import VisitRow, visits_of
+
+
+@dataclass(frozen=True)
+class EpisodeLine:
+    start: date
+    end: date | None
+    legal_status: str
+    legal_label: str
+    placement: str | None
+    placement_group: str | None
+    reason_place_change: str | None
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    id: uuid.UUID
+    start: date
+    end: date | None
+    episodes: list[EpisodeLine]
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    id: uuid.UUID
+    strategy_date: date
+    icpc_date: date | None
+    start: date | None
+    category: str | None
+    end: date | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    meeting_id: uuid.UUID
+    meeting_child_id: uuid.UUID
+    kind: str
+    date: date
+    due: date | None
+    on_time: bool | None
+    brought_forward: bool
+    participation: str | None
+    cp_took_part: bool | None
+    cp_method: str | None
+    decisions_circulated: date | None
+    record_circulated: date | None
+    views: str
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    iro: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True)
+class ViewLine:
+    date: date
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChildRecord:
+    id: uuid.UUID
+    ref: str
+    name: str
+    first_name: str
+    last_name: str
+    dob: date | None
+    expected_dob: date | None
+    age: str
+    sex: str | None
+    ethnicity: str | None
+    ethnicity_label: str | None
+    nhs_number: str | None
+    upn: str | None
+    as_of: date
+    current: CaseloadRow | None
+    allocations: list[AllocationLine]
+    periods: list[PeriodLine]
+    plans: list[PlanLine]
+    meetings: list[MeetingLine]
+    visits: list[VisitRow]
+    views: list[ViewLine]
+    forms: list[Any] = field(default_factory=list)
+    cases: list[Any] = field(default_factory=list)
+
+    @property
+    def iro(self) -> str | None:
+        return self.current.iro if self.current else None
+
+    def as_json(self) -> dict[str, Any]:
+        def plain(value: Any) -> Any:
+            if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                return {k: plain(v) for k, v in dataclasses.asdict(value).items()}
+            if isinstance(value, list | tuple):
+                return [plain(v) for v in value]
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            if isinstance(value, date | uuid.UUID):
+                return str(value)
+            return value
+
+        data = plain(self)
+        data["current"] = self.current.as_json() if self.current else None
+        return data
+
+
+def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildRecord:
+    child = child_by_ref(session, ref)
+    cal = ctx.calendar
+    periods = periods_of(session, child.id)
+    episodes = episodes_of(session, child.id)
+    plans = cp_plans_of(session, child.id)
+    pairs = meetings_of(session, child.id)
+
+    period_lines = [
+        PeriodLine(
+            p.id,
+            p.start_date,
+            p.end_date,
+            [
+                EpisodeLine(
+                    e.start_date,
+                    e.end_date,
+                    e.legal_status,
+                    codes.LEGAL_STATUSES.get(e.legal_status, e.legal_status),
+                    e.placement,
+                    codes.placement_group(e.placement) if e.placement else None,
+                    e.reason_place_change,
+                )
+                for e in episodes
+                if e.period_id == p.id
+            ],
+        )
+        for p in periods
+    ]
+
+    # Judge each review against the schedule of its own period or plan.
+    judged: dict[uuid.UUID, tuple[date, bool]] = {}
+    for p in periods:
+        held = [(m, mc) for m, mc in pairs if mc.kind == "LAR" and mc.period_id == p.id]
+        timings = {
+            t.date: t for t in lar_timeliness(p.start_date, [m.meeting_date for m, _ in held], cal)
+        }
+        for _m, mc in held:
+            t = timings.get(mc.meeting_date)
+            if t:
+                judged[mc.id] = (t.due, t.on_time)
+    for plan in plans:
+        for _m, mc in pairs:
+            if mc.cp_plan_id != plan.id:
+                continue
+            if mc.kind == "ICPC":
+                due = icpc_due(plan.strategy_date, cal).date
+                judged[mc.id] = (due, mc.meeting_date <= due)
+        if plan.icpc_date:
+            rcpcs = [
+                mc.meeting_date
+                for _m, mc in pairs
+                if mc.kind == "RCPC" and mc.cp_plan_id == plan.id
+            ]
+            timings = {t.date: t for t in rcpc_timeliness(plan.icpc_date, rcpcs)}
+            for _m, mc in pairs:
+                if mc.kind == "RCPC" and mc.cp_plan_id == plan.id and mc.meeting_date in timings:
+                    t = timings[mc.meeting_date]
+                    judged[mc.id] = (t.due, t.on_time)
+
+    meeting_lines = [
+        MeetingLine(
+            m.id,
+            mc.id,
+            mc.kind,
+            mc.meeting_date,
+            judged.get(mc.id, (None, None))[0],
+            judged.get(mc.id, (None, None))[1],
+            m.brought_forward,
+            mc.participation,
+            mc.cp_took_part,
+            mc.cp_method,
+            m.decisions_circulated,
+            m.record_circulated,
+            mc.views,
+        )
+        for m, mc in sorted(pairs, key=lambda pair: pair[0].meeting_date, reverse=True)
+    ]
+    visits = visits_of(session, child.id)
+    views = [
+        ViewLine(v.visit_date, f"visit ({v.iro})", v.views)
+        for v in visits
+        if v.views and not v.superseded
+    ]
+    views += [ViewLine(m.date, m.kind, m.views) for m in meeting_lines if m.views]
+    views.sort(key=lambda v: v.date, reverse=True)
+
+    allocations = [
+        AllocationLine(name, a.start_date, a.end_date)
+        for a, name in session.execute(
+            select(Allocation, Iro.name)
+            .join(Iro, Iro.id == Allocation.iro_id)
+            .where(Allocation.child_id == child.id)
+            .order_by(Allocation.start_date.desc())
+        )
+    ]
+    from iro_desk.services.compliance import forms_for_child
+    from iro_desk.services.resolution import cases_for_child
+
+    return ChildRecord(
+        id=child.id,
+        ref=child.ref,
+        name=display_name(child),
+        first_name=child.first_name,
+        last_name=child.last_name,
+        dob=child.dob,
+        expected_dob=child.expected_dob,
+        age=age_text(child.dob, child.expected_dob, as_of),
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        ethnicity_label=codes.ETHNIC_CODES.get(child.ethnicity) if child.ethnicity else None,
+        nhs_number=child.nhs_number,
+        upn=child.upn,
+        as_of=as_of,
+        current=build_caseload_for_child(session, ctx, child.id, as_of),
+        allocations=allocations,
+        periods=period_lines,
+        plans=[
+            PlanLine(
+                p.id, p.strategy_date, p.icpc_date, p.start_date, p.category, p.end_date, p.outcome
+            )
+            for p in plans
+        ],
+        meetings=meeting_lines,
+        visits=visits,
+        views=views,
+        forms=forms_for_child(session, child.id),
+        cases=cases_for_child(session, child.id),
+    )

@@ -1,0 +1,58 @@
+"""What every service call needs besides the session: who, which settings, which calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from iro_desk.config import Settings
+from iro_desk.db.engine import read_session, write_session
+from iro_desk.rules.timescales import Timescales
+from iro_desk.rules.working_days import WorkingCalendar, default_calendar
+
+
+@dataclass
+class Ctx:
+    user: str
+    settings: Settings = field(default_factory=Settings)
+    calendar: WorkingCalendar = field(default_factory=default_calendar)
+    today: date = field(default_factory=date.today)
+
+    @property
+    def ts(self) -> Timescales:
+        return self.settings.timescales
+
+
+@dataclass
+class Desk:
+    """An open database plus the context: what the CLI and the TUI both hold."""
+
+    engine: Engine
+    ctx: Ctx
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = read_session(self.engine)
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def write(self):
+        return write_session(self.engine)
+
+
+def open_desk(url: str, ctx: Ctx, *, migrate: bool = True) -> Desk:
+    """Open (and if needed create or upgrade) the database behind ``url``."""
+    from iro_desk.db.engine import make_engine
+    from iro_desk.db.migrate import ensure_schema
+
+    engine = make_engine(url)
+    if migrate:
+        ensure_schema(engine)
+    return Desk(engine, ctx)

@@ -1,0 +1,62 @@
+"""The unit's Independent Reviewing Officers."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from iro_desk.db.models import Iro
+from iro_desk.services.audit import add_new, change
+from iro_desk.services.context import Ctx
+from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.validate import Checker
+
+
+def list_iros(session: Session, *, active_only: bool = False) -> list[Iro]:
+    query = select(Iro).order_by(Iro.name)
+    if active_only:
+        query = query.where(Iro.active.is_(True))
+    return list(session.scalars(query))
+
+
+def find_iro(session: Session, name: str, field: str = "iro") -> Iro:
+    """By name, ignoring case; or by login name."""
+    wanted = name.strip().lower()
+    row = session.scalars(
+        select(Iro).where((func.lower(Iro.name) == wanted) | (func.lower(Iro.username) == wanted))
+    ).first()
+    if row is None:
+        raise NotFound.one(field, f"no IRO called {name!r} (see `iro-desk iro list`)")
+    return row
+
+
+def iro_for_user(session: Session, user: str) -> Iro | None:
+    try:
+        return find_iro(session, user)
+    except NotFound:
+        return None
+
+
+def add_iro(
+    session: Session, ctx: Ctx, name: str, *, fte: float = 1.0, username: str | None = None
+) -> Iro:
+    check = Checker()
+    name = check.text("name", name, required=True, max_len=100)
+    check.require(0 < fte <= 1.0, "fte", f"{fte} must be more than 0 and at most 1.0")
+    username = check.text("username", username, max_len=100) or None
+    check.done()
+    if session.scalars(select(Iro).where(func.lower(Iro.name) == name.lower())).first():
+        raise InvalidInput.one("name", f"an IRO called {name!r} already exists")
+    if username and iro_for_user(session, username):
+        raise InvalidInput.one("username", f"{username!r} is already linked to an IRO")
+    iro = Iro(name=name, fte=fte, username=username)
+    add_new(session, ctx, iro, "iro.add", name=name, fte=fte)
+    session.flush()
+    return iro
+
+
+def set_active(session: Session, ctx: Ctx, name: str, active: bool) -> Iro:
+    iro = find_iro(session, name)
+    iro.active = active
+    change(session, ctx, iro, "iro.active", active=active)
+    return iro

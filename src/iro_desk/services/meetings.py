@@ -1,0 +1,306 @@
+"""Looked After Reviews, CP conferences and secure reviews, with each child's participation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from iro_desk.db.models import Child, ConferenceReport, CpPlan, Iro, Meeting, MeetingChild
+from iro_desk.rules import clocks, codes
+from iro_desk.rules.dates import age_on
+from iro_desk.rules.participation import check_cp_participation, check_review
+from iro_desk.rules.reviews import ReviewKind
+from iro_desk.services.audit import add_new, change
+from iro_desk.services.children import episode_on, open_cp_plan, period_on
+from iro_desk.services.context import Ctx
+from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.validate import Checker
+
+LAR_KINDS = ("LAR", "SECURE")
+
+
+def _new_meeting(
+    session: Session,
+    ctx: Ctx,
+    kind: str,
+    meeting_date: date,
+    chair: Iro | None,
+    brought_forward: bool,
+    notes: str,
+) -> Meeting:
+    meeting = Meeting(
+        kind=kind,
+        meeting_date=meeting_date,
+        chair_iro_id=chair.id if chair else None,
+        brought_forward=brought_forward,
+        notes=notes,
+    )
+    add_new(session, ctx, meeting, "meeting.add", kind=kind, date=meeting_date)
+    session.flush()
+    return meeting
+
+
+def _same_day_meeting(
+    session: Session, child: Child, kind: str, meeting_date: date
+) -> MeetingChild | None:
+    return session.scalars(
+        select(MeetingChild).where(
+            MeetingChild.child_id == child.id,
+            MeetingChild.kind == kind,
+            MeetingChild.meeting_date == meeting_date,
+        )
+    ).first()
+
+
+def record_review(
+    session: Session,
+    ctx: Ctx,
+    child: Child,
+    meeting_date: date | None,
+    *,
+    kind: str = "LAR",
+    participation: str | None = None,
+    brought_forward: bool = False,
+    chair: Iro | None = None,
+    views: str = "",
+    notes: str = "",
+) -> MeetingChild:
+    """Record a Looked After Review (or secure review) held for one child.
+
+    The DfE 903 rules are applied: the participation code must suit the child's
+    age on the day (PN0 under 4, PN1–PN7 from 4), and a child on short breaks
+    (V3/V4) has no reg 33 review.
+    """
+    check = Checker()
+    check.choice("kind", kind, LAR_KINDS)
+    views = check.text("views", views)
+    notes = check.text("notes", notes)
+    if meeting_date is None:
+        check.add("review_date", "rule 166: the review date is missing")
+        check.done()
+    assert meeting_date is not None
+    check.not_future("review_date", meeting_date, ctx.today)
+    period = period_on(session, child.id, meeting_date)
+    episode = episode_on(session, child.id, meeting_date)
+    if period is None:
+        check.add("review_date", f"the child was not looked after on {meeting_date}")
+    legal_status = episode.legal_status if episode else None
+    participation = (participation or "").strip().upper() or None
+    if kind == "LAR":
+        for breach in check_review(meeting_date, participation, child.dob, legal_status):
+            check.add(breach.field, breach.message)
+    elif participation:
+        check.choice("participation", participation, codes.PARTICIPATION_CODES)
+    check.done()
+    if _same_day_meeting(session, child, kind, meeting_date):
+        raise InvalidInput.one(
+            "review_date", f"a {kind} for {child.ref} on {meeting_date} is already recorded"
+        )
+    meeting = _new_meeting(session, ctx, kind, meeting_date, chair, brought_forward, notes)
+    row = MeetingChild(
+        meeting_id=meeting.id,
+        child_id=child.id,
+        kind=kind,
+        meeting_date=meeting_date,
+        period_id=period.id if period else None,
+        participation=participation,
+        views=views,
+    )
+    add_new(
+        session,
+        ctx,
+        row,
+        "review.add",
+        child=child.ref,
+        date=meeting_date,
+        participation=participation,
+    )
+    session.flush()
+    return row
+
+
+def set_review_participation(
+    session: Session, ctx: Ctx, meeting_child_id: uuid.UUID, participation: str
+) -> MeetingChild:
+    """Record or correct the PN code of a held review, with the same 903 rules."""
+    row = session.get(MeetingChild, meeting_child_id)
+    if row is None:
+        raise NotFound.one("review", "no such review")
+    child = session.get(Child, row.child_id)
+    assert child is not None
+    episode = episode_on(session, child.id, row.meeting_date)
+    code = participation.strip().upper()
+    breaches = check_review(
+        row.meeting_date, code, child.dob, episode.legal_status if episode else None
+    )
+    if breaches:
+        raise InvalidInput([_problem(b.field, b.message) for b in breaches])
+    before = row.participation
+    row.participation = code
+    change(session, ctx, row, "review.participation", before=before, after=code)
+    session.flush()
+    return row
+
+
+def _problem(field: str, message: str):
+    from iro_desk.services.errors import Problem
+
+    return Problem(field, message)
+
+
+@dataclass(frozen=True)
+class ConferenceChild:
+    child: Child
+    took_part: bool | None = None
+    method: str | None = None
+    views: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyReport:
+    agency: str
+    received: date | None = None
+
+
+def record_conference(
+    session: Session,
+    ctx: Ctx,
+    kind: str,
+    meeting_date: date,
+    children: list[ConferenceChild],
+    *,
+    chair: Iro | None = None,
+    reports: list[AgencyReport] | None = None,
+    outcome_plan: bool = True,
+    category: str | None = None,
+    notes: str = "",
+) -> Meeting:
+    """An ICPC or RCPC, usually for a sibling group, each child with their participation.
+
+    An ICPC that makes a plan starts it (with its category); one that does not
+    closes the CP episode. Agency reports are due N working days before.
+    """
+    check = Checker()
+    check.choice("kind", kind, ("ICPC", "RCPC"))
+    check.require(bool(children), "children", "a conference needs at least one child")
+    check.not_future("date", meeting_date, ctx.today)
+    notes = check.text("notes", notes)
+    if kind == "ICPC" and outcome_plan:
+        check.choice("category", category, codes.CP_CATEGORIES)
+    plans: dict[uuid.UUID, CpPlan] = {}
+    for item in children:
+        child = item.child
+        plan = open_cp_plan(session, child.id, meeting_date)
+        if plan is None:
+            check.add("children", f"{child.ref} has no open CP episode on {meeting_date}")
+            continue
+        if kind == "ICPC" and plan.icpc_date is not None:
+            check.add("children", f"{child.ref} already had an ICPC on {plan.icpc_date}")
+        if kind == "RCPC" and (plan.start_date is None or plan.start_date > meeting_date):
+            check.add("children", f"{child.ref} is not on a CP plan on {meeting_date}")
+        plans[child.id] = plan
+        age = age_on(child.dob, meeting_date) if child.dob else None
+        if age is not None and age >= 4:
+            for breach in check_cp_participation(age, item.took_part, item.method):
+                check.add(f"{child.ref}.{breach.field}", breach.message)
+        elif item.took_part is not None:
+            check.add(f"{child.ref}.took_part", "only recorded for children aged 4 or over")
+    for report in reports or []:
+        check.text("agency", report.agency, required=True, max_len=60)
+        if report.received is not None and report.received > ctx.today:
+            check.add("received", f"{report.received} is in the future")
+    check.done()
+    meeting = _new_meeting(session, ctx, kind, meeting_date, chair, False, notes)
+    for item in children:
+        plan = plans[item.child.id]
+        if kind == "ICPC":
+            plan.icpc_date = meeting_date
+            if outcome_plan:
+                plan.start_date = meeting_date
+                plan.category = category
+            else:
+                plan.end_date = meeting_date
+                plan.outcome = "no plan at ICPC"
+            change(session, ctx, plan, "cp.icpc", date=meeting_date, plan=outcome_plan)
+        took_part = item.took_part
+        row = MeetingChild(
+            meeting_id=meeting.id,
+            child_id=item.child.id,
+            kind=kind,
+            meeting_date=meeting_date,
+            cp_plan_id=plan.id,
+            cp_took_part=took_part,
+            cp_method=item.method if took_part else None,
+            views=item.views,
+        )
+        add_new(session, ctx, row, "conference.child", child=item.child.ref, took_part=took_part)
+    kind_enum = ReviewKind.ICPC if kind == "ICPC" else ReviewKind.RCPC
+    due = clocks.conference_reports_due(meeting_date, kind_enum, ctx.calendar, ctx.ts)
+    for report in reports or []:
+        add_new(
+            session,
+            ctx,
+            ConferenceReport(
+                meeting_id=meeting.id,
+                agency=report.agency.strip(),
+                due_date=due,
+                received_date=report.received,
+            ),
+            "conference.report",
+            agency=report.agency,
+        )
+    session.flush()
+    return meeting
+
+
+def receive_report(
+    session: Session, ctx: Ctx, report_id: uuid.UUID, received: date
+) -> ConferenceReport:
+    report = session.get(ConferenceReport, report_id)
+    if report is None:
+        raise NotFound.one("report", "no such conference report")
+    check = Checker()
+    check.not_future("received", received, ctx.today)
+    check.done()
+    report.received_date = received
+    change(session, ctx, report, "conference.report.received", received=received)
+    return report
+
+
+def set_circulation(
+    session: Session,
+    ctx: Ctx,
+    meeting_id: uuid.UUID,
+    *,
+    decisions: date | None = None,
+    record: date | None = None,
+) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound.one("meeting", "no such meeting")
+    check = Checker()
+    check.order("meeting_date", meeting.meeting_date, "decisions_circulated", decisions)
+    check.order("meeting_date", meeting.meeting_date, "record_circulated", record)
+    check.not_future("decisions_circulated", decisions, ctx.today)
+    check.not_future("record_circulated", record, ctx.today)
+    check.done()
+    if decisions is not None:
+        meeting.decisions_circulated = decisions
+    if record is not None:
+        meeting.record_circulated = record
+    change(session, ctx, meeting, "meeting.circulation", decisions=decisions, record=record)
+    return meeting
+
+
+def meetings_of(session: Session, child_id: uuid.UUID) -> list[tuple[Meeting, MeetingChild]]:
+    rows = session.execute(
+        select(Meeting, MeetingChild)
+        .join(MeetingChild, MeetingChild.meeting_id == Meeting.id)
+        .where(MeetingChild.child_id == child_id)
+        .order_by(Meeting.meeting_date)
+    )
+    return [(m, mc) for m, mc in rows]

@@ -1,0 +1,77 @@
+"""Collect every problem in one pass so the user fixes them all at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from iro_desk.rules.identity import text_problem
+from iro_desk.services.errors import InvalidInput, Problem
+
+
+class Checker:
+    def __init__(self, where: str | None = None) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def add(self, field: str, reason: str) -> None:
+        self.problems.append(Problem(field, reason, self.where))
+
+    def require(self, ok: bool, field: str, reason: str) -> bool:
+        if not ok:
+            self.add(field, reason)
+        return ok
+
+    def text(
+        self, field: str, value: str | None, *, required: bool = False, max_len: int = 10_000
+    ) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            self.add(field, "is required")
+        elif len(value) > max_len:
+            self.add(field, f"is too long ({len(value)} characters, at most {max_len})")
+        else:
+            problem = text_problem(value)
+            if problem:
+                self.add(field, problem)
+        return value
+
+    def choice(self, field: str, value: str | None, allowed: object, *, required: bool = True):
+        if value is None or value == "":
+            if required:
+                self.add(field, "is required")
+            return None
+        if value not in allowed:  # type: ignore[operator]
+            options = ", ".join(list(allowed)[:20])  # type: ignore[call-overload]
+            self.add(field, f"{value!r} is not one of {options}")
+            return None
+        return value
+
+    def not_future(self, field: str, value: date | None, today: date) -> None:
+        if value is not None and value > today:
+            self.add(field, f"{value.isoformat()} is in the future")
+
+    def order(self, first_field: str, first: date | None, second_field: str, second: date | None):
+        if first is not None and second is not None and second < first:
+            self.add(second_field, f"{second.isoformat()} is before {first_field} {first}")
+
+    def done(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)
+
+
+def parse_date(field: str, value: str | date | None, *, required: bool = True) -> date | None:
+    """ISO (2026-03-31) or the 903's dd/mm/yyyy."""
+    if isinstance(value, date):
+        return value
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise InvalidInput.one(field, "is required")
+        return None
+    try:
+        if "/" in text:
+            day, month, year = text.split("/")
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.one(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None

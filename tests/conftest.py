@@ -1,0 +1,90 @@
+"""Shared fixtures: a real database per test, on SQLite and (when configured) PostgreSQL.
+
+``IRO_DESK_TEST_PG_URL`` (set by .ci/run) points at a PostgreSQL server; each test
+gets its own schema there, made by the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from iro_desk.config import Settings
+from iro_desk.db.engine import sqlite_url
+from iro_desk.services.context import Ctx, Desk, open_desk
+
+PG_URL = os.environ.get("IRO_DESK_TEST_PG_URL")
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test may touch the real user folders."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("IRO_DESK_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("IRO_DESK_CONFIG", str(base / "config.toml"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database file, copied for each test (migrations run once)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    desk = open_desk(sqlite_url(path), Ctx(user="template"))
+    desk.engine.dispose()
+    return path
+
+
+def make_ctx(user: str = "tester") -> Ctx:
+    return Ctx(user=user, settings=Settings(), today=TODAY)
+
+
+def _sqlite_desk(template: Path, tmp_path: Path) -> Desk:
+    path = tmp_path / "iro-desk.db"
+    shutil.copy(template, path)
+    path.chmod(0o600)
+    return open_desk(sqlite_url(path), make_ctx())
+
+
+@pytest.fixture
+def sqlite_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[Desk]:
+    desk = _sqlite_desk(sqlite_template, tmp_path)
+    yield desk
+    desk.engine.dispose()
+
+
+def _pg_schema_url(schema: str) -> str:
+    assert PG_URL is not None
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_desk() -> Iterator[Desk]:
+    if not PG_URL:
+        pytest.skip("IRO_DESK_TEST_PG_URL is not set: no PostgreSQL server to test against")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    desk = open_desk(_pg_schema_url(schema), make_ctx())
+    try:
+        yield desk
+    finally:
+        desk.engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def desk(request: pytest.FixtureRequest) -> Desk:
+    """A migrated, empty database on each backend."""
+    name = "sqlite_desk" if request.param == "sqlite" else "pg_desk"
+    return request.getfixturevalue(name)
