@@ -10,7 +10,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -41,8 +41,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
+
+
 def make_ctx(user: str = "tester") -> Ctx:
-    return Ctx(user=user, settings=Settings(), today=TODAY)
+    return Ctx(user=user, settings=Settings(), today=TODAY, clock=lambda: NOW)
 
 
 def _sqlite_desk(template: Path, tmp_path: Path) -> Desk:

@@ -1,22 +1,198 @@
-"""The Textual application: built by ``make_app`` so tests can hand it their own database."""
+"""The Textual application: built by ``make_app`` so tests hand it their own database.
+
+Top-level screens are modes (each keeps its own stack, so Escape goes back within
+it); screens are imported when first shown, which keeps the first paint quick.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import partial
+
 from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from iro_desk.services.context import Desk
 
 
+def _duty() -> Screen:
+    from iro_desk.screens.duty_desk import DutyDeskScreen
+
+    return DutyDeskScreen()
+
+
+def _caseload() -> Screen:
+    from iro_desk.screens.caseload import CaseloadScreen
+
+    return CaseloadScreen()
+
+
+def _rota() -> Screen:
+    from iro_desk.screens.rota import RotaScreen
+
+    return RotaScreen()
+
+
+def _forms() -> Screen:
+    from iro_desk.screens.compliance_list import ComplianceListScreen
+
+    return ComplianceListScreen()
+
+
+def _resolution() -> Screen:
+    from iro_desk.screens.resolution import ResolutionScreen
+
+    return ResolutionScreen()
+
+
+# mode name -> (title for the palette, help line, factory)
+MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
+    "duty": ("Duty desk", "Today's duty IRO, enquiries, follow-ups and LADO clocks", _duty),
+    "caseload": ("Caseload", "Children, next reviews and deadlines", _caseload),
+    "rota": ("Rota", "Who is on duty: week and month", _rota),
+    "forms": ("Compliance forms", "Forms awaiting the Team Manager's response", _forms),
+    "resolution": ("Issues Resolution", "Open cases, stages and deadlines", _resolution),
+}
+
+
+class DeskCommands(Provider):
+    """Ctrl+P: jump to a screen, find a child by name or reference, run an action."""
+
+    @property
+    def desk_app(self) -> IroDeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def _actions(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        app = self.desk_app
+        for mode, (title, text, _factory) in MODES.items():
+            yield f"Go to {title}", text, partial(app.switch_mode, mode)
+        yield "New enquiry", "Log a safeguarding enquiry to the duty desk", app.action_new_enquiry
+        yield "Keys and help", "What this screen does and its keys", app.action_help
+
+    async def discover(self) -> Hits:
+        for title, text, run in self._actions():
+            yield DiscoveryHit(title, run, help=text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, text, run in self._actions():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help=text)
+        if len(query.strip()) < 2:
+            return
+        from iro_desk.services.children import search_children
+
+        def find() -> list:
+            with self.desk_app.desk.read() as session:
+                return search_children(session, query, limit=10)
+
+        for hit in await asyncio.to_thread(find):
+            label = f"Child: {hit.name} ({hit.ref})"
+            yield Hit(0.9, label, partial(self.desk_app.open_child, hit.ref), help="Open the child")
+
+
 class IroDeskApp(App[None]):
     TITLE = "IRO Desk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    MODES = {name: factory for name, (_t, _h, factory) in MODES.items()}
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "switch_mode('duty')", "Duty", id="go_duty"),
+        Binding("f3", "switch_mode('caseload')", "Caseload", id="go_caseload"),
+        Binding("f4", "switch_mode('rota')", "Rota", id="go_rota"),
+        Binding("f5", "switch_mode('forms')", "Forms", id="go_forms"),
+        Binding("f6", "switch_mode('resolution')", "Resolution", id="go_resolution"),
+        Binding("escape", "back", "Back", show=False),
+    ]
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, *, me: str | None = None, start: str = "duty") -> None:
         super().__init__()
         self.desk = desk
+        self.me = me  # the current user's IRO name, if they are an IRO here
+        self.start_mode = start
+
+    @property
+    def today(self) -> date:
+        return self.desk.ctx.today
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}"
+        self.switch_mode(self.start_mode)
+        self.offer_drafts()
+
+    # --- navigation -------------------------------------------------------------
+
+    def open_child(self, ref: str) -> None:
+        from iro_desk.screens.child import ChildScreen
+
+        self.push_screen(ChildScreen(ref))
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from iro_desk.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_new_enquiry(self) -> None:
+        from iro_desk.screens.enquiry_form import EnquiryFormScreen
+
+        self.push_screen(EnquiryFormScreen())
+
+    # --- drafts left by a closed terminal ------------------------------------------
+
+    def offer_drafts(self) -> None:
+        self.run_worker(self._find_drafts, thread=True, group="drafts")
+
+    def _find_drafts(self) -> None:
+        from iro_desk.services.drafts import pending_drafts
+
+        with self.desk.read() as session:
+            drafts = pending_drafts(session, self.desk.ctx)
+        visits = [d for d in drafts if d.kind == "visit"]
+        if visits:
+            self.call_from_thread(self._ask_restore, visits[0])
+
+    def _ask_restore(self, draft) -> None:
+        from iro_desk.screens.confirm import ConfirmScreen
+
+        ref = draft.key
+
+        def answer(restore: bool | None) -> None:
+            if restore:
+                from iro_desk.screens.visit_form import VisitFormScreen
+
+                self.push_screen(VisitFormScreen(ref, restore=draft.payload))
+            else:
+                self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
+
+        self.push_screen(
+            ConfirmScreen(
+                f"An unsaved visit to {ref} was left open when IRO Desk last closed. "
+                "Restore it now?",
+                yes="Restore",
+                no="Later",
+            ),
+            answer,
+        )
 
 
-def make_app(desk: Desk) -> IroDeskApp:
-    return IroDeskApp(desk)
+def make_app(desk: Desk, *, start: str = "duty") -> IroDeskApp:
+    from iro_desk.services.iros import iro_for_user
+
+    with desk.read() as session:
+        me = iro_for_user(session, desk.ctx.user)
+    return IroDeskApp(desk, me=me.name if me else None, start=start)
 
 
 def run(desk: Desk) -> None:

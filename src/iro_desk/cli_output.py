@@ -29,11 +29,14 @@ def due_style(row: CaseloadRow) -> str:
 
 def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> None:
     h = result.header
+    console.print(f"[bold]{h.scope}[/] as of {_d(h.as_of)}")
     console.print(
-        f"[bold]{h.scope}[/] as of {_d(h.as_of)}: {h.cla} looked after, {h.cp} child protection, "
-        f"{h.total} in all; {h.fte:g} FTE = {h.per_fte:.0f} per FTE ({h.band}); "
-        f"{h.overdue} overdue"
+        f"{h.cla} looked after, {h.cp} child protection, {h.total} in all; "
+        f"{h.fte:g} FTE: {h.per_fte:.0f} per FTE ({h.band})",
+        soft_wrap=True,
     )
+    if h.overdue:
+        console.print(f"[bold red]{h.overdue} overdue[/]")
     if not result.rows:
         console.print("No children match.")
         return

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -22,6 +22,11 @@ class Ctx:
     settings: Settings = field(default_factory=Settings)
     calendar: WorkingCalendar = field(default_factory=default_calendar)
     today: date = field(default_factory=date.today)
+    # The wall clock (UTC); tests and --as-of runs fix it so answers are reproducible.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self.clock()
 
     @property
     def ts(self) -> Timescales:

@@ -1,0 +1,49 @@
+"""F1 / ?: what the screen in view is for and the keys that work on it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown
+
+
+def _keys_table(screen: Screen) -> str:
+    lines = ["| Key | Does |", "|---|---|"]
+    seen: set[str] = set()
+    for binding in screen.active_bindings.values():
+        b = binding.binding
+        if not b.description or b.description in seen:
+            continue
+        seen.add(b.description)
+        key = screen.app.get_key_display(b)
+        lines.append(f"| `{key}` | {b.description} |")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close help"),
+        Binding("f1", "dismiss", "Close help", show=False),
+        Binding("q", "dismiss", "Close help", show=False),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, for_screen: Screen) -> None:
+        super().__init__()
+        self.for_screen = for_screen
+
+    def compose(self) -> ComposeResult:
+        text = getattr(self.for_screen, "HELP", "") or "No help for this screen."
+        with VerticalScroll():
+            yield Markdown(f"{text}\n\n## Keys\n\n{_keys_table(self.for_screen)}")
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(None)

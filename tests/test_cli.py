@@ -1,0 +1,181 @@
+"""The headless commands as a user types them: output, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from iro_desk.cli import main
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    db = tmp_path / "unit.db"
+
+    def invoke(*args: str, user: str = "ada") -> tuple[int, str, str]:
+        runner = CliRunner()
+        result = runner.invoke(main, ["--db", str(db), "--user", user, *args])
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    invoke.db = db  # type: ignore[attr-defined]
+    return invoke
+
+
+def _unit(run) -> None:
+    assert run("iro", "add", "Ada Example", "--fte", "0.6", "--username", "ada")[0] == 0
+    assert run("iro", "add", "Bea Example")[0] == 0
+    assert (
+        run(
+            "child",
+            "add",
+            "C1",
+            "--first-name",
+            "Amy",
+            "--last-name",
+            "Stone",
+            "--dob",
+            "2015-03-01",
+            "--sex",
+            "F",
+            "--nhs-number",
+            "943 476 5919",
+        )[0]
+        == 0
+    )
+
+
+def test_iro_add_and_list_json(run) -> None:
+    _unit(run)
+    code, out, _ = run("iro", "list", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [(d["name"], d["fte"], d["active"]) for d in data] == [
+        ("Ada Example", 0.6, True),
+        ("Bea Example", 1.0, True),
+    ]
+
+
+def test_bad_input_exits_2_with_one_line_per_problem(run) -> None:
+    code, out, err = run("iro", "add", "", "--fte", "2")
+    assert code == 2
+    assert err.splitlines() == [
+        "error: name: is required",
+        "error: fte: 2.0 must be more than 0 and at most 1.0",
+    ]
+    code, _, err = run("child", "add", "C9", "--nhs-number", "9434765918", "--dob", "2040-01-01")
+    assert code == 2
+    assert "error: dob: 2040-01-01 is in the future" in err
+    assert "error: nhs_number:" in err
+    assert "Traceback" not in err
+
+
+def test_review_and_caseload_json(run) -> None:
+    _unit(run)
+    from iro_desk.db.engine import sqlite_url
+    from iro_desk.services.children import allocate, child_by_ref, start_care
+    from iro_desk.services.context import open_desk
+    from iro_desk.services.iros import find_iro
+    from tests.conftest import make_ctx
+
+    desk = open_desk(sqlite_url(run.db), make_ctx())
+    with desk.write() as s:
+        amy = child_by_ref(s, "C1")
+        start_care(
+            s,
+            desk.ctx,
+            amy,
+            __import__("datetime").date(2026, 9, 1),
+            legal_status="C2",
+            placement="U1",
+        )
+        allocate(
+            s, desk.ctx, amy, find_iro(s, "Ada Example"), __import__("datetime").date(2026, 9, 1)
+        )
+    desk.engine.dispose()
+
+    code, out, err = run("review", "add", "C1", "--date", "2026-09-28", "--participation", "PN0")
+    assert code == 2 and "rule 440" in err
+    code, out, _ = run("review", "add", "C1", "--date", "2026-09-28", "--participation", "PN1")
+    assert code == 0, out
+    assert "Second LAR due 2026-12-28" in out
+    code, out, _ = run("visit", "add", "C1", "--date", "2026-11-02", "--views", "Likes school")
+    assert code == 0
+
+    code, out, _ = run("caseload", "--as-of", "2026-11-27", "--json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["ref"] == "C1" and row["iro"] == "Ada Example"
+    assert row["next_review_due"] == "2026-12-28"
+    assert row["next_review_kind"] == "Second LAR"
+    assert row["overdue"] is False
+    assert row["last_review"] == "2026-09-28"
+    assert row["last_visit"] == "2026-11-02"
+
+    code, out, _ = run("caseload", "--iro", "Ada Example", "--as-of", "2026-11-27")
+    assert code == 0
+    assert "Ada Example" in out and "C1" in out and "28 Dec 2026" in out
+    assert "1 in all" in out and "0.6 FTE" in out
+
+    code, out, _ = run("caseload", "--all", "--overdue", "--as-of", "2026-12-29", "--json")
+    assert [r["ref"] for r in json.loads(out)] == ["C1"]
+
+    code, out, _ = run("child", "show", "C1", "--json", "--as-of", "2026-11-27")
+    data = json.loads(out)
+    assert data["ref"] == "C1" and data["nhs_number"] == "9434765919"
+    assert [m["participation"] for m in data["meetings"]] == ["PN1"]
+
+
+def test_unknown_iro_and_user_not_an_iro(run) -> None:
+    _unit(run)
+    code, _, err = run("caseload", "--iro", "Nobody")
+    assert code == 2 and err.startswith("error: iro: no IRO called 'Nobody'")
+    code, _, err = run("caseload", user="someone-else")
+    assert code == 2 and "--iro" in err
+    code, _, err = run("caseload", "--as-of", "31/02/2026")
+    assert code == 2 and "Invalid value for '--as-of'" in err
+
+
+def test_duty_assign_and_log(run) -> None:
+    _unit(run)
+    assert run("duty", "assign", "2026-11-27", "Ada Example", "--backup", "Bea Example")[0] == 0
+    code, _, err = run("duty", "assign", "2026-11-30", "Ada Example", "--backup", "Ada Example")
+    assert code == 2 and "backup_iro" in err
+    code, out, _ = run(
+        "duty",
+        "log",
+        "--category",
+        "10A",
+        "--summary",
+        "Missing overnight",
+        "--child",
+        "C1",
+        "--follow-up",
+        "2026-11-28",
+    )
+    assert code == 0, out
+    code, out, _ = run("duty", "today", "--as-of", "2026-11-27", "--json")
+    data = json.loads(out)
+    assert data["duty"] == "Ada Example" and data["backup"] == "Bea Example"
+
+
+def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    code = (
+        "import sys\n"
+        "from iro_desk.cli import main\n"
+        f"try:\n    main(['--db', {str(db)!r}, 'caseload', '--all'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('textual' in sys.modules, 'alembic' in sys.modules)\n"
+    )
+    # First run creates the schema (Alembic is needed then) ...
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    # ... after that, neither Textual nor Alembic is imported by a headless command.
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"

@@ -1,0 +1,59 @@
+"""Fixtures for driving the TUI: a demo unit on a fixed date, copied fresh for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from iro_desk.app import IroDeskApp, make_app
+from iro_desk.db.engine import sqlite_url
+from iro_desk.services.context import Ctx, Desk, open_desk
+from iro_desk.services.iros import list_iros
+from tests.conftest import TODAY, make_ctx
+
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default demo unit as of TODAY, built once per test run."""
+    from iro_desk.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    desk = open_desk(sqlite_url(path), Ctx(user="demo-builder", today=TODAY))
+    with desk.write() as session:
+        generate_demo(session, desk.ctx, seed=DEMO_SEED, as_of=TODAY)
+    desk.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_desk(demo_template: Path, tmp_path: Path) -> Iterator[Desk]:
+    """A private copy of the demo unit; the user is its first IRO."""
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    desk = open_desk(sqlite_url(path), make_ctx())
+    with desk.read() as session:
+        desk.ctx.user = list_iros(session, active_only=True)[0].name
+    yield desk
+    desk.engine.dispose()
+
+
+@pytest.fixture
+def app_for(demo_desk: Desk):
+    """Build the app on the demo desk, starting on a given screen (mode)."""
+
+    def build(start: str = "duty") -> IroDeskApp:
+        return make_app(demo_desk, start=start)
+
+    return build
+
+
+async def settle(pilot) -> None:
+    """Wait for database workers to finish and the screen to repaint."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
