@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from iro_desk.db.engine import prepare_private_file, sqlite_path
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

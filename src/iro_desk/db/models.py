@@ -77,6 +77,7 @@ class Episode(Record, table=True):
         Index("ix_episode_child", "child_id", "start_date"),
         Index("ix_episode_end", "end_date"),
         Index("ix_episode_period", "period_id"),
+        Index("ix_episode_start", "start_date"),
     )
     child_id: uuid.UUID = Field(foreign_key="child.id")
     period_id: uuid.UUID = Field(foreign_key="care_period.id")
@@ -152,6 +153,8 @@ class MeetingChild(Record, table=True):
         Index("ix_meeting_child_child", "child_id", "kind", "meeting_date"),
         Index("ix_meeting_child_period", "period_id", "kind", "meeting_date"),
         Index("ix_meeting_child_plan", "cp_plan_id", "kind", "meeting_date"),
+        # The annual report counts a year's reviews and conferences across all children.
+        Index("ix_meeting_child_kind_date", "kind", "meeting_date"),
     )
     meeting_id: uuid.UUID = Field(foreign_key="meeting.id")
     child_id: uuid.UUID = Field(foreign_key="child.id")
@@ -181,6 +184,7 @@ class Visit(Record, table=True):
     __table_args__ = (
         Index("ix_visit_child", "child_id", "visit_date"),
         Index("ix_visit_iro", "iro_id", "visit_date"),
+        Index("ix_visit_date", "visit_date"),
     )
     child_id: uuid.UUID = Field(foreign_key="child.id")
     iro_id: uuid.UUID = Field(foreign_key="iro.id")
