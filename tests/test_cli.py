@@ -120,7 +120,7 @@ def test_review_and_caseload_json(run) -> None:
 
     code, out, _ = run("caseload", "--iro", "Ada Example", "--as-of", "2026-11-27")
     assert code == 0
-    assert "Ada Example" in out and "C1" in out and "28 Dec 2026" in out
+    assert "Ada Example" in out and "C1" in out and "28 Dec 26" in out
     assert "1 in all" in out and "0.6 FTE" in out
 
     code, out, _ = run("caseload", "--all", "--overdue", "--as-of", "2026-12-29", "--json")

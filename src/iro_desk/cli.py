@@ -384,7 +384,13 @@ def review() -> None:
 @review.command("add")
 @click.argument("ref")
 @click.option("--date", "review_date", required=True, callback=parse_date_option)
-@click.option("--kind", type=click.Choice(["LAR", "SECURE"]), default="LAR", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(["LAR", "SHORTBREAK", "SECURE"]),
+    default="LAR",
+    show_default=True,
+    help="SHORTBREAK: the reg 48 review of a child on short breaks (V3/V4).",
+)
 @click.option("--participation", help="PN0-PN7.")
 @click.option("--brought-forward", is_flag=True, help="An early review; the next runs from it.")
 @click.option("--chair", help="The chairing IRO (default: the current user).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +18,20 @@ AMBER_WD = 10  # due within this many working days shows amber
 
 def _d(value: date | None) -> str:
     return value.strftime("%d %b %Y") if value else "-"
+
+
+def _short(value: date | None) -> str:
+    return value.strftime("%d %b %y") if value else "-"
+
+
+# Short forms of the review kinds, so a caseload fits an 80-column terminal.
+KIND_SHORT = {
+    "First LAR": "LAR 1st",
+    "Second LAR": "LAR 2nd",
+    "Short-break review": "Short brk",
+    "Secure review": "Secure",
+    "First RCPC": "RCPC 1st",
+}
 
 
 def due_style(row: CaseloadRow) -> str:
@@ -45,34 +60,39 @@ def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> Non
         # as readable and many times faster.
         _print_plain(console, result.rows, show_iro)
         return
-    table = Table(pad_edge=False, expand=False)
-    table.add_column("Ref")
-    table.add_column("Name")
+    wide = console.width >= 110 + (16 if show_iro else 0)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    table.add_column("Ref", no_wrap=True, min_width=max(len(r.ref) for r in result.rows))
+    table.add_column("Child", no_wrap=True, overflow="ellipsis", max_width=20)
     if show_iro:
-        table.add_column("IRO")
-    for name in ("Status", "Last review", "Next due", "Kind", "WD left", "Last visit", "Took part"):
-        table.add_column(name, no_wrap=name in ("Next due", "Last review", "Last visit"))
+        table.add_column("IRO", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("Status", no_wrap=True, overflow="ellipsis", min_width=6, max_width=12)
+    table.add_column("Next due", no_wrap=True, min_width=9)
+    table.add_column("Kind", no_wrap=True, min_width=9)
+    table.add_column("WD", justify="right", no_wrap=True, min_width=4)
+    if wide:
+        table.add_column("Last review", no_wrap=True, min_width=9)
+    table.add_column("Last visit", no_wrap=True, min_width=9)
+    if wide:
+        table.add_column("Took part", no_wrap=True, overflow="ellipsis", max_width=24)
     for row in result.rows:
         style = due_style(row)
-        status = row.status
-        if row.legal_status:
-            status += f" {row.legal_status}"
-        if row.cp_category:
-            status += f" {row.cp_category}"
+        status = " ".join(part for part in (row.status, row.legal_status, row.cp_category) if part)
         cells: list[Any] = [row.ref, row.name]
         if show_iro:
             cells.append(row.iro or Text("unallocated", style="red"))
+        kind = row.next_review_kind or "-"
         cells += [
             status,
-            _d(row.last_review),
-            Text(_d(row.next_review_due), style=style),
-            row.next_review_kind or "-",
-            Text("OVERDUE" if row.overdue else str(row.wd_left), style=style)
-            if row.wd_left is not None
-            else "-",
-            _d(row.last_visit),
-            row.last_participation or "-",
+            Text(_short(row.next_review_due), style=style),
+            KIND_SHORT.get(kind, kind),
+            Text("-" if row.wd_left is None else str(row.wd_left), style=style),
         ]
+        if wide:
+            cells.append(_short(row.last_review))
+        cells.append(_short(row.last_visit))
+        if wide:
+            cells.append(row.last_participation or "-")
         table.add_row(*cells)
     console.print(table)
 

@@ -97,7 +97,7 @@ def test_normalise_sex_rejects(value: str) -> None:
 
 
 def test_local_lists() -> None:
-    assert codes.MEETING_KINDS == ("LAR", "ICPC", "RCPC", "SECURE", "OTHER")
+    assert codes.MEETING_KINDS == ("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE", "OTHER")
     assert set(codes.MEETING_KIND_LABELS) == set(codes.MEETING_KINDS)
     assert codes.VISIT_PURPOSES == ("before_review", "between_reviews", "other")
     assert codes.VISIT_LOCATIONS == (

@@ -97,7 +97,11 @@ def test_brought_forward_review_resets_the_clock(desk: Desk) -> None:
         from iro_desk.services.children import child_by_ref
 
         record_review(
-            s, ctx, child_by_ref(s, "C1"), date(2026, 9, 1), participation="PN1",
+            s,
+            ctx,
+            child_by_ref(s, "C1"),
+            date(2026, 9, 1),
+            participation="PN1",
             brought_forward=True,
         )
     with desk.read() as s:
@@ -139,9 +143,13 @@ def test_icpc_then_rcpc_schedule_for_a_sibling_group(desk: Desk) -> None:
 
         dan, eve = child_by_ref(s, "S0"), child_by_ref(s, "S1")
         record_conference(
-            s, ctx, "ICPC", date(2026, 5, 20),
+            s,
+            ctx,
+            "ICPC",
+            date(2026, 5, 20),
             [ConferenceChild(dan, True, "consultation_form"), ConferenceChild(eve)],
-            chair=iro, category="NEG",
+            chair=iro,
+            category="NEG",
         )
     with desk.read() as s:
         rows = build_caseload(s, ctx, as_of=date(2026, 6, 1), iro_name="Ada Example").rows
@@ -183,7 +191,11 @@ def test_episode_change_keeps_the_period(desk: Desk) -> None:
         from iro_desk.services.children import child_by_ref
 
         change_episode(
-            s, ctx, child_by_ref(s, "C1"), date(2026, 10, 1), placement="K1",
+            s,
+            ctx,
+            child_by_ref(s, "C1"),
+            date(2026, 10, 1),
+            placement="K1",
             reason_place_change="CARPL",
         )
     with desk.read() as s:
@@ -193,3 +205,25 @@ def test_episode_change_keeps_the_period(desk: Desk) -> None:
     assert amy.placement == "K1"
     assert amy.next_review_kind == "Secure review"
     assert amy.next_review_due == date(2026, 11, 1)
+
+
+def test_short_break_child_gets_reg_48_reviews_not_lars(desk: Desk) -> None:
+    ctx = desk.ctx
+    with desk.write() as s:
+        iro = add_iro(s, ctx, "Ada Example")
+        kid = add_child(
+            s, ctx, ref="SB1", first_name="Sam", last_name="Break", dob=date(2016, 1, 1)
+        )
+        start_care(s, ctx, kid, date(2026, 1, 10), legal_status="V3", placement="U1")
+        allocate(s, ctx, kid, iro, date(2026, 1, 10))
+    with pytest.raises(InvalidInput) as err, desk.write() as s:
+        record_review(s, ctx, kid, date(2026, 4, 1), participation="PN1")
+    assert "rule 399" in str(err.value)
+    with desk.write() as s:
+        record_review(s, ctx, kid, date(2026, 4, 1), kind="SHORTBREAK", participation="PN1")
+    with desk.read() as s:
+        (row,) = build_caseload(s, ctx, as_of=date(2026, 11, 27), iro_name="Ada Example").rows
+    # Reg 48: first within 3 months of the first break, then every 6 months.
+    assert row.next_review_kind == "Short-break review"
+    assert row.next_review_due == date(2026, 10, 1)
+    assert row.overdue

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# Animations only slow the tests down (and make pictures depend on timing).
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +52,9 @@ def app_for(demo_desk: Desk):
     """Build the app on the demo desk, starting on a given screen (mode)."""
 
     def build(start: str = "duty") -> IroDeskApp:
-        return make_app(demo_desk, start=start)
+        app = make_app(demo_desk, start=start)
+        app.animation_level = "none"
+        return app
 
     return build
 

@@ -224,9 +224,12 @@ def normalise_sex(value: str | int) -> str:
 
 # -- Local lists: meetings, visits, compliance, issues resolution -----------------------
 
-MEETING_KINDS: tuple[str, ...] = ("LAR", "ICPC", "RCPC", "SECURE", "OTHER")
+# SHORTBREAK: the reg 48 review of a child on short breaks (V3/V4), which the 903 does
+# not collect as a Looked After Review (rule 399).
+MEETING_KINDS: tuple[str, ...] = ("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE", "OTHER")
 MEETING_KIND_LABELS: dict[str, str] = {
     "LAR": "Looked After Review",
+    "SHORTBREAK": "Short-break review (reg 48)",
     "ICPC": "Initial Child Protection Conference",
     "RCPC": "Review Child Protection Conference",
     "SECURE": "Secure accommodation review",

@@ -21,6 +21,7 @@ class ConfirmScreen(ModalScreen[bool]):
         width: 60; max-width: 95%; height: auto; border: thick $warning;
         background: $surface; padding: 1 2;
     }
+    ConfirmScreen Label { width: 100%; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 1; }
     """

@@ -14,6 +14,9 @@ def _keys_table(screen: Screen) -> str:
     seen: set[str] = set()
     for binding in screen.active_bindings.values():
         b = binding.binding
+        # Only the screen's and the app's own keys, not each focused widget's scrolling keys.
+        if binding.node is not screen and binding.node is not screen.app:
+            continue
         if not b.description or b.description in seen:
             continue
         seen.add(b.description)

@@ -25,7 +25,7 @@ from iro_desk.db.models import (
     MeetingChild,
     Visit,
 )
-from iro_desk.rules.codes import SECURE_PLACEMENTS
+from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS
 from iro_desk.rules.reviews import ChildFacts, next_review, working_days_left
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.services.context import Ctx
@@ -188,7 +188,7 @@ def _batched(session: Session, query, id_col, ids: Sequence[uuid.UUID] | None):
 
 
 def _review_counts(
-    session: Session, key_col, kind: str, keys: list[uuid.UUID], as_of: date
+    session: Session, key_col, kinds: tuple[str, ...], keys: list[uuid.UUID], as_of: date
 ) -> dict[uuid.UUID, tuple[date, ...]]:
     out: dict[uuid.UUID, tuple[date, ...]] = {}
     for chunk in _chunks(keys):
@@ -200,7 +200,7 @@ def _review_counts(
                 func.max(MeetingChild.meeting_date),
             )
             .where(
-                key_col.in_(chunk), MeetingChild.kind == kind, MeetingChild.meeting_date <= as_of
+                key_col.in_(chunk), MeetingChild.kind.in_(kinds), MeetingChild.meeting_date <= as_of
             )
             .group_by(key_col)
         )
@@ -265,7 +265,7 @@ def _latest(
             ).where(
                 MeetingChild.child_id.in_(chunk),
                 MeetingChild.meeting_date <= as_of,
-                MeetingChild.kind.in_(("LAR", "ICPC", "RCPC", "SECURE")),
+                MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
             )
         )
         for cid, day, pn, took_part, method in rows:
@@ -275,12 +275,11 @@ def _latest(
                 text = pn
             elif took_part is None:
                 text = None
+            elif took_part:
+                label = CP_PARTICIPATION_METHODS.get(method or "", "")
+                text = f"took part: {label.lower()}" if label else "took part"
             else:
-                text = (
-                    f"took part ({method})"
-                    if took_part and method
-                    else ("took part" if took_part else "did not take part")
-                )
+                text = "did not take part"
             meetings[cid] = (day, text)
     return visits, meetings
 
@@ -360,8 +359,9 @@ def build_caseload(
         _load_cp(session, as_of, ids, facts)
     periods = [f.period_id for f in facts.values() if f.period_id is not None]
     plans = [f.plan_id for f in facts.values() if f.plan_id is not None and f.icpc_date]
-    lars = _review_counts(session, MeetingChild.period_id, "LAR", periods, as_of)
-    rcpcs = _review_counts(session, MeetingChild.cp_plan_id, "RCPC", plans, as_of)
+    # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
+    lars = _review_counts(session, MeetingChild.period_id, ("LAR", "SHORTBREAK"), periods, as_of)
+    rcpcs = _review_counts(session, MeetingChild.cp_plan_id, ("RCPC",), plans, as_of)
     _load_secure(session, as_of, facts)
 
     cal, ts = ctx.calendar, ctx.settings.timescales

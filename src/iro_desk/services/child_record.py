@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Allocation, Iro
 from iro_desk.rules import codes
-from iro_desk.rules.reviews import icpc_due, lar_timeliness, rcpc_timeliness
+from iro_desk.rules.reviews import (
+    icpc_due,
+    lar_timeliness,
+    rcpc_timeliness,
+    short_break_timeliness,
+)
 from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
 from iro_desk.services.children import (
     age_text,
@@ -169,10 +174,17 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
     # Judge each review against the schedule of its own period or plan.
     judged: dict[uuid.UUID, tuple[date, bool]] = {}
     for p in periods:
-        held = [(m, mc) for m, mc in pairs if mc.kind == "LAR" and mc.period_id == p.id]
-        timings = {
-            t.date: t for t in lar_timeliness(p.start_date, [m.meeting_date for m, _ in held], cal)
-        }
+        held = [
+            (m, mc) for m, mc in pairs if mc.kind in ("LAR", "SHORTBREAK") and mc.period_id == p.id
+        ]
+        dates = [m.meeting_date for m, _ in held]
+        short_breaks = any(mc.kind == "SHORTBREAK" for _m, mc in held)
+        schedule = (
+            short_break_timeliness(p.start_date, dates)
+            if short_breaks
+            else lar_timeliness(p.start_date, dates, cal)
+        )
+        timings = {t.date: t for t in schedule}
         for _m, mc in held:
             t = timings.get(mc.meeting_date)
             if t:
@@ -262,6 +274,6 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
         meetings=meeting_lines,
         visits=visits,
         views=views,
-        forms=forms_for_child(session, child.id),
-        cases=cases_for_child(session, child.id),
+        forms=forms_for_child(session, child.id, as_of=as_of),
+        cases=cases_for_child(session, child.id, as_of=as_of),
     )

@@ -13,14 +13,14 @@ from iro_desk.db.models import Child, ConferenceReport, CpPlan, Iro, Meeting, Me
 from iro_desk.rules import clocks, codes
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import check_cp_participation, check_review
-from iro_desk.rules.reviews import ReviewKind
+from iro_desk.rules.reviews import ReviewKind, is_short_break
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import episode_on, open_cp_plan, period_on
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
 from iro_desk.services.validate import Checker
 
-LAR_KINDS = ("LAR", "SECURE")
+REVIEW_KINDS = ("LAR", "SHORTBREAK", "SECURE")
 
 
 def _new_meeting(
@@ -69,14 +69,14 @@ def record_review(
     views: str = "",
     notes: str = "",
 ) -> MeetingChild:
-    """Record a Looked After Review (or secure review) held for one child.
+    """Record a Looked After Review, short-break review or secure review for one child.
 
     The DfE 903 rules are applied: the participation code must suit the child's
     age on the day (PN0 under 4, PN1–PN7 from 4), and a child on short breaks
-    (V3/V4) has no reg 33 review.
+    (V3/V4) has a reg 48 short-break review instead of a reg 33 one.
     """
     check = Checker()
-    check.choice("kind", kind, LAR_KINDS)
+    check.choice("kind", kind, REVIEW_KINDS)
     views = check.text("views", views)
     notes = check.text("notes", notes)
     if meeting_date is None:
@@ -93,8 +93,17 @@ def record_review(
     if kind == "LAR":
         for breach in check_review(meeting_date, participation, child.dob, legal_status):
             check.add(breach.field, breach.message)
-    elif participation:
-        check.choice("participation", participation, codes.PARTICIPATION_CODES)
+    else:
+        if kind == "SHORTBREAK" and period is not None and not is_short_break(legal_status):
+            check.add(
+                "kind",
+                f"a short-break review is for legal status V3/V4; on {meeting_date} the child "
+                f"was {legal_status or 'not looked after'}: record a Looked After Review",
+            )
+        if participation:
+            # The age rules (440/441) still say which codes make sense for the child.
+            for breach in check_review(meeting_date, participation, child.dob, None):
+                check.add(breach.field, breach.message)
     check.done()
     if _same_day_meeting(session, child, kind, meeting_date):
         raise InvalidInput.one(
@@ -142,6 +151,33 @@ def set_review_participation(
     before = row.participation
     row.participation = code
     change(session, ctx, row, "review.participation", before=before, after=code)
+    session.flush()
+    return row
+
+
+def set_conference_participation(
+    session: Session,
+    ctx: Ctx,
+    meeting_child_id: uuid.UUID,
+    took_part: bool | None,
+    method: str | None,
+) -> MeetingChild:
+    """Record or correct whether a child aged 4+ took part in a CP conference, and how."""
+    row = session.get(MeetingChild, meeting_child_id)
+    if row is None or row.kind not in ("ICPC", "RCPC"):
+        raise NotFound.one("conference", "no such conference for this child")
+    child = session.get(Child, row.child_id)
+    assert child is not None
+    age = age_on(child.dob, row.meeting_date) if child.dob else None
+    if age is None or age < 4:
+        raise InvalidInput.one("took_part", "only recorded for children aged 4 or over")
+    breaches = check_cp_participation(age, took_part, method)
+    if breaches:
+        raise InvalidInput([_problem(b.field, b.message) for b in breaches])
+    before = (row.cp_took_part, row.cp_method)
+    row.cp_took_part = took_part
+    row.cp_method = method if took_part else None
+    change(session, ctx, row, "conference.participation", before=before, after=(took_part, method))
     session.flush()
     return row
 

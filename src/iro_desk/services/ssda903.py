@@ -58,7 +58,7 @@ from iro_desk.services.children import allocate
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.iros import find_iro
-from iro_desk.services.meetings import LAR_KINDS
+from iro_desk.services.meetings import REVIEW_KINDS
 
 __all__ = [
     "EPISODE_COLUMNS",
@@ -575,7 +575,7 @@ def _load_existing(session: Session, refs: Iterable[str]) -> _Existing:
             found.periods[period.id] = period
         for review in session.scalars(
             select(MeetingChild).where(
-                MeetingChild.child_id.in_(chunk), MeetingChild.kind.in_(LAR_KINDS)
+                MeetingChild.child_id.in_(chunk), MeetingChild.kind.in_(REVIEW_KINDS)
             )
         ):
             found.reviews[review.child_id].append(review)

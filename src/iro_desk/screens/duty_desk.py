@@ -1,0 +1,346 @@
+"""The duty desk (start screen): who is on duty, today's calls, follow-ups and LADO clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from iro_desk.screens.base import DeskScreen
+from iro_desk.services.duty import (
+    CLOSED,
+    DutyDay,
+    EnquiryRow,
+    LadoClock,
+    duty_on,
+    enquiries_on,
+    lado_referrals,
+    open_enquiries,
+)
+
+__all__ = ["DutyDeskScreen"]
+
+# Lists stop at this many rows, the most pressing first (the services sort them); a full
+# list shows its count as "100+".
+LIST_LIMIT = 100
+# Widths of the free-text columns at 80 columns; wider terminals share out the rest.
+ABOUT_WIDTH = 28
+CALLER_WIDTH = 30
+
+OVERDUE = "bold red"
+SOON = "yellow"
+DONE = "green"
+MUTED = "dim"
+
+
+def long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def short_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _count(rows: list[EnquiryRow]) -> str:
+    return f"{LIST_LIMIT}+" if len(rows) >= LIST_LIMIT else str(len(rows))
+
+
+@dataclass(frozen=True)
+class DeskData:
+    duty: DutyDay
+    today: list[EnquiryRow]
+    still_open: list[EnquiryRow]
+    lado: list[EnquiryRow]
+
+
+def _follow_up_cell(row: EnquiryRow, today: date) -> Text:
+    if row.follow_up_due is None:
+        return Text("—", style=MUTED)
+    label = short_day(row.follow_up_due)
+    if row.status == CLOSED:
+        return Text(label, style=MUTED)
+    if row.overdue:
+        return Text(f"{label} overdue", style=OVERDUE)
+    if row.follow_up_due == today:
+        return Text(f"{label} today", style=SOON)
+    return Text(label)
+
+
+def _clock_cell(clock: LadoClock | None, today: date) -> Text:
+    if clock is None:
+        return Text("—", style=MUTED)
+    state = clock.state
+    if state == "done":
+        assert clock.done is not None
+        return Text(f"done {short_day(clock.done)}", style=DONE)
+    if state == "done late":
+        assert clock.done is not None
+        return Text(f"done late {short_day(clock.done)}", style=SOON)
+    if state == "overdue":
+        return Text(f"overdue, due {short_day(clock.due)}", style=OVERDUE)
+    style = SOON if clock.due == today else ""
+    return Text(f"due {short_day(clock.due)}", style=style)
+
+
+class DutyDeskScreen(DeskScreen):
+    HELP = """\
+# Duty desk
+
+The start screen for the IRO on duty today.
+
+- The top line says who is on duty and who is the back-up (from the rota, `F4`).
+  **Nobody on duty** is shown in red: assign someone on the rota.
+- **Today**: the enquiries received today (UTC day), earliest first.
+- **Follow-ups**: every open enquiry, the earliest follow-up first. Overdue follow-ups
+  are red, those due today amber.
+- **LADO**: open allegations against adults who work with children, with the two clocks:
+  the referral to the LADO (due within 1 working day) and the allegation management
+  meeting (within 5 working days). Each says *due*, *overdue*, *done* or *done late*.
+
+Press `n` to log a new enquiry and `Enter` on an enquiry to open it: there you add
+updates, set follow-up and LADO dates, and close or reopen it. `c` opens the child the
+highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
+"""
+
+    BINDINGS = [
+        Binding("n", "new_enquiry", "New enquiry", id="new_enquiry"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("c", "open_child", "Open child", id="open_child", show=False),
+        Binding("1", "tab('tab-today')", "Today's enquiries", show=False),
+        Binding("2", "tab('tab-open')", "Follow-ups", show=False),
+        Binding("3", "tab('tab-lado')", "LADO referrals", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    DutyDeskScreen #duty-line { height: auto; padding: 0 1; }
+    DutyDeskScreen #alerts { height: auto; padding: 0 1; }
+    DutyDeskScreen TabbedContent { height: 1fr; }
+    DutyDeskScreen TabPane { padding: 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: DeskData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(f"Duty desk · {long_day(self.iro_app.today)}", classes="screen-title")
+        yield Static("Loading…", id="duty-line", classes="muted")
+        yield Static("", id="alerts")
+        with TabbedContent(id="lists"):
+            with TabPane("Today", id="tab-today"):
+                yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
+            with TabPane("Follow-ups", id="tab-open"):
+                yield DataTable(id="open", cursor_type="row", zebra_stripes=True)
+            with TabPane("LADO", id="tab-lado"):
+                yield DataTable(id="lado", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#today", DataTable).add_columns(
+            "Time", "Cat", "About", "Follow-up", "Status", "Caller"
+        )
+        self.query_one("#open", DataTable).add_columns(
+            "Follow-up", "Cat", "About", "Received", "Taken by"
+        )
+        self.query_one("#lado", DataTable).add_columns("Received", "About", "Referral", "Meeting")
+        self.query_one("#today", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        # First showing, and every return from the form, the detail or another screen.
+        self.load()
+
+    # --- loading --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="duty-desk", exit_on_error=False)
+    def load(self) -> None:
+        today = self.iro_app.today
+        ctx = self.desk.ctx
+        try:
+            with self.desk.read() as session:
+                data = DeskData(
+                    duty=duty_on(session, today),
+                    today=enquiries_on(session, today, ctx),
+                    still_open=open_enquiries(session, ctx, today, limit=LIST_LIMIT),
+                    lado=lado_referrals(session, ctx, today, limit=LIST_LIMIT),
+                )
+        except Exception as exc:  # show it; the desk stays usable for another try (r)
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Could not load the desk", severity="error"
+            )
+            return
+        if get_current_worker().is_cancelled:
+            return  # a newer load replaced this one
+        self.app.call_from_thread(self._show, data)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._show(self.data)
+
+    def _show(self, data: DeskData) -> None:
+        self.data = data
+        today = self.iro_app.today
+        spare = max(0, self.size.width - 80) // 2
+        about_width, caller_width = ABOUT_WIDTH + spare, CALLER_WIDTH + spare
+        self._show_duty(data.duty)
+        self._fill(
+            "today",
+            data.today,
+            lambda r: (
+                f"{r.received_at:%H:%M}",
+                r.category,
+                _clip(r.about, about_width),
+                _follow_up_cell(r, today),
+                Text(r.status, style=MUTED if r.status == CLOSED else ""),
+                _clip(" · ".join(p for p in (r.caller_name, r.caller_agency) if p), caller_width),
+            ),
+        )
+        self._fill(
+            "open",
+            data.still_open,
+            lambda r: (
+                _follow_up_cell(r, today),
+                r.category,
+                _clip(r.about, about_width),
+                short_day(r.received_date),
+                r.taken_by or "—",
+            ),
+        )
+        self._fill(
+            "lado",
+            data.lado,
+            lambda r: (
+                short_day(r.received_date),
+                _clip(r.about, about_width),
+                _clock_cell(r.lado_referral, today),
+                _clock_cell(r.lado_meeting, today),
+            ),
+        )
+        overdue = sum(r.overdue for r in data.still_open)
+        lado_late = sum(
+            1
+            for r in data.lado
+            for clock in (r.lado_referral, r.lado_meeting)
+            if clock is not None and clock.state == "overdue"
+        )
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-today").label = f"Today ({len(data.today)})"
+        tabs.get_tab("tab-open").label = (
+            f"Follow-ups ({_count(data.still_open)}, {overdue} overdue)"
+            if overdue
+            else f"Follow-ups ({_count(data.still_open)})"
+        )
+        tabs.get_tab("tab-lado").label = f"LADO ({_count(data.lado)})"
+        alerts = []
+        if overdue:
+            alerts.append(f"{overdue} follow-up{'s' if overdue != 1 else ''} overdue")
+        if lado_late:
+            alerts.append(f"{lado_late} LADO clock{'s' if lado_late != 1 else ''} overdue")
+        line = self.query_one("#alerts", Static)
+        line.update(" · ".join(alerts) if alerts else "Nothing overdue.")
+        line.set_class(bool(alerts), "overdue")
+        line.set_class(not alerts, "muted")
+
+    def _show_duty(self, duty: DutyDay) -> None:
+        line = self.query_one("#duty-line", Static)
+        me = self.iro_app.me
+        if duty.duty is None:
+            text = Text()
+            text.append("Nobody on duty today", style=OVERDUE)
+            text.append(" — assign someone on the rota (F4).")
+        else:
+            text = Text("On duty: ")
+            text.append(duty.duty, style="bold")
+            if me and duty.duty == me:
+                text.append(" (you)", style="bold")
+            text.append("   Back-up: ")
+            if duty.backup:
+                text.append(duty.backup, style="bold")
+                if me and duty.backup == me:
+                    text.append(" (you)", style="bold")
+            else:
+                text.append("none", style=SOON)
+        line.update(text)
+        line.remove_class("muted")
+
+    def _fill(self, table_id: str, rows: list[EnquiryRow], cells) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        keep = self._highlighted_key(table)
+        table.clear()
+        for row in rows:
+            style = MUTED if row.status == CLOSED else ""
+            values = [c if isinstance(c, Text) else Text(str(c), style=style) for c in cells(row)]
+            table.add_row(*values, key=str(row.id))
+        if keep is not None and keep in {str(r.id) for r in rows}:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    @staticmethod
+    def _highlighted_key(table: DataTable) -> str | None:
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # the cursor can sit past the end while the table refills
+            return None
+        return key.value
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_new_enquiry(self) -> None:
+        from iro_desk.screens.enquiry_form import EnquiryFormScreen
+
+        self.app.push_screen(EnquiryFormScreen())
+
+    def action_refresh(self) -> None:
+        self.load()
+        self.notify("Duty desk refreshed.", timeout=2)
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+        self._table_in_view().focus()
+
+    def _table_in_view(self) -> DataTable:
+        pane = self.query_one(TabbedContent).active or "tab-today"
+        return self.query_one(f"#{pane} DataTable", DataTable)
+
+    def _enquiry_in_view(self) -> EnquiryRow | None:
+        if self.data is None:
+            return None
+        table = self._table_in_view()
+        key = self._highlighted_key(table)
+        rows = {"today": self.data.today, "open": self.data.still_open, "lado": self.data.lado}
+        for row in rows[str(table.id)]:
+            if str(row.id) == key:
+                return row
+        return None
+
+    def action_open_child(self) -> None:
+        row = self._enquiry_in_view()
+        if row is None:
+            self.notify("Highlight an enquiry first.", severity="warning")
+        elif row.child_ref is None:
+            self.notify(f"This enquiry is about {row.subject!r}, not a known child.")
+        else:
+            self.iro_app.open_child(row.child_ref)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_switched(self) -> None:
+        self._table_in_view().focus()
+
+    @on(DataTable.RowSelected)
+    def _open_enquiry(self, event: DataTable.RowSelected) -> None:
+        from iro_desk.screens.enquiry_detail import EnquiryDetailScreen
+
+        if event.row_key.value:
+            self.app.push_screen(EnquiryDetailScreen(event.row_key.value))

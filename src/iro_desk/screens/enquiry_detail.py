@@ -1,0 +1,447 @@
+"""One enquiry: what the caller said, everything added since, and adding to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+
+from iro_desk.screens.base import DeskScreen
+from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.services.duty import (
+    CLOSED,
+    LADO,
+    EnquiryRow,
+    LadoClock,
+    UpdateRow,
+    close_enquiry,
+    enquiry_history,
+    get_enquiry,
+    reopen_enquiry,
+    update_enquiry,
+)
+from iro_desk.services.errors import InvalidInput, Problem
+from iro_desk.services.validate import parse_date
+
+__all__ = ["EnquiryDetailScreen"]
+
+DATE_FIELDS = ("follow_up_due", "lado_referred", "lado_meeting")
+FIELDS = ("note", *DATE_FIELDS, "status")
+LABELS = {
+    "follow_up_due": "follow-up",
+    "lado_referred": "LADO referral made",
+    "lado_meeting": "LADO meeting held",
+}
+
+
+def long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _clock_text(name: str, clock: LadoClock) -> Text:
+    text = Text(f"{name:<15}")
+    state = clock.state
+    style = {"overdue": "bold red", "done late": "yellow", "done": "green"}.get(state, "")
+    if clock.done is not None:
+        text.append(f"{state} {long_day(clock.done)}", style=style)
+        text.append(f" (due {long_day(clock.due)})", style="dim")
+    else:
+        text.append(f"{state} {long_day(clock.due)}", style=style)
+    return text
+
+
+@dataclass(frozen=True)
+class Loaded:
+    enquiry: EnquiryRow
+    history: list[UpdateRow]
+
+
+class EnquiryDetailScreen(DeskScreen):
+    HELP = """\
+# Enquiry
+
+What was logged (the summary and the action taken are never rewritten) and, below it,
+every update in the order it was made.
+
+To add to it, type a **note** and press `Ctrl+S` (**Add update**). With the note you can
+change the **follow-up due** date (clear it to remove it) and, for a LADO enquiry, record
+the day the **LADO referral** was made and the day the **allocation meeting** was held.
+**Close enquiry** closes it with the note as the reason; **Reopen enquiry** opens a closed
+one again (with a new follow-up date if you give one). Every change is kept in the history.
+
+Dates are `YYYY-MM-DD`. `Escape` goes back; if you typed a note you are asked first.
+When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note and
+`k` opens the child.
+"""
+
+    BINDINGS = [
+        Binding("ctrl+s", "add_update", "Add update", id="add_update", priority=True),
+        Binding("escape", "leave", "Back", id="back"),
+        Binding("c", "close_enquiry", "Close enquiry", id="close_enquiry", show=False),
+        Binding("o", "reopen_enquiry", "Reopen enquiry", id="reopen_enquiry", show=False),
+        Binding("u", "focus_note", "Write a note", show=False),
+        Binding("k", "open_child", "Open child", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    EnquiryDetailScreen #body { padding: 0 1; }
+    EnquiryDetailScreen .heading { text-style: bold; margin-top: 1; height: auto; }
+    EnquiryDetailScreen #facts, EnquiryDetailScreen #summary, EnquiryDetailScreen #action,
+    EnquiryDetailScreen #history { height: auto; }
+    EnquiryDetailScreen .form-row > TextArea { width: 1fr; height: 4; }
+    EnquiryDetailScreen .form-row > Input { width: 1fr; }
+    EnquiryDetailScreen .form-row > Input.date { width: 24; }
+    EnquiryDetailScreen .field-error { margin-left: 18; }
+    EnquiryDetailScreen .lado-only { display: none; }
+    EnquiryDetailScreen.-lado .lado-only { display: block; }
+    EnquiryDetailScreen #buttons { height: auto; margin: 1 0 0 18; }
+    EnquiryDetailScreen #buttons Button { margin-right: 2; }
+    EnquiryDetailScreen #reopen { display: none; }
+    EnquiryDetailScreen.-closed #reopen { display: block; }
+    EnquiryDetailScreen.-closed #close { display: none; }
+    """
+
+    def __init__(self, enquiry_id: str) -> None:
+        super().__init__()
+        self.enquiry_id = str(enquiry_id)
+        self.loaded: Loaded | None = None
+        self._loaded_dates: dict[str, str] = {}
+        self._busy = False
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Enquiry", id="title", classes="screen-title")
+        with VerticalScroll(id="body"):
+            yield Static("Loading…", id="facts", classes="muted")
+            yield Label("Summary", classes="heading")
+            yield Static("", id="summary")
+            yield Label("Action taken", classes="heading")
+            yield Static("", id="action")
+            yield Label("History", classes="heading")
+            yield Static("", id="history")
+            yield Label("Add an update", classes="heading")
+            yield from self._row("Note", "note", TextArea())
+            yield from self._row(
+                "Follow-up due",
+                "follow_up_due",
+                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+            )
+            yield from self._row(
+                "LADO referred",
+                "lado_referred",
+                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                lado=True,
+            )
+            yield from self._row(
+                "LADO meeting",
+                "lado_meeting",
+                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                lado=True,
+            )
+            with Horizontal(id="buttons"):
+                yield Button("Add update (Ctrl+S)", id="add", variant="primary")
+                yield Button("Close enquiry", id="close", variant="warning")
+                yield Button("Reopen enquiry", id="reopen", variant="warning")
+            status = Static("", id="error-status", classes="field-error")
+            status.display = False
+            yield status
+        yield Footer()
+
+    def _row(self, label: str, field: str, widget: Any, *, lado: bool = False) -> ComposeResult:
+        widget.id = field
+        extra = " lado-only" if lado else ""
+        with Horizontal(classes=f"form-row{extra}"):
+            yield Label(label, classes="form-label")
+            yield widget
+        error = Static("", id=f"error-{field}", classes="field-error")
+        error.display = False  # takes a line only when it has something to say
+        yield error
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#note", TextArea).focus()
+
+    # --- loading --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="enquiry-detail", exit_on_error=False)
+    def load(self, reset_form: bool = True) -> None:
+        try:
+            with self.desk.read() as session:
+                enquiry = get_enquiry(session, self.desk.ctx, self.enquiry_id, self.iro_app.today)
+                history = enquiry_history(session, self.enquiry_id)
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Could not open the enquiry", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._show, Loaded(enquiry, history), reset_form)
+
+    def _show(self, loaded: Loaded, reset_form: bool) -> None:
+        self.loaded = loaded
+        e = loaded.enquiry
+        self.set_class(e.category == LADO, "-lado")
+        self.set_class(e.status == CLOSED, "-closed")
+        title = self.query_one("#title", Static)
+        title.update(Text(f"Enquiry · {e.category} {e.category_label} · {e.status}"))
+        self.query_one("#facts", Static).update(self._facts(e))
+        self.query_one("#facts", Static).remove_class("muted")
+        self.query_one("#summary", Static).update(Text(e.summary or "—"))
+        self.query_one("#action", Static).update(Text(e.action or "—"))
+        self.query_one("#history", Static).update(self._history(loaded.history))
+        if reset_form:
+            self._loaded_dates = {
+                "follow_up_due": _iso(e.follow_up_due),
+                "lado_referred": _iso(e.lado_referral.done if e.lado_referral else None),
+                "lado_meeting": _iso(e.lado_meeting.done if e.lado_meeting else None),
+            }
+            for field in FIELDS:
+                self._set_error(field, "")
+            for field, value in self._loaded_dates.items():
+                self.query_one(f"#{field}", Input).value = value
+                self._check_date(field, value, finished=True)
+            self.query_one("#note", TextArea).text = ""
+
+    def _facts(self, e: EnquiryRow) -> Text:
+        rows: list[tuple[str, Text | str]] = [
+            ("Received", f"{long_day(e.received_date)} {e.received_at:%H:%M} UTC"),
+            ("Taken by", e.taken_by or "—"),
+            ("Caller", ", ".join(p for p in (e.caller_name, e.caller_role, e.caller_agency) if p)),
+            ("About", e.about),
+        ]
+        if e.follow_up_due is None:
+            rows.append(("Follow-up", Text("none", style="dim")))
+        else:
+            style = "bold red" if e.overdue else ""
+            late = " (overdue)" if e.overdue else ""
+            rows.append(("Follow-up", Text(f"{long_day(e.follow_up_due)}{late}", style=style)))
+        text = Text()
+        for label, value in rows:
+            text.append(f"{label:<15}", style="dim")
+            text.append(value if isinstance(value, Text) else Text(value or "—"))
+            text.append("\n")
+        if e.lado_referral is not None:
+            text.append(_clock_text("LADO referral", e.lado_referral))
+            text.append("\n")
+        if e.lado_meeting is not None:
+            text.append(_clock_text("LADO meeting", e.lado_meeting))
+            text.append("\n")
+        text.rstrip()
+        return text
+
+    def _history(self, history: list[UpdateRow]) -> Text:
+        text = Text()
+        before: UpdateRow | None = None
+        for update in history:
+            text.append(f"{update.at:%d %b %Y %H:%M} UTC · {update.by} · ", style="dim")
+            text.append(update.status, style="bold" if update.status == CLOSED else "")
+            text.append("\n")
+            text.append(f"  {update.note}\n")
+            changes = []
+            for field in DATE_FIELDS:
+                value = getattr(update, field)
+                was = getattr(before, field) if before else None
+                if value != was:
+                    shown = long_day(value) if value else "cleared"
+                    changes.append(f"{LABELS[field]} {shown}")
+            if changes:
+                text.append(f"  {'; '.join(changes)}\n", style="dim")
+            before = update
+        text.rstrip()
+        return text if history else Text("No updates.", style="dim")
+
+    # --- the update form --------------------------------------------------------------
+
+    def _set_error(self, field: str, reason: str, *, hint: bool = False) -> None:
+        error = self.query_one(f"#error-{field}", Static)
+        error.update(Text(reason))
+        error.set_class(hint, "muted")
+        error.display = bool(reason)
+
+    @property
+    def is_dirty(self) -> bool:
+        if self.query_one("#note", TextArea).text.strip():
+            return True
+        return any(
+            self.query_one(f"#{f}", Input).value.strip() != self._loaded_dates.get(f, "")
+            for f in DATE_FIELDS
+        )
+
+    def _check_date(self, field: str, text: str, *, finished: bool) -> None:
+        try:
+            day = parse_date(field, text, required=False)
+        except InvalidInput as exc:
+            show = finished or len(text.strip()) >= 10
+            self._set_error(field, exc.problems[0].reason if show else "")
+            return
+        self._set_error(field, long_day(day) if day else "", hint=True)
+
+    @on(Input.Changed)
+    def _date_typed(self, event: Input.Changed) -> None:
+        if event.input.id in DATE_FIELDS:
+            self._check_date(event.input.id, event.value, finished=False)
+
+    @on(Input.Blurred)
+    def _date_left(self, event: Input.Blurred) -> None:
+        if event.input.id in DATE_FIELDS:
+            self._check_date(event.input.id, event.value, finished=True)
+
+    @on(TextArea.Changed, "#note")
+    def _note_typed(self) -> None:
+        self._set_error("note", "")
+        self._set_error("status", "")
+
+    def _read(self) -> tuple[str, dict[str, Any], list[Problem]]:
+        """The note, the dates that changed (unchanged ones are left out) and any problems."""
+        note = self.query_one("#note", TextArea).text
+        problems: list[Problem] = []
+        if not note.strip():
+            problems.append(Problem("note", "is required: say what happened or why"))
+        dates: dict[str, Any] = {}
+        lado = self.loaded is not None and self.loaded.enquiry.category == LADO
+        for field in DATE_FIELDS:
+            if field != "follow_up_due" and not lado:
+                continue
+            text = self.query_one(f"#{field}", Input).value.strip()
+            if text == self._loaded_dates.get(field, ""):
+                continue
+            try:
+                dates[field] = parse_date(field, text, required=False)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+        return note, dates, problems
+
+    @on(Button.Pressed, "#add")
+    def _add_pressed(self) -> None:
+        self.action_add_update()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close_enquiry()
+
+    @on(Button.Pressed, "#reopen")
+    def _reopen_pressed(self) -> None:
+        self.action_reopen_enquiry()
+
+    def action_focus_note(self) -> None:
+        self.query_one("#note", TextArea).focus()
+
+    def action_add_update(self) -> None:
+        self._submit("update")
+
+    def action_close_enquiry(self) -> None:
+        if self.loaded is not None and self.loaded.enquiry.status == CLOSED:
+            self.notify("This enquiry is already closed.", severity="warning")
+            return
+        self._submit("close")
+
+    def action_reopen_enquiry(self) -> None:
+        if self.loaded is not None and self.loaded.enquiry.status != CLOSED:
+            self.notify("This enquiry is open; close it first to reopen it.", severity="warning")
+            return
+        self._submit("reopen")
+
+    def action_open_child(self) -> None:
+        if self.loaded is None or self.loaded.enquiry.child_ref is None:
+            self.notify("This enquiry is not about a known child.")
+            return
+        self.iro_app.open_child(self.loaded.enquiry.child_ref)
+
+    def _submit(self, what: str) -> None:
+        if self._busy or self.loaded is None:
+            return
+        for field in FIELDS:
+            self._set_error(field, "")
+        note, dates, problems = self._read()
+        if problems:
+            self._show_problems(problems)
+            return
+        self._busy = True
+        self._write(what, note, dates)
+
+    @work(thread=True, exclusive=True, group="enquiry-write", exit_on_error=False)
+    def _write(self, what: str, note: str, dates: dict[str, Any]) -> None:
+        ctx = self.desk.ctx
+        key = self.enquiry_id
+        lado_dates = {k: v for k, v in dates.items() if k != "follow_up_due"}
+        try:
+            with self.desk.write() as session:
+                if what == "update":
+                    update_enquiry(session, ctx, key, note=note, **dates)
+                    done = "Update added."
+                elif what == "close":
+                    # Dates typed with the closing note are recorded first, in the same save.
+                    if dates:
+                        update_enquiry(
+                            session, ctx, key, note="Dates recorded on closing.", **dates
+                        )
+                    close_enquiry(session, ctx, key, note)
+                    done = "Enquiry closed."
+                else:
+                    follow_up = dates.get("follow_up_due", ...)
+                    reopen_enquiry(session, ctx, key, note, follow_up_due=follow_up)
+                    if lado_dates:
+                        update_enquiry(
+                            session, ctx, key, note="Dates recorded on reopening.", **lado_dates
+                        )
+                    done = "Enquiry reopened."
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._show_problems, exc.problems)
+            return
+        except Exception as exc:  # keep the note on screen so nothing typed is lost
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._written, done)
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        self._busy = False
+        elsewhere = []
+        first: str | None = None
+        for problem in problems:
+            if problem.field in FIELDS:
+                self._set_error(problem.field, problem.reason)
+                first = first or problem.field
+            else:
+                elsewhere.append(str(problem))
+        if elsewhere:
+            self.notify("\n".join(elsewhere), title="Not saved", severity="error")
+        else:
+            self.notify("Fix what is shown in red.", title="Not saved", severity="warning")
+        if first and first != "status":
+            self.query_one(f"#{first}").focus()
+
+    def _failed(self, reason: str) -> None:
+        self._busy = False
+        self.notify(reason, title="Could not save", severity="error")
+
+    def _written(self, done: str) -> None:
+        self._busy = False
+        self.notify(done)
+        self.load(reset_form=True)
+
+    # --- leaving --------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        if not self.is_dirty:
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard the note and dates you typed?", "Discard", "Keep"), answer
+        )

@@ -1,0 +1,357 @@
+"""Log a safeguarding enquiry taken on duty: who called, about whom, what was said and done."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+
+from iro_desk.rules.codes import ENQUIRY_CATEGORIES
+from iro_desk.screens.base import DeskScreen
+from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.services.duty import log_enquiry
+from iro_desk.services.errors import InvalidInput, Problem
+from iro_desk.services.validate import parse_date
+from iro_desk.widgets.child_picker import ChildPicker
+
+__all__ = ["EnquiryFormScreen", "parse_received"]
+
+RECEIVED_FORMAT = "%Y-%m-%d %H:%M"
+TEXT_INPUTS = ("received_at", "caller_name", "caller_role", "caller_agency", "subject")
+# Every field a problem can name that has a place on the form (else it is notified).
+FIELDS = (*TEXT_INPUTS, "category", "child_ref", "summary", "action", "follow_up_due")
+
+
+def parse_received(value: str) -> datetime:
+    """ "YYYY-MM-DD HH:MM" read as UTC (the form shows and takes times in UTC)."""
+    text = value.strip()
+    if not text:
+        raise InvalidInput.one("received_at", "is required")
+    try:
+        return datetime.strptime(text, RECEIVED_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput.one(
+            "received_at", f"{text!r} is not a date and time (use YYYY-MM-DD HH:MM)"
+        ) from None
+
+
+def long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+class EnquiryFormScreen(DeskScreen):
+    HELP = """\
+# Log a safeguarding enquiry
+
+Record a call or message taken on duty, while it is fresh.
+
+- **Received (UTC)** is filled in with the time the form was opened; change it if the
+  call came in earlier (`YYYY-MM-DD HH:MM`, in UTC).
+- **Caller**, **role** and **agency**: who rang, e.g. *J. Smith*, *social worker*, *police*.
+- **Category**: the CIN census factor or local category (type to jump in the list).
+- **Child**: type part of a name or the reference, press ↓ to reach the matches and Enter
+  to choose one. When the child is not known, say who it is about in **Or who**.
+- **Summary** (required) and **Action taken**; a **Follow-up due** date (`YYYY-MM-DD`)
+  puts it on the duty desk's follow-up list.
+
+`Ctrl+S` saves. `Escape` leaves; if anything was typed you are asked first.
+Problems are shown in red under the field they are about; nothing is saved until all are fixed.
+"""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    EnquiryFormScreen VerticalScroll { padding: 0 1; }
+    EnquiryFormScreen .form-row > Input, EnquiryFormScreen .form-row > Select,
+    EnquiryFormScreen .form-row > ChildPicker { width: 1fr; }
+    EnquiryFormScreen .form-row > TextArea { width: 1fr; height: 5; }
+    EnquiryFormScreen SelectCurrent #label { text-wrap: nowrap; text-overflow: ellipsis; }
+    EnquiryFormScreen .form-row > Input.date { width: 24; }
+    EnquiryFormScreen .field-error { margin-left: 18; }
+    EnquiryFormScreen #taken-by { padding: 0 1; }
+    EnquiryFormScreen #buttons { height: auto; margin: 1 0 1 18; }
+    EnquiryFormScreen #buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, object] = {}
+        self._saving = False
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        now = self.desk.ctx.now().astimezone(UTC)
+        yield Header(show_clock=False)
+        yield Static("New safeguarding enquiry", classes="screen-title")
+        with VerticalScroll(id="form"):
+            yield Static(self._taken_by_text(), id="taken-by", classes="muted")
+            yield from self._row(
+                "Received (UTC)",
+                "received_at",
+                Input(
+                    now.strftime(RECEIVED_FORMAT),
+                    placeholder="YYYY-MM-DD HH:MM",
+                    max_length=16,
+                    classes="date",
+                ),
+            )
+            yield from self._row(
+                "Caller", "caller_name", Input(placeholder="who rang", max_length=100)
+            )
+            with Horizontal(classes="form-row"):
+                yield Label("Role, agency", classes="form-label")
+                yield Input(
+                    placeholder="role, e.g. social worker", max_length=100, id="caller_role"
+                )
+                yield Input(placeholder="agency, e.g. police", max_length=100, id="caller_agency")
+            yield self._error("caller_role")
+            yield self._error("caller_agency")
+            options = [(f"{code} {label}", code) for code, label in ENQUIRY_CATEGORIES.items()]
+            yield from self._row("Category", "category", Select(options, prompt="Choose"))
+            yield from self._row("Child", "child_ref", ChildPicker())
+            yield from self._row(
+                "Or who (unknown)",
+                "subject",
+                Input(placeholder="who it is about, if not a known child", max_length=200),
+            )
+            yield from self._row("Summary", "summary", TextArea())
+            yield from self._row("Action taken", "action", TextArea())
+            yield from self._row(
+                "Follow-up due",
+                "follow_up_due",
+                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+            )
+            with Horizontal(id="buttons"):
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def _row(self, label: str, field: str, widget: Any) -> ComposeResult:
+        widget.id = field
+        with Horizontal(classes="form-row"):
+            yield Label(label, classes="form-label")
+            yield widget
+        yield self._error(field)
+
+    @staticmethod
+    def _error(field: str) -> Static:
+        error = Static("", id=f"error-{field}", classes="field-error")
+        error.display = False  # takes a line only when it has something to say
+        return error
+
+    def _taken_by_text(self) -> str:
+        me = self.iro_app.me
+        if me:
+            return f"Taken by {me} (you)."
+        return f"Taken by {self.desk.ctx.user} (not an IRO here, so no taker is recorded)."
+
+    def on_mount(self) -> None:
+        self._initial = self._snapshot()
+        self.query_one("#caller_name", Input).focus()
+
+    # --- reading the form -----------------------------------------------------------
+
+    def _snapshot(self) -> dict[str, object]:
+        values: dict[str, object] = {f: self.query_one(f"#{f}", Input).value for f in TEXT_INPUTS}
+        values["follow_up_due"] = self.query_one("#follow_up_due", Input).value
+        values["category"] = self.query_one("#category", Select).value
+        values["child"] = self.query_one("#child_ref", ChildPicker).text
+        for field in ("summary", "action"):
+            values[field] = self.query_one(f"#{field}", TextArea).text
+        return values
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._initial
+
+    def _values(self) -> tuple[dict[str, Any], list[Problem]]:
+        """The arguments for log_enquiry, plus the problems found in reading them."""
+        problems: list[Problem] = []
+        received: datetime | None = None
+        follow_up: date | None = None
+        try:
+            received = parse_received(self.query_one("#received_at", Input).value)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+        try:
+            follow_up = parse_date(
+                "follow_up_due", self.query_one("#follow_up_due", Input).value, required=False
+            )
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+        category = self.query_one("#category", Select).value
+        picker = self.query_one("#child_ref", ChildPicker)
+        if picker.ref is None and picker.text.strip():
+            problems.append(
+                Problem("child_ref", "choose a child from the matches, or clear this field")
+            )
+        values: dict[str, Any] = {
+            "received_at": received,
+            "category": category if isinstance(category, str) else "",
+            "child_ref": picker.ref,
+            "summary": self.query_one("#summary", TextArea).text,
+            "action": self.query_one("#action", TextArea).text,
+            "follow_up_due": follow_up,
+        }
+        for field in TEXT_INPUTS[1:]:
+            values[field] = self.query_one(f"#{field}", Input).value
+        return values, problems
+
+    # --- checking as the user types -------------------------------------------------
+
+    def _set_error(self, field: str, reason: str, *, hint: bool = False) -> None:
+        error = self.query_one(f"#error-{field}", Static)
+        error.update(Text(reason))
+        error.set_class(hint, "muted")
+        error.display = bool(reason)
+
+    def _check_received(self, text: str, *, finished: bool) -> None:
+        try:
+            parse_received(text)
+        except InvalidInput as exc:
+            if finished or len(text.strip()) >= 16:
+                self._set_error("received_at", exc.problems[0].reason)
+                return
+        self._set_error("received_at", "")
+
+    def _check_follow_up(self, text: str, *, finished: bool) -> None:
+        try:
+            day = parse_date("follow_up_due", text, required=False)
+        except InvalidInput as exc:
+            if finished or len(text.strip()) >= 10:
+                self._set_error("follow_up_due", exc.problems[0].reason)
+            else:
+                self._set_error("follow_up_due", "")
+            return
+        self._set_error("follow_up_due", long_day(day) if day else "", hint=True)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id
+        if field == "received_at":
+            self._check_received(event.value, finished=False)
+        elif field == "follow_up_due":
+            self._check_follow_up(event.value, finished=False)
+        elif field in FIELDS:
+            self._set_error(field, "")  # whatever was wrong is being fixed
+
+    @on(Input.Blurred)
+    def _input_left(self, event: Input.Blurred) -> None:
+        if event.input.id == "received_at":
+            self._check_received(event.value, finished=True)
+        elif event.input.id == "follow_up_due":
+            self._check_follow_up(event.value, finished=True)
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in FIELDS:
+            self._set_error(event.text_area.id, "")
+
+    @on(Select.Changed, "#category")
+    def _category_changed(self) -> None:
+        self._set_error("category", "")
+
+    @on(ChildPicker.Picked)
+    def _child_picked(self, event: ChildPicker.Picked) -> None:
+        self._set_error("child_ref", "")
+        self._set_error("subject", "")
+
+    @on(ChildPicker.Cleared)
+    def _child_cleared(self) -> None:
+        self._set_error("child_ref", "")
+
+    # --- saving ---------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        for field in FIELDS:
+            self._set_error(field, "")
+        values, problems = self._values()
+        if problems:
+            self._show_problems(problems)
+            return
+        self._saving = True
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="enquiry-save", exit_on_error=False)
+    def _save(self, values: dict[str, Any]) -> None:
+        try:
+            with self.desk.write() as session:
+                enquiry = log_enquiry(session, self.desk.ctx, **values)
+                label = f"{enquiry.category} enquiry"
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._show_problems, exc.problems)
+            return
+        except Exception as exc:  # keep the typed text: the user can retry
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._saved, label, values["received_at"])
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        self._saving = False
+        elsewhere = []
+        first: str | None = None
+        for problem in problems:
+            if problem.field in FIELDS:
+                self._set_error(problem.field, f"{problem.reason}")
+                first = first or problem.field
+            else:
+                elsewhere.append(str(problem))
+        if elsewhere:
+            self.notify("\n".join(elsewhere), title="Not saved", severity="error")
+        else:
+            count = len(problems)
+            self.notify(
+                f"{count} problem{'s' if count != 1 else ''} to fix (shown in red).",
+                title="Not saved",
+                severity="warning",
+            )
+        if first:
+            widget = self.query_one(f"#{first}")
+            target = widget.query_one(Input) if isinstance(widget, ChildPicker) else widget
+            target.focus()
+
+    def _failed(self, reason: str) -> None:
+        self._saving = False
+        self.notify(reason, title="Could not save the enquiry", severity="error")
+
+    def _saved(self, label: str, received: datetime) -> None:
+        self._saving = False
+        self.notify(f"Logged {label}, received {received:%d %b %H:%M} UTC.", title="Enquiry logged")
+        self._initial = self._snapshot()
+        self.dismiss(None)
+
+    # --- leaving --------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty:
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard this enquiry? Nothing has been saved.", "Discard", "Keep"),
+            answer,
+        )

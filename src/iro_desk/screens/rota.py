@@ -1,0 +1,521 @@
+"""The duty rota: who is on duty and back-up, a week or a month at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
+from textual.worker import get_current_worker
+
+from iro_desk.rules.dates import add_months
+from iro_desk.screens.base import DeskModal, DeskScreen
+from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.services.duty import DutyDay, assign_duty, clear_duty, rota, swap_duty
+from iro_desk.services.errors import InvalidInput, Problem
+from iro_desk.services.iros import list_iros
+
+__all__ = ["AssignDutyModal", "RotaScreen", "month_range", "week_range"]
+
+WEEK = "week"
+MONTH = "month"
+NOBODY = "— nobody —"
+
+OVERDUE = "bold red"
+MUTED = "dim"
+ME = "bold reverse"
+
+
+def long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def week_range(day: date) -> tuple[date, date]:
+    """Monday to Sunday of the week holding ``day``."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_range(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    return first, add_months(first, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RotaData:
+    start: date
+    end: date
+    days: list[DutyDay]
+    iros: list[str]  # active IROs, for the assign form
+
+
+class AssignDutyModal(DeskModal[bool]):
+    """Choose the duty IRO and an optional back-up for one day; saves on Ctrl+S."""
+
+    HELP = """\
+# Assign duty
+
+Choose who is on duty on this day and, if there is one, the back-up. Only active IROs
+are listed; one person cannot be both.
+
+`Ctrl+S` saves, `Escape` cancels (asking first if you changed anything).
+"""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    AssignDutyModal { align: center middle; }
+    AssignDutyModal > Vertical {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    AssignDutyModal .form-row > Select { width: 1fr; }
+    AssignDutyModal .field-error { margin-left: 18; }
+    AssignDutyModal #buttons { height: auto; align-horizontal: right; }
+    AssignDutyModal #buttons Button { margin-left: 1; }
+    """
+
+    def __init__(self, day: DutyDay, iros: list[str]) -> None:
+        super().__init__()
+        self.day = day
+        self.iros = iros
+        self._saving = False
+
+    def _initial(self, name: str | None) -> Any:
+        return name if name in self.iros else Select.NULL
+
+    def compose(self) -> ComposeResult:
+        options = [(name, name) for name in self.iros]
+        with Vertical():
+            yield Label(f"Duty on {long_day(self.day.day)}", classes="screen-title")
+            with Horizontal(classes="form-row"):
+                yield Label("Duty IRO", classes="form-label")
+                yield Select(
+                    options,
+                    prompt="Choose the duty IRO",
+                    value=self._initial(self.day.duty),
+                    id="duty_iro",
+                )
+            yield self._error("duty_iro")
+            with Horizontal(classes="form-row"):
+                yield Label("Back-up", classes="form-label")
+                yield Select(
+                    options,
+                    prompt="No back-up",
+                    value=self._initial(self.day.backup),
+                    id="backup_iro",
+                )
+            yield self._error("backup_iro")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+
+    @staticmethod
+    def _error(field: str) -> Static:
+        error = Static("", id=f"error-{field}", classes="field-error")
+        error.display = False  # takes a line only when it has something to say
+        return error
+
+    def on_mount(self) -> None:
+        self.query_one("#duty_iro", Select).focus()
+
+    def _chosen(self, field: str) -> str | None:
+        value = self.query_one(f"#{field}", Select).value
+        return value if isinstance(value, str) else None
+
+    @property
+    def is_dirty(self) -> bool:
+        before = tuple(n if n in self.iros else None for n in (self.day.duty, self.day.backup))
+        return (self._chosen("duty_iro"), self._chosen("backup_iro")) != before
+
+    def _set_error(self, field: str, reason: str) -> None:
+        error = self.query_one(f"#error-{field}", Static)
+        error.update(Text(reason))
+        error.display = bool(reason)
+
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
+        self._set_error("duty_iro", "")
+        if duty is not None and duty == backup:
+            self._set_error("backup_iro", f"{duty} cannot be both duty and back-up")
+        else:
+            self._set_error("backup_iro", "")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
+        if duty is None:
+            self._set_error("duty_iro", "is required: choose who is on duty")
+            self.query_one("#duty_iro", Select).focus()
+            return
+        self._saving = True
+        self._save(duty, backup)
+
+    @work(thread=True, exclusive=True, group="rota-assign", exit_on_error=False)
+    def _save(self, duty: str, backup: str | None) -> None:
+        try:
+            with self.desk.write() as session:
+                assign_duty(session, self.desk.ctx, self.day.day, duty, backup)
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._problems, exc.problems)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._problems, [Problem("save", str(exc))])
+            return
+        self.app.call_from_thread(self._saved, duty, backup)
+
+    def _problems(self, problems: list[Problem]) -> None:
+        self._saving = False
+        elsewhere = []
+        for problem in problems:
+            if problem.field in ("duty_iro", "backup_iro"):
+                self._set_error(problem.field, problem.reason)
+            else:
+                elsewhere.append(str(problem))
+        self.notify("\n".join(elsewhere) or "Fix what is shown in red.", severity="error")
+
+    def _saved(self, duty: str, backup: str | None) -> None:
+        extra = f", {backup} back-up" if backup else ", no back-up"
+        self.notify(f"{long_day(self.day.day)}: {duty} on duty{extra}.", title="Rota")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty:
+            self.dismiss(False)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard this change to the rota?", "Discard", "Keep"), answer
+        )
+
+
+class RotaScreen(DeskScreen):
+    HELP = """\
+# Duty rota
+
+Who is on duty, and who is the back-up, each day. The week containing today is shown
+first; `m` switches between the week and the whole month.
+
+- Days with **nobody on duty** are red; weekends and bank holidays are dimmed.
+- Your own duty days are highlighted and marked *you*.
+- `[` / `]` (or `←` / `→`) show the previous / next week or month; `t` goes back to today.
+- `a` (or `Enter`) assigns the highlighted day: choose the duty IRO and a back-up.
+- `s` marks the highlighted day to swap; move to the other day and press `s` (or `Enter`)
+  again. The two days exchange their duty IRO and back-up. `Escape` cancels the swap.
+- `x` clears the highlighted day (you are asked first).
+"""
+
+    BINDINGS = [
+        Binding("a", "assign", "Assign", id="assign"),
+        Binding("s", "swap", "Swap", id="swap"),
+        Binding("x", "clear", "Clear", id="clear"),
+        Binding("m", "toggle_view", "Week/month", id="toggle_view"),
+        Binding("t", "today", "Today", id="today"),
+        Binding("left_square_bracket", "page(-1)", "Previous", id="previous", show=False),
+        Binding("right_square_bracket", "page(1)", "Next", id="next", show=False),
+        Binding("left", "page(-1)", "Previous", show=False, priority=True),
+        Binding("right", "page(1)", "Next", show=False, priority=True),
+        Binding("escape", "cancel_swap", "Cancel the swap", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    RotaScreen #summary { height: auto; padding: 0 1; }
+    RotaScreen #swap-line { height: auto; padding: 0 1; background: $warning 20%; display: none; }
+    RotaScreen #swap-line.-on { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = WEEK
+        self.focus_day = date.min  # today, once the app is at hand (on_mount)
+        self.swap_from: date | None = None
+        self.data: RotaData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Rota", id="title", classes="screen-title")
+        yield Static("Loading…", id="summary", classes="muted")
+        yield Static("", id="swap-line")
+        yield DataTable(id="rota", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.focus_day = self.iro_app.today
+        table = self.query_one("#rota", DataTable)
+        table.add_column("Day", key="day")
+        table.add_column("Duty IRO", key="duty")
+        table.add_column("Back-up", key="backup")
+        table.add_column("", key="note")
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        # First showing, and every return (from the assign form, or another screen).
+        self.load()
+
+    # --- which days ------------------------------------------------------------------
+
+    @property
+    def bounds(self) -> tuple[date, date]:
+        return week_range(self.focus_day) if self.view == WEEK else month_range(self.focus_day)
+
+    def highlighted_day(self) -> date | None:
+        table = self.query_one("#rota", DataTable)
+        if self.data is None or table.row_count == 0:
+            return None
+        row = min(max(table.cursor_row, 0), table.row_count - 1)
+        return self.data.days[row].day
+
+    def _day(self, day: date) -> DutyDay | None:
+        if self.data is None:
+            return None
+        for item in self.data.days:
+            if item.day == day:
+                return item
+        return None
+
+    # --- loading ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        start, end = self.bounds
+        self._load(start, end)
+
+    @work(thread=True, exclusive=True, group="rota-load", exit_on_error=False)
+    def _load(self, start: date, end: date) -> None:
+        try:
+            with self.desk.read() as session:
+                days = rota(session, start, end)
+                iros = [iro.name for iro in list_iros(session, active_only=True)]
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Could not load the rota", severity="error"
+            )
+            return
+        if get_current_worker().is_cancelled:
+            return  # a newer load replaced this one
+        self.app.call_from_thread(self._show, RotaData(start, end, days, iros))
+
+    def _show(self, data: RotaData) -> None:
+        if (data.start, data.end) != self.bounds:
+            return  # the user has paged on since this was asked for
+        self.data = data
+        title = (
+            f"Rota · week of {long_day(data.start)}"
+            if self.view == WEEK
+            else f"Rota · {data.start:%B %Y}"
+        )
+        self.query_one("#title", Static).update(title)
+        table = self.query_one("#rota", DataTable)
+        table.clear()
+        for item in data.days:
+            table.add_row(*self._cells(item), key=item.day.isoformat())
+        if data.start <= self.focus_day <= data.end:
+            table.move_cursor(row=(self.focus_day - data.start).days, animate=False)
+        self._show_summary(data)
+        self._show_swap_line()
+
+    def _cells(self, item: DutyDay) -> list[Text]:
+        calendar = self.desk.ctx.calendar
+        working = calendar.is_working_day(item.day)
+        me = self.iro_app.me
+        base = "" if working else MUTED
+        day = Text(long_day(item.day), style=base)
+        if item.duty is None:
+            duty = Text(NOBODY, style=OVERDUE if working else MUTED)
+        else:
+            duty = Text(item.duty, style=ME if item.duty == me else base)
+        if item.backup is None:
+            backup = Text("—", style=MUTED)
+        else:
+            backup = Text(item.backup, style=ME if item.backup == me else base)
+        notes = []
+        if me and item.duty == me:
+            notes.append("you")
+        elif me and item.backup == me:
+            notes.append("you: back-up")
+        if item.day == self.iro_app.today:
+            notes.append("today")
+        if not working:
+            notes.append("weekend" if item.day.weekday() >= 5 else "bank holiday")
+        if item.day == self.swap_from:
+            notes.append("⇄ swap")
+        note = Text(", ".join(notes), style=base)
+        if item.day == self.swap_from:
+            note.stylize("bold yellow")
+        return [day, duty, backup, note]
+
+    def _show_summary(self, data: RotaData) -> None:
+        calendar = self.desk.ctx.calendar
+        gaps = [d for d in data.days if d.duty is None and calendar.is_working_day(d.day)]
+        text = Text()
+        if gaps:
+            plural = "s" if len(gaps) != 1 else ""
+            text.append(f"{len(gaps)} working day{plural} with nobody on duty", style=OVERDUE)
+        else:
+            text.append("Every working day has a duty IRO", style="green")
+        me = self.iro_app.me
+        if me:
+            mine = [d.day for d in data.days if d.duty == me]
+            shown = ", ".join(f"{d:%a} {d.day}" for d in mine) if mine else "none"
+            text.append(f" · you are on duty: {shown}")
+        summary = self.query_one("#summary", Static)
+        summary.update(text)
+        summary.remove_class("muted")
+
+    def _show_swap_line(self) -> None:
+        line = self.query_one("#swap-line", Static)
+        if self.swap_from is None:
+            line.remove_class("-on")
+            return
+        line.update(
+            f"Swapping {long_day(self.swap_from)}: move to the other day and press s or Enter "
+            "(Escape cancels)."
+        )
+        line.add_class("-on")
+
+    def _refresh_rows(self) -> None:
+        """Repaint the rows (e.g. the swap mark) without going back to the database."""
+        if self.data is None:
+            return
+        table = self.query_one("#rota", DataTable)
+        for item in self.data.days:
+            for column, cell in zip(
+                ("day", "duty", "backup", "note"), self._cells(item), strict=True
+            ):
+                table.update_cell(item.day.isoformat(), column, cell, update_width=True)
+        self._show_swap_line()
+
+    # --- moving about -----------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        self.focus_day = self.highlighted_day() or self.focus_day
+        self.view = MONTH if self.view == WEEK else WEEK
+        self.load()
+
+    def action_page(self, step: int) -> None:
+        day = self.highlighted_day() or self.focus_day
+        if self.view == WEEK:
+            self.focus_day = day + timedelta(days=7 * step)
+        else:
+            self.focus_day = add_months(day, step)
+        self.load()
+
+    def action_today(self) -> None:
+        self.focus_day = self.iro_app.today
+        self.load()
+
+    # --- changing the rota ------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#rota")
+    def _enter(self) -> None:
+        if self.swap_from is not None:
+            self.action_swap()
+        else:
+            self.action_assign()
+
+    def action_assign(self) -> None:
+        day = self.highlighted_day()
+        item = self._day(day) if day else None
+        if item is None or self.data is None:
+            return
+        if not self.data.iros:
+            self.notify("There are no active IROs to put on duty.", severity="warning")
+            return
+        self.focus_day = item.day
+
+        # Coming back to this screen reloads the rota (on_screen_resume).
+        self.app.push_screen(AssignDutyModal(item, self.data.iros))
+
+    def action_swap(self) -> None:
+        day = self.highlighted_day()
+        if day is None:
+            return
+        if self.swap_from is None:
+            self.swap_from = day
+            self._refresh_rows()
+            return
+        first, self.swap_from = self.swap_from, None
+        if first == day:
+            self._refresh_rows()
+            self.notify("Swap cancelled.")
+            return
+        self.focus_day = day
+        self._write(
+            lambda session, ctx: swap_duty(session, ctx, first, day),
+            f"Swapped {long_day(first)} with {long_day(day)}.",
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape cancels a swap in progress; otherwise it falls through to the app (back).
+        if action == "cancel_swap":
+            return self.swap_from is not None
+        return True
+
+    def action_cancel_swap(self) -> None:
+        self.swap_from = None
+        self._refresh_rows()
+        self.notify("Swap cancelled.")
+
+    def action_clear(self) -> None:
+        day = self.highlighted_day()
+        item = self._day(day) if day else None
+        if item is None:
+            return
+        if item.duty is None and item.backup is None:
+            self.notify(f"Nobody is on duty on {long_day(item.day)}.", severity="warning")
+            return
+        self.focus_day = item.day
+        who = item.duty or "nobody"
+        if item.backup:
+            who += f" and back-up {item.backup}"
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    lambda session, ctx: clear_duty(session, ctx, item.day),
+                    f"Cleared {long_day(item.day)}: nobody on duty.",
+                )
+
+        self.app.push_screen(
+            ConfirmScreen(f"Clear the duty on {long_day(item.day)}?\nOn it now: {who}.", "Clear"),
+            answer,
+        )
+
+    @work(thread=True, exclusive=True, group="rota-write", exit_on_error=False)
+    def _write(self, write: Callable[[Any, Any], object], done: str) -> None:
+        try:
+            with self.desk.write() as session:
+                write(session, self.desk.ctx)
+        except InvalidInput as exc:
+            reasons = "\n".join(p.reason for p in exc.problems)
+            self.app.call_from_thread(self.notify, reasons, title="Not changed", severity="error")
+            self.app.call_from_thread(self._refresh_rows)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Not changed", severity="error")
+            return
+        self.app.call_from_thread(self.notify, done, title="Rota")
+        self.app.call_from_thread(self.load)

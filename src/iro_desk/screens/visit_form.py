@@ -1,0 +1,421 @@
+"""Log an IRO visit to a child, saved as a draft as it is typed so nothing is lost."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets.select import InvalidSelectValueError
+
+from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
+from iro_desk.screens.base import DeskModal
+from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.services.caseload import build_caseload_for_child
+from iro_desk.services.children import child_by_ref, display_name
+from iro_desk.services.drafts import discard_draft, load_draft, save_draft
+from iro_desk.services.errors import InvalidInput, Problem
+from iro_desk.services.iros import find_iro, list_iros
+from iro_desk.services.validate import parse_date
+from iro_desk.services.visits import record_visit
+from iro_desk.widgets.child_format import (
+    day,
+    set_note,
+    visit_location_label,
+    visit_purpose_label,
+)
+
+DRAFT_KIND = "visit"
+AUTOSAVE_SECONDS = 0.5
+FIELDS = ("date", "location", "purpose", "seen_alone", "iro", "views")
+WIDGET_FIELDS = {
+    "visit-date": "date",
+    "visit-location": "location",
+    "visit-purpose": "purpose",
+    "visit-alone": "seen_alone",
+    "visit-iro": "iro",
+    "visit-views": "views",
+}
+# Notes sit under a line of two fields, so each says which field it is about.
+FIELD_LABELS = {
+    "date": "Date",
+    "location": "Where",
+    "purpose": "Purpose",
+    "seen_alone": "Seen alone",
+    "iro": "IRO",
+    "views": "Views",
+}
+
+
+class VisitFormScreen(DeskModal[bool]):
+    HELP = """\
+# Log a visit
+
+Record a visit to the child: the date (YYYY-MM-DD), where you saw them, why
+(before a review, between reviews, other), whether you saw them alone, and the
+child's views, wishes and feelings in their own words.
+
+Everything you type is kept as a **draft** as you type (on this computer, in the
+local database, with no network needed). If the terminal is closed or the program
+stops, IRO Desk offers the visit back the next time it starts, and opening a visit
+for the same child resumes it.
+
+`Ctrl+S` saves the visit (and removes the draft). `Escape` leaves; if anything was
+typed it asks before throwing the draft away. Tab moves between fields.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save visit", id="visit_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="visit_cancel"),
+    ]
+    DEFAULT_CSS = """
+    VisitFormScreen { align: center middle; }
+    VisitFormScreen #visit-body {
+        width: 100%; max-width: 110; height: 1fr; background: $surface; padding: 0 1;
+    }
+    VisitFormScreen .visit-line { height: 1; margin-top: 1; }
+    VisitFormScreen .visit-label { width: 9; color: $text-muted; }
+    VisitFormScreen #visit-date { width: 14; margin-right: 2; }
+    VisitFormScreen .visit-line Select { width: 1fr; margin-right: 2; }
+    VisitFormScreen .field-error { display: none; padding-left: 9; }
+    VisitFormScreen #visit-body > Label { margin-top: 1; }
+    VisitFormScreen #visit-views { height: 1fr; min-height: 4; }
+    VisitFormScreen #visit-status { height: 1; }
+    """
+
+    def __init__(self, ref: str, restore: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.ref = ref
+        self.restore = restore
+        self._lock = threading.Lock()  # draft writes vs the final save, across threads
+        self._finished = False  # saved or discarded: no more drafts may be written
+        self._draft_seq = 0
+        self._timer: Timer | None = None
+        self._saved_payload: dict[str, Any] | None = None  # what the database holds
+        self._blank: dict[str, Any] = {}
+        self._ready = False
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="visit-body"):
+            yield Static(f"Visit to {self.ref}", id="visit-title", classes="screen-title")
+            # Compact one-line fields, so the child's words get most of an 80x24 screen.
+            with Horizontal(classes="visit-line"):
+                yield Label("Date", classes="visit-label")
+                yield Input(id="visit-date", placeholder="YYYY-MM-DD", compact=True)
+                yield Label("Where", classes="visit-label")
+                yield Select(
+                    [(visit_location_label(c), c) for c in VISIT_LOCATIONS],
+                    id="visit-location",
+                    prompt="Where the child was seen",
+                    compact=True,
+                )
+            yield from _notes("date", "location")
+            with Horizontal(classes="visit-line"):
+                yield Label("Purpose", classes="visit-label")
+                yield Select(
+                    [(visit_purpose_label(c), c) for c in VISIT_PURPOSES],
+                    id="visit-purpose",
+                    prompt="Why you visited",
+                    compact=True,
+                )
+                yield Checkbox("Seen alone", id="visit-alone", compact=True)
+            yield from _notes("purpose", "seen_alone")
+            with Horizontal(classes="visit-line", id="visit-iro-row"):
+                yield Label("IRO", classes="visit-label")
+                yield Select([], id="visit-iro", prompt="Who visited", compact=True)
+            yield from _notes("iro")
+            yield Label("The child's views, wishes and feelings, in their words", classes="muted")
+            yield TextArea(id="visit-views", soft_wrap=True, tab_behavior="focus")
+            yield from _notes("views")
+            yield Static("", id="visit-status", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Only someone who is not an IRO here has to say who visited.
+        self.query_one("#visit-iro-row").display = self.iro_app.me is None
+        self._blank = {
+            "date": self.iro_app.today.isoformat(),
+            "location": "placement",
+            "purpose": None,
+            "seen_alone": False,
+            "iro": None,
+            "views": "",
+        }
+        self._prepare(self.ref, self.restore)
+
+    @work(thread=True, exclusive=True, group="visit-load")
+    def _prepare(self, ref: str, restore: dict[str, Any] | None) -> None:
+        with self.desk.read() as session:
+            try:
+                child = child_by_ref(session, ref)
+            except InvalidInput as exc:
+                self.app.call_from_thread(self._cannot_open, str(exc))
+                return
+            name = display_name(child)
+            names: list[str] = []
+            allocated = None
+            if self.iro_app.me is None:
+                # Someone visiting for another IRO: offer the child's own IRO first.
+                names = [i.name for i in list_iros(session, active_only=True)]
+                row = build_caseload_for_child(session, self.desk.ctx, child.id, self.iro_app.today)
+                allocated = row.iro if row else None
+            resumed = False
+            if restore is None:
+                restore = load_draft(session, self.desk.ctx, DRAFT_KIND, ref)
+                resumed = restore is not None
+        self.app.call_from_thread(self._fill, name, names, allocated, restore, resumed)
+
+    def _cannot_open(self, message: str) -> None:
+        self.notify(message, title="Visit", severity="error")
+        self.dismiss(False)
+
+    def _fill(
+        self,
+        name: str,
+        names: list[str],
+        allocated: str | None,
+        draft: dict[str, Any] | None,
+        resumed: bool,
+    ) -> None:
+        self.query_one("#visit-title", Static).update(f"Visit to {name} ({self.ref})")
+        if allocated in names:
+            self._blank["iro"] = allocated
+        self.query_one("#visit-iro", Select).set_options([(n, n) for n in names])
+        values = dict(self._blank)
+        if draft:
+            values.update({k: draft[k] for k in FIELDS if k in draft})
+        self.query_one("#visit-date", Input).value = str(values["date"] or "")
+        self._set_select("#visit-location", values["location"])
+        self._set_select("#visit-purpose", values["purpose"])
+        self._set_select("#visit-iro", values["iro"] if values["iro"] in names else None)
+        self.query_one("#visit-alone", Checkbox).value = bool(values["seen_alone"])
+        views = self.query_one("#visit-views", TextArea)
+        views.load_text(str(values["views"] or ""))
+        views.move_cursor(views.document.end)  # carry on typing where it stopped
+        # The database already holds this (or nothing, for a blank form): no save needed.
+        self._saved_payload = self.payload() if draft else dict(self._blank)
+        self._ready = True
+        if resumed:
+            self.notify("Your unsaved visit to this child was resumed.", title="Draft")
+        if draft:
+            self._status("Draft restored")
+        self.query_one("#visit-views" if draft else "#visit-date").focus()
+
+    def _set_select(self, selector: str, value: Any) -> None:
+        select = self.query_one(selector, Select)
+        try:
+            select.value = Select.NULL if value is None else value
+        except InvalidSelectValueError:
+            # A draft from an older list of choices: leave the field for the user to fill.
+            select.clear()
+
+    # --- the form's state ---------------------------------------------------------------
+
+    def payload(self) -> dict[str, Any]:
+        def chosen(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return None if value is Select.NULL else str(value)
+
+        return {
+            "date": self.query_one("#visit-date", Input).value.strip(),
+            "location": chosen("#visit-location"),
+            "purpose": chosen("#visit-purpose"),
+            "seen_alone": self.query_one("#visit-alone", Checkbox).value,
+            "iro": chosen("#visit-iro") if self.iro_app.me is None else None,
+            "views": self.query_one("#visit-views", TextArea).text,
+        }
+
+    def has_content(self) -> bool:
+        return self._ready and self.payload() != self._blank
+
+    def _status(self, text: str) -> None:
+        self.query_one("#visit-status", Static).update(text)
+
+    # --- autosave -----------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._typed(event.input.id)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._typed(event.select.id)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._typed(event.checkbox.id)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._typed(event.text_area.id)
+
+    def _typed(self, widget_id: str | None) -> None:
+        if not self._ready or self._finished:
+            return
+        # The field has changed since its note was written: the note no longer applies.
+        field = WIDGET_FIELDS.get(widget_id or "")
+        if field:
+            set_note(self.query_one(f"#error-{field}", Static), "")
+        # Debounce: write once typing pauses, not on every key.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
+
+    def _autosave(self) -> None:
+        self._timer = None
+        payload = self.payload()
+        if self._finished or payload == self._saved_payload:
+            return
+        self._draft_seq += 1
+        self._write_draft(payload, self._draft_seq)
+
+    @work(thread=True, group="visit-draft")
+    def _write_draft(self, payload: dict[str, Any], seq: int) -> None:
+        with self._lock:
+            # A newer draft is queued (it will write), or the visit was saved meanwhile.
+            if self._finished or seq != self._draft_seq:
+                return
+            try:
+                with self.desk.write() as session:
+                    if payload == self._blank:
+                        discard_draft(session, self.desk.ctx, DRAFT_KIND, self.ref)
+                    else:
+                        save_draft(session, self.desk.ctx, DRAFT_KIND, self.ref, payload)
+            except InvalidInput as exc:
+                self.app.call_from_thread(self._status, f"Draft not saved: {exc}")
+                return
+        self.app.call_from_thread(self._draft_written, payload)
+
+    def _draft_written(self, payload: dict[str, Any]) -> None:
+        self._saved_payload = payload
+        if payload == self._blank:
+            self._status("")
+        else:
+            self._status(f"Draft saved {self.desk.ctx.now().astimezone():%H:%M:%S}")
+
+    # --- save and cancel ----------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self._ready or self._finished:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        for note in self.query(".field-error").results(Static):
+            set_note(note, "")
+        self._save(self.payload(), self.iro_app.me)
+
+    @work(thread=True, exclusive=True, group="visit-save")
+    def _save(self, values: dict[str, Any], me: str | None) -> None:
+        problems: list[Problem] = []
+        visit_date: date | None = None
+        try:
+            visit_date = parse_date("date", values["date"])
+        except InvalidInput as exc:
+            problems += exc.problems
+        iro_name = me or values["iro"]
+        if not iro_name:
+            problems.append(Problem("iro", "choose the IRO who visited"))
+        try:
+            with self._lock:
+                name = self._record(values, visit_date, iro_name, problems)
+                self._finished = True  # still under the lock: no draft write can slip in
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._show_problems, exc.problems)
+            return
+        self.app.call_from_thread(self._saved, name, visit_date)
+
+    def _record(
+        self,
+        values: dict[str, Any],
+        visit_date: date | None,
+        iro_name: str | None,
+        problems: list[Problem],
+    ) -> str:
+        """Record the visit and drop its draft in one transaction (both or neither)."""
+        ctx = self.desk.ctx
+        with self.desk.write() as session:
+            child = child_by_ref(session, self.ref)
+            iro = find_iro(session, iro_name) if iro_name else None
+            if iro is not None:
+                try:
+                    record_visit(
+                        session,
+                        ctx,
+                        child,
+                        iro,
+                        visit_date=visit_date,
+                        location=values["location"] or "",
+                        purpose=values["purpose"] or "",
+                        seen_alone=bool(values["seen_alone"]),
+                        views=values["views"],
+                    )
+                except InvalidInput as exc:
+                    # The date's own reason ("not a date") beats the service's "is required".
+                    known = {p.field for p in problems}
+                    problems = problems + [p for p in exc.problems if p.field not in known]
+            if problems:
+                raise InvalidInput(problems)  # rolls the transaction back
+            discard_draft(session, ctx, DRAFT_KIND, self.ref)
+            return display_name(child)
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        unplaced = []
+        for problem in problems:
+            matches = self.query(f"#error-{problem.field}")
+            if matches:
+                label = FIELD_LABELS.get(problem.field, problem.field)
+                set_note(matches.first(Static), f"{label}: {problem.reason}")
+            else:
+                unplaced.append(str(problem))
+        self.notify(
+            "\n".join(unplaced) or "The visit was not saved: see the notes under the fields.",
+            title="Not saved",
+            severity="error",
+        )
+
+    def _saved(self, name: str, visit_date: date | None) -> None:
+        self.notify(f"Visit to {name} on {day(visit_date)} saved.", title="Visit")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if not self.has_content():
+            self._leave()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._leave()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard this visit? What you typed will be lost.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answer,
+        )
+
+    def _leave(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._discard()
+
+    @work(thread=True, exclusive=True, group="visit-save")
+    def _discard(self) -> None:
+        with self._lock:
+            self._finished = True
+            with self.desk.write() as session:
+                discard_draft(session, self.desk.ctx, DRAFT_KIND, self.ref)
+        self.app.call_from_thread(self.dismiss, False)
+
+
+def _notes(*fields: str) -> ComposeResult:
+    """The error notes under a line of fields (hidden until there is something to say)."""
+    for field in fields:
+        yield Static("", id=f"error-{field}", classes="field-error")

@@ -1,0 +1,96 @@
+"""How the caseload, child and form screens show dates, codes and deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+
+from iro_desk.rules import codes
+
+# Within this many working days a review counts as "due soon" (amber).
+SOON_WD = 10
+
+VISIT_PURPOSE_LABELS: dict[str, str] = {
+    "before_review": "Before a review",
+    "between_reviews": "Between reviews",
+    "other": "Other",
+}
+
+
+def day(value: date | None, empty: str = "") -> str:
+    """30 Nov 2026."""
+    return f"{value:%d %b %Y}" if value else empty
+
+
+def long_day(value: date | None, empty: str = "") -> str:
+    """Mon 30 Nov 2026."""
+    return f"{value:%a %d %b %Y}" if value else empty
+
+
+def code_label(code: str) -> str:
+    """ "out_of_borough" -> "Out of borough"."""
+    return code.replace("_", " ").capitalize()
+
+
+def visit_location_label(code: str) -> str:
+    return code_label(code)
+
+
+def visit_purpose_label(code: str) -> str:
+    return VISIT_PURPOSE_LABELS.get(code, code_label(code))
+
+
+def participation_label(code: str) -> str:
+    """ "PN1 attends and speaks for him or herself", as the 903 guidance words it."""
+    label = codes.PARTICIPATION_CODES.get(code)
+    return f"{code} {label[0].lower()}{label[1:]}" if label else code
+
+
+def cp_method_label(method: str | None) -> str:
+    return codes.CP_PARTICIPATION_METHODS.get(method or "", method or "")
+
+
+def cp_participation_text(took_part: bool | None, method: str | None) -> str:
+    if took_part is None:
+        return ""
+    if not took_part:
+        return "did not take part"
+    return f"took part ({cp_method_label(method)})" if method else "took part"
+
+
+def deadline_style(app: App, overdue: bool, wd_left: int | None) -> str:
+    """Red when overdue, amber when due within SOON_WD working days (theme colours)."""
+    colours = app.theme_variables  # the theme's resolved $error / $warning
+    if overdue:
+        return f"bold {colours.get('error', 'red')}"
+    if wd_left is not None and wd_left <= SOON_WD:
+        return colours.get("warning", "yellow")
+    return ""
+
+
+def styled(value: str, style: str = "") -> Text:
+    """A table cell that is never read as markup (names and views may hold "[")."""
+    return Text(value, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def first_line(value: str, width: int = 50) -> str:
+    line = " ".join(value.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def set_note(note: Static, text: str) -> None:
+    """A field's error note: shown with its reason, hidden (no blank line) when empty."""
+    note.update(Text(text))
+    note.display = bool(text)
+
+
+def participation_summary(text: str | None) -> str:
+    """The caseload's "took part (consultation_form)" with the method's label instead."""
+    if not text:
+        return ""
+    for code, label in codes.CP_PARTICIPATION_METHODS.items():
+        text = text.replace(f"({code})", f"({label.lower()})")
+    return text
