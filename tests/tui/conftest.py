@@ -60,7 +60,18 @@ def app_for(demo_desk: Desk):
 
 
 async def settle(pilot) -> None:
-    """Wait for database workers to finish and the screen to repaint."""
+    """Wait for database workers to finish and the screen to stop changing.
+
+    Tables lay out new rows and move their cursor over the next few refreshes, so
+    wait until two screenshots in a row agree.
+    """
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    previous = None
+    for _ in range(30):
+        await pilot.pause()
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current

@@ -153,8 +153,17 @@ class MeetingChild(Record, table=True):
         Index("ix_meeting_child_child", "child_id", "kind", "meeting_date"),
         Index("ix_meeting_child_period", "period_id", "kind", "meeting_date"),
         Index("ix_meeting_child_plan", "cp_plan_id", "kind", "meeting_date"),
-        # The annual report counts a year's reviews and conferences across all children.
-        Index("ix_meeting_child_kind_date", "kind", "meeting_date"),
+        # The annual report reads a year's reviews and conferences across all children
+        # from this index alone.
+        Index(
+            "ix_meeting_child_kind_date",
+            "kind",
+            "meeting_date",
+            "period_id",
+            "participation",
+            "child_id",
+            "cp_took_part",
+        ),
     )
     meeting_id: uuid.UUID = Field(foreign_key="meeting.id")
     child_id: uuid.UUID = Field(foreign_key="child.id")
@@ -170,7 +179,11 @@ class MeetingChild(Record, table=True):
 
 class ConferenceReport(Record, table=True):
     __tablename__ = "conference_report"
-    __table_args__ = (Index("ix_conference_report_meeting", "meeting_id"),)
+    __table_args__ = (
+        Index("ix_conference_report_meeting", "meeting_id"),
+        # Reports received on time, by agency: read from the index alone.
+        Index("ix_conference_report_timing", "meeting_id", "agency", "due_date", "received_date"),
+    )
     meeting_id: uuid.UUID = Field(foreign_key="meeting.id")
     agency: str = Field(max_length=60)
     due_date: date

@@ -17,11 +17,14 @@ def _keys_table(screen: Screen) -> str:
         # Only the screen's and the app's own keys, not each focused widget's scrolling keys.
         if binding.node is not screen and binding.node is not screen.app:
             continue
-        if not b.description or b.description in seen:
+        if not b.show or not b.description or b.description in seen:
             continue
         seen.add(b.description)
         key = screen.app.get_key_display(b)
         lines.append(f"| `{key}` | {b.description} |")
+    lines.append("| `escape` | Back, or close a form (asks first if anything was typed) |")
+    lines.append("| `ctrl+p` | Command palette: go to a screen, find a child, run an action |")
+    lines.append("| `ctrl+q` | Quit |")
     return "\n".join(lines)
 
 

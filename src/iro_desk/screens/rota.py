@@ -266,10 +266,11 @@ first; `m` switches between the week and the whole month.
     def on_mount(self) -> None:
         self.focus_day = self.iro_app.today
         table = self.query_one("#rota", DataTable)
-        table.add_column("Day", key="day")
-        table.add_column("Duty IRO", key="duty")
-        table.add_column("Back-up", key="backup")
-        table.add_column("", key="note")
+        # Fixed widths: auto widths raced with the first rows and sometimes stayed narrow.
+        table.add_column("Day", key="day", width=15)
+        table.add_column("Duty IRO", key="duty", width=16)
+        table.add_column("Back-up", key="backup", width=16)
+        table.add_column("", key="note", width=16)
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -405,7 +406,7 @@ first; `m` switches between the week and the whole month.
             for column, cell in zip(
                 ("day", "duty", "backup", "note"), self._cells(item), strict=True
             ):
-                table.update_cell(item.day.isoformat(), column, cell, update_width=True)
+                table.update_cell(item.day.isoformat(), column, cell)
         self._show_swap_line()
 
     # --- moving about -----------------------------------------------------------------
