@@ -1,0 +1,135 @@
+"""Drive the TUI headless on a (national-scale) database and time what a user waits for.
+
+Usage:
+
+    uv run python benchmarks/bench_tui.py --db benchmarks/data/national.db [--runs 5]
+
+Each run is a fresh process (so imports count), started by this script, which measures:
+  first paint   launch of the process -> the duty desk shown with its data
+  caseload      F3 -> the caseload screen's table filled
+  child         opening a child -> the child screen filled
+  search key    one keystroke in the child search -> its matches shown (median of the keys)
+
+Targets (issue 3): first paint within 1.5 s; caseload and child within 300 ms; a search
+keystroke within 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def child_process(db: Path, user: str, ref: str, launched: float) -> None:
+    import asyncio
+
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    from iro_desk.app import make_app
+    from iro_desk.db.engine import sqlite_url
+    from iro_desk.services.context import Ctx, open_desk
+
+    desk = open_desk(sqlite_url(db), Ctx(user=user))
+
+    async def idle(pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async def drive() -> dict[str, float]:
+        app = make_app(desk)
+        out: dict[str, float] = {}
+        async with app.run_test(size=(120, 40)) as pilot:
+            await idle(pilot)
+            out["first_paint"] = time.time() - launched
+            t = time.perf_counter()
+            await pilot.press("f3")
+            await idle(pilot)
+            out["caseload"] = time.perf_counter() - t
+            t = time.perf_counter()
+            app.open_child(ref)
+            await idle(pilot)
+            out["child"] = time.perf_counter() - t
+            await pilot.press("escape", "f2", "n")
+            await idle(pilot)
+            picker = app.screen.query_one("ChildPicker Input")
+            picker.focus()
+            keys = []
+            for ch in "smi":
+                t = time.perf_counter()
+                await pilot.press(ch)
+                await idle(pilot)
+                keys.append(time.perf_counter() - t)
+            out["search_key"] = statistics.median(keys)
+        return out
+
+    print(json.dumps(asyncio.run(drive())))
+
+
+def pick(db: Path) -> tuple[str, str]:
+    con = sqlite3.connect(db)
+    try:
+        (name,) = con.execute(
+            "SELECT i.name FROM iro i JOIN allocation a ON a.iro_id = i.id "
+            "WHERE a.end_date IS NULL GROUP BY i.name ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        (ref,) = con.execute(
+            "SELECT c.ref FROM child c JOIN allocation a ON a.child_id = c.id "
+            "JOIN iro i ON i.id = a.iro_id WHERE i.name = ? AND a.end_date IS NULL LIMIT 1",
+            (name,),
+        ).fetchone()
+    finally:
+        con.close()
+    return name, ref
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child-run", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_run:
+        user, ref, launched = args.child_run
+        child_process(args.db, user, ref, float(launched))
+        return
+    user, ref = pick(args.db)
+    results: list[dict[str, float]] = []
+    for i in range(args.runs + 1):  # the first run warms the page cache and is not counted
+        launched = time.time()
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--db",
+                str(args.db),
+                "--child-run",
+                user,
+                ref,
+                str(launched),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        if i:
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    targets = {"first_paint": 1.5, "caseload": 0.3, "child": 0.3, "search_key": 0.1}
+    print(f"IRO {user}, child {ref}, {args.runs} runs")
+    print(f"{'measure':12} {'median ms':>10} {'max ms':>8} {'target ms':>10}")
+    for key, target in targets.items():
+        values = [r[key] for r in results]
+        print(
+            f"{key:12} {statistics.median(values) * 1000:10.0f} {max(values) * 1000:8.0f} "
+            f"{target * 1000:10.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
