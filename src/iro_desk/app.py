@@ -59,6 +59,12 @@ MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
 }
 
 
+# Warm the most used screens first, one at a time, after the first screen is painted.
+WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
+WARM_UP_DELAY = 1.0  # seconds
+CHILD_SCREEN = "child"
+
+
 class DeskCommands(Provider):
     """Ctrl+P: jump to a screen, find a child by name or reference, run an action."""
 
@@ -126,13 +132,41 @@ class IroDeskApp(App[None]):
         self.sub_title = f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}"
         self.switch_mode(self.start_mode)
         self.offer_drafts()
+        # Build the other main screens while the user reads the first, so that the first
+        # F3/F4/... shows a ready screen instead of composing one.
+        self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
+
+    def _warm_next_mode(self) -> None:
+        for mode in WARM_MODES:
+            if mode != self.current_mode and not self._screen_stacks.get(mode):
+                self._init_mode(mode)
+                self.set_timer(WARM_UP_DELAY / 2, self._warm_next_mode)
+                return
+        if not self.is_screen_installed(CHILD_SCREEN):
+            self._keep_child_screen()
+            self._get_screen(CHILD_SCREEN)  # compose and mount it now, off the user's path
 
     # --- navigation -------------------------------------------------------------
 
     def open_child(self, ref: str) -> None:
+        """Show a child. One child screen is kept and reused, so opening is quick."""
         from iro_desk.screens.child import ChildScreen
 
-        self.push_screen(ChildScreen(ref))
+        self._keep_child_screen()
+        kept = self.get_screen(CHILD_SCREEN)
+        if any(kept in stack for stack in self._screen_stacks.values()):
+            # The kept screen is already open under this one: open another on top.
+            self.push_screen(ChildScreen(ref))
+            return
+        assert isinstance(kept, ChildScreen)
+        kept.show_child(ref)
+        self.push_screen(kept)
+
+    def _keep_child_screen(self) -> None:
+        from iro_desk.screens.child import ChildScreen
+
+        if not self.is_screen_installed(CHILD_SCREEN):
+            self.install_screen(ChildScreen(), CHILD_SCREEN)
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

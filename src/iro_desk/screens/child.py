@@ -74,10 +74,28 @@ escalate it). Escape goes back.
     ChildScreen #child-profile, ChildScreen #child-views { padding: 0 1; }
     """
 
-    def __init__(self, ref: str) -> None:
+    def __init__(self, ref: str = "") -> None:
         super().__init__()
         self.ref = ref
         self.record: ChildRecord | None = None
+
+    def show_child(self, ref: str) -> None:
+        """Point a kept (reused) child screen at another child before it is shown again.
+
+        The previous child's details are cleared first so they never show under the new
+        child's reference while the record loads.
+        """
+        self.ref = ref
+        self.record = None
+        if not self.is_mounted:
+            return
+        self.title = ref
+        self.query_one("#child-title", Static).update(ref)
+        for static_id in ("child-next", "child-profile", "child-views"):
+            self.query_one(f"#{static_id}", Static).update("")
+        for table in self.query(DataTable):
+            table.clear()
+        self.query_one("#child-tabs", TabbedContent).active = "tab-profile"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -121,7 +139,8 @@ escalate it). Escape goes back.
         self.load()
 
     def load(self) -> None:
-        self._load(self.ref)
+        if self.ref:  # a kept screen made ahead of time has no child until one is opened
+            self._load(self.ref)
 
     @work(thread=True, exclusive=True, group="child")
     def _load(self, ref: str) -> None:

@@ -81,9 +81,9 @@ MEMO_LIMIT = 200_000
 # uuid.UUID(int=n, version=4) sets these bits; done by hand because it runs for every row.
 _UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
 _UUID4_SET = (0x8000 << 48) | (4 << 76)
-# SQLite page cache while generating: ~10 KB per child, from 64 MB up to 2 GB.
+# SQLite page cache while generating: ~10 KB per child, from 64 MB up to 1 GB.
 SQLITE_CACHE_MIN_KIB = 64_000
-SQLITE_CACHE_MAX_KIB = 2_000_000
+SQLITE_CACHE_MAX_KIB = 1_000_000
 SQLITE_SORT_THREADS = 4
 
 # Year-end shares (seed section 4).
