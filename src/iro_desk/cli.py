@@ -52,6 +52,10 @@ class Options:
             settings = load_settings(self.config or locations.config_path())
             user = self.user or settings.user or os_user()
             self._desk = open_desk(self.url(), Ctx(user=user, settings=settings))
+            if self.demo:
+                ensure_demo(self._desk)
+                if not self.user:
+                    _act_as_first_iro(self._desk)
         return self._desk
 
 
@@ -142,21 +146,16 @@ def main(
 
 @handles_errors
 def run_tui(opts: Options) -> None:
-    if opts.demo:
-        ensure_demo(opts)
     desk = opts.desk()
-    if opts.demo and not opts.user:
-        _act_as_first_iro(desk)
     from iro_desk.app import run
 
     run(desk)
 
 
-def ensure_demo(opts: Options) -> None:
+def ensure_demo(desk: Desk) -> None:
     """The demo database is made the first time anyone asks for it."""
     from iro_desk.services.demo import generate_demo, is_empty
 
-    desk = opts.desk()
     with desk.read() as session:
         empty = is_empty(session)
     if empty:

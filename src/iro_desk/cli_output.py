@@ -189,27 +189,30 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
         f"; back-up {who.backup or '-'}"
     )
     for title, rows in (("Today's enquiries", todays), ("Open enquiries", still_open)):
-        t = Table(title=title, title_justify="left")
-        for col in ("Received", "Category", "About", "Summary", "Follow-up", "Status"):
-            t.add_column(col)
+        if not rows:
+            console.print(f"{title}: none")
+            continue
+        t = Table(
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 1),
+            collapse_padding=True,
+        )
+        t.add_column("Received", no_wrap=True, min_width=12)
+        t.add_column("Cat", no_wrap=True, min_width=9)
+        t.add_column("About", no_wrap=True, overflow="ellipsis", max_width=24)
+        t.add_column("Summary", no_wrap=True, overflow="ellipsis", max_width=34)
+        t.add_column("Follow-up", no_wrap=True, min_width=9)
+        t.add_column("Status", no_wrap=True, min_width=6)
         for e in rows:
-            follow = _d(e.follow_up_due)
             t.add_row(
                 e.received_at.strftime("%d %b %H:%M"),
                 e.category,
                 e.about,
-                e.summary[:50],
-                Text(follow, style="bold red" if e.overdue else ""),
+                e.summary,
+                Text(_short(e.follow_up_due), style="bold red" if e.overdue else ""),
                 e.status,
             )
-        console.print(t if rows else f"{title}: none")
-
-
-def print_report(console: Console, report: Any) -> None:
-    for title, lines in report.sections():
-        table = Table(title=title, title_justify="left", show_header=False, pad_edge=False)
-        table.add_column("Figure")
-        table.add_column("Value", justify="right")
-        for label, value in lines:
-            table.add_row(label, value)
-        console.print(table)
+        console.print(t)

@@ -56,7 +56,14 @@ from iro_desk.db.models import (
 from iro_desk.rules import clocks, codes
 from iro_desk.rules.dates import add_months, age_on
 from iro_desk.rules.identity import nhs_number_check_digit
-from iro_desk.rules.reviews import ReviewKind, icpc_due, lar_due, rcpc_due, secure_review_due
+from iro_desk.rules.reviews import (
+    ReviewKind,
+    icpc_due,
+    lar_due,
+    rcpc_due,
+    secure_review_due,
+    short_break_due,
+)
 from iro_desk.services import compliance, duty, resolution
 from iro_desk.services.audit import audit
 from iro_desk.services.children import name_key
@@ -1059,9 +1066,11 @@ class _DemoBuilder:
         stop = end or self.as_of
         secure_from = self.episodes(kid, period_id, start, end, stop, track, final, rec)
         segments = self.allocate(kid.id, start, end, unallocated=unallocated)
-        if track == "short":
-            return  # reg 48 short breaks: no Looked After Reviews (903 rule 399)
         last_day = min(end - timedelta(days=1), self.as_of) if end else self.as_of
+        if track == "short":
+            # Reg 48 short breaks: no Looked After Reviews (903 rule 399), their own reviews.
+            self.short_break_reviews(kid, period_id, start, last_day, segments)
+            return
         self.lar_chain(kid, period_id, start, last_day, segments)
         if secure_from is not None:
             self.secure_reviews(kid, period_id, secure_from, last_day, segments)
@@ -1303,6 +1312,27 @@ class _DemoBuilder:
                 return
             iro = self.iro_on(segments, day)
             self.review(kid, period_id, "LAR", day, iro, brought_forward, len(held), previous)
+            held.append(day)
+
+    def short_break_reviews(
+        self,
+        kid: _Kid,
+        period_id: uuid.UUID,
+        first_break: date,
+        last_day: date,
+        segments: list[_Segment],
+    ) -> None:
+        held: list[date] = []
+        while True:
+            due = short_break_due(first_break, held).date
+            day = self.on_or_before(due - timedelta(days=self.ri(0, 15)))
+            previous = held[-1] if held else first_break
+            if day <= previous:
+                day = due
+            if day > last_day:
+                return
+            iro = self.iro_on(segments, day)
+            self.review(kid, period_id, "SHORTBREAK", day, iro, False, len(held), previous)
             held.append(day)
 
     def secure_reviews(
