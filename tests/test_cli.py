@@ -179,3 +179,14 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     # ... after that, neither Textual nor Alembic is imported by a headless command.
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_report_prints_the_years_figures(run) -> None:
+    _unit(run)
+    code, out, err = run("report", "--year", "2025")
+    assert code == 0, err
+    assert "2025-26" in out
+    code, out, _ = run("report", "--year", "2025", "--json")
+    data = json.loads(out)
+    assert data["year_start"] == 2025
+    assert data["cla"] == 0  # nobody was looked after in that year in this unit

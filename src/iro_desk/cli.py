@@ -642,6 +642,8 @@ def import_903_cmd(directory: Path, iro_name: str | None, as_of: date | None) ->
     desk = get_opts().desk()
     with desk.write() as session:
         result = import_903(session, desk.ctx, directory, iro_name=iro_name, as_of=as_of)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
 
 

@@ -216,3 +216,13 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
                 e.status,
             )
         console.print(t)
+
+
+def print_report(console: Console, report: Any) -> None:
+    for title, lines in report.sections():
+        table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
+        table.add_column("Figure")
+        table.add_column("Value", justify="right")
+        for label, value in lines:
+            table.add_row(label, value)
+        console.print(table)
