@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -55,62 +57,86 @@ def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> Non
     if not result.rows:
         console.print("No children match.")
         return
-    if len(result.rows) > 2000:
-        # A Rich table measures every cell first; for thousands of rows plain lines are
-        # as readable and many times faster.
-        _print_plain(console, result.rows, show_iro)
-        return
-    wide = console.width >= 110 + (16 if show_iro else 0)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
-    table.add_column("Ref", no_wrap=True, min_width=max(len(r.ref) for r in result.rows))
-    table.add_column("Child", no_wrap=True, overflow="ellipsis", max_width=20)
+    _print_grid(console, _caseload_columns(console, result.rows, show_iro), result.rows)
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    cell: Callable[[CaseloadRow], str]
+    max_width: int = 40
+    right: bool = False
+    due_coloured: bool = False  # red when overdue, amber when due soon
+
+
+def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool) -> list[_Column]:
+    def status(row: CaseloadRow) -> str:
+        return " ".join(p for p in (row.status, row.legal_status, row.cp_category) if p)
+
+    def kind(row: CaseloadRow) -> str:
+        value = row.next_review_kind or "-"
+        return KIND_SHORT.get(value, value)
+
+    columns = [_Column("Ref", lambda r: r.ref), _Column("Child", lambda r: r.name, 20)]
     if show_iro:
-        table.add_column("IRO", no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column("Status", no_wrap=True, overflow="ellipsis", min_width=6, max_width=12)
-    table.add_column("Next due", no_wrap=True, min_width=9)
-    table.add_column("Kind", no_wrap=True, min_width=9)
-    table.add_column("WD", justify="right", no_wrap=True, min_width=4)
+        columns.append(_Column("IRO", lambda r: r.iro or "unallocated", 16))
+    columns += [
+        _Column("Status", status, 12),
+        _Column("Next due", lambda r: _short(r.next_review_due), due_coloured=True),
+        _Column("Kind", kind),
+        _Column(
+            "WD",
+            lambda r: "-" if r.wd_left is None else str(r.wd_left),
+            right=True,
+            due_coloured=True,
+        ),
+    ]
+    wide = console.width >= 110 + (16 if show_iro else 0)
     if wide:
-        table.add_column("Last review", no_wrap=True, min_width=9)
-    table.add_column("Last visit", no_wrap=True, min_width=9)
+        columns.append(_Column("Last review", lambda r: _short(r.last_review)))
+    columns.append(_Column("Last visit", lambda r: _short(r.last_visit)))
     if wide:
-        table.add_column("Took part", no_wrap=True, overflow="ellipsis", max_width=24)
-    for row in result.rows:
+        columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24))
+    return columns
+
+
+def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow]) -> None:
+    """A plain fixed-width table: a Rich Table measures every cell several times, which
+    costs more than the whole caseload query for a few hundred rows."""
+    cells = [[col.cell(row) for col in columns] for row in rows]
+    widths = [
+        min(col.max_width, max(len(col.title), *(len(line[i]) for line in cells)))
+        for i, col in enumerate(columns)
+    ]
+    # Too wide for the terminal: narrow the name columns first.
+    excess = sum(widths) + 2 * (len(widths) - 1) - console.width
+    titles = [c.title for c in columns]
+    for name in ("Took part", "IRO", "Status", "Child"):
+        if excess <= 0:
+            break
+        if name in titles:
+            i = titles.index(name)
+            cut = min(excess, widths[i] - max(8, len(name)))
+            widths[i] -= cut
+            excess -= cut
+
+    def fit(text: str, width: int, right: bool) -> str:
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        return text.rjust(width) if right else text.ljust(width)
+
+    header = "  ".join(fit(c.title, w, c.right) for c, w in zip(columns, widths, strict=True))
+    out = [Text(header.rstrip(), style="bold"), Text("─" * min(len(header), console.width))]
+    for row, line in zip(rows, cells, strict=True):
         style = due_style(row)
-        status = " ".join(part for part in (row.status, row.legal_status, row.cp_category) if part)
-        cells: list[Any] = [row.ref, row.name]
-        if show_iro:
-            cells.append(row.iro or Text("unallocated", style="red"))
-        kind = row.next_review_kind or "-"
-        cells += [
-            status,
-            Text(_short(row.next_review_due), style=style),
-            KIND_SHORT.get(kind, kind),
-            Text("-" if row.wd_left is None else str(row.wd_left), style=style),
-        ]
-        if wide:
-            cells.append(_short(row.last_review))
-        cells.append(_short(row.last_visit))
-        if wide:
-            cells.append(row.last_participation or "-")
-        table.add_row(*cells)
-    console.print(table)
-
-
-def _print_plain(console: Console, rows: list[CaseloadRow], show_iro: bool) -> None:
-    out = console.file
-    for row in rows:
-        parts = [row.ref, row.name]
-        if show_iro:
-            parts.append(row.iro or "unallocated")
-        parts += [
-            row.status,
-            str(row.next_review_due or "-"),
-            row.next_review_kind or "-",
-            "OVERDUE" if row.overdue else str(row.wd_left),
-            str(row.last_visit or "-"),
-        ]
-        out.write("\t".join(parts) + "\n")
+        text = Text()
+        for i, (col, value, width) in enumerate(zip(columns, line, widths, strict=True)):
+            if i:
+                text.append("  ")
+            text.append(fit(value, width, col.right), style=style if col.due_coloured else "")
+        text.rstrip()
+        out.append(text)
+    console.print(Text("\n").join(out), no_wrap=True, overflow="ignore", crop=False)
 
 
 def print_child(console: Console, r: ChildRecord) -> None:

@@ -260,6 +260,53 @@ def next_review(facts: ChildFacts, cal: WorkingCalendar, ts: Timescales) -> Due 
     return min(candidates, key=lambda d: d.date)
 
 
+def _clock_key(start: date | None, held: Sequence[date]) -> tuple[object, ...]:
+    """What a clock's next due date depends on: its start while nothing is held, then only
+    whether one or more reviews were held and the latest (see the functions above)."""
+    if not held:
+        return (start, 0, None)
+    return (None, min(len(set(held)), 2), max(held))
+
+
+class ScheduleCache:
+    """``next_review`` for many children at once (a whole caseload, a whole country).
+
+    Children share clock starts and review dates, so each distinct answer is worked out
+    once by ``next_review`` itself and reused.
+    """
+
+    def __init__(self, cal: WorkingCalendar, ts: Timescales) -> None:
+        self.cal, self.ts = cal, ts
+        self._answers: dict[tuple[object, ...], Due | None] = {}
+
+    def next_review(self, facts: ChildFacts) -> Due | None:
+        key = (
+            is_short_break(facts.legal_status),
+            _clock_key(facts.period_start, facts.lar_dates) if facts.period_start else None,
+            _clock_key(facts.icpc_date, facts.rcpc_dates) if facts.icpc_date else None,
+            facts.strategy_date if facts.icpc_date is None else None,
+            _clock_key(facts.secure_placed, facts.secure_review_dates)
+            if facts.secure_placed
+            else None,
+        )
+        try:
+            return self._answers[key]
+        except KeyError:
+            answer = self._answers[key] = next_review(facts, self.cal, self.ts)
+            return answer
+
+
+def review_dates(count: int, first: date | None, last: date | None) -> tuple[date, ...]:
+    """Reviews as the clocks see them, from a count and the first and latest dates:
+    none, one, or two or more (first and latest). Nothing else changes a due date, so
+    set-based readers need not fetch every review."""
+    if count == 0 or last is None:
+        return ()
+    if count == 1 or first is None or first == last:
+        return (last,)
+    return (first, last)
+
+
 def working_days_left(as_of: date, due: date | Due, cal: WorkingCalendar) -> int:
     """Working days from ``as_of`` to the due date: 0 on the day, negative when overdue."""
     due_date = due.date if isinstance(due, Due) else due

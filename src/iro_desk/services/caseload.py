@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import (
@@ -25,8 +25,15 @@ from iro_desk.db.models import (
     MeetingChild,
     Visit,
 )
+from iro_desk.db.queries import covering, raw_key
 from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS
-from iro_desk.rules.reviews import ChildFacts, next_review, working_days_left
+from iro_desk.rules.reviews import (
+    ChildFacts,
+    Due,
+    ScheduleCache,
+    review_dates,
+    working_days_left,
+)
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import find_iro
@@ -107,14 +114,16 @@ class Caseload:
     rows: list[CaseloadRow] = field(default_factory=list)
 
 
+Key = object  # a uuid as the database returns it (see db.queries.raw_key)
+
+
 @dataclass
 class _Facts:
-    period_id: uuid.UUID | None = None
+    period_id: Key | None = None
     period_start: date | None = None
     legal_status: str | None = None
     placement: str | None = None
-    episode_start: date | None = None
-    plan_id: uuid.UUID | None = None
+    plan_id: Key | None = None
     strategy_date: date | None = None
     icpc_date: date | None = None
     plan_start: date | None = None
@@ -125,186 +134,176 @@ class _Facts:
     secure_reviews: tuple[date, ...] = ()
 
 
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
+def _chunks(ids: Sequence[Key]) -> Iterator[Sequence[Key]]:
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
 
 
-def _covering(start_col, end_col, as_of: date):
-    # [start, end): an end date (DEC) is the first day the state no longer holds.
-    return (start_col <= as_of) & or_(end_col.is_(None), end_col > as_of)
+def _rows(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iterator:
+    """Plain row tuples (Core, not ORM), for everyone or for the given children."""
+    conn = session.connection()
+    # fetchall: the driver hands rows over in bulk, several times faster than one by one.
+    if ids is None:
+        yield from conn.execute(query).all()
+        return
+    for chunk in _chunks(ids):
+        yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
 
 
-def _two_dates(n: int, first: date | None, last: date | None) -> tuple[date, ...]:
-    """The schedules depend only on how many reviews there were (0, 1, 2+) and the latest."""
-    if n == 0 or last is None:
-        return ()
-    if n == 1 or first is None:
-        return (last,)
-    return (first, last)
+def _open_episodes(as_of: date):
+    return select(raw_key(Episode.period_id)).where(
+        covering(Episode.start_date, Episode.end_date, as_of)
+    )
 
 
-def _load_cla(session: Session, as_of: date, ids: Sequence[uuid.UUID] | None, facts) -> None:
+def _load_cla(session: Session, as_of: date, ids: Sequence[Key] | None, facts) -> None:
+    query = (
+        select(
+            raw_key(Episode.child_id),
+            raw_key(Episode.period_id),
+            CarePeriod.start_date,
+            Episode.legal_status,
+            Episode.placement,
+        )
+        .join(CarePeriod, CarePeriod.id == Episode.period_id)
+        .where(covering(Episode.start_date, Episode.end_date, as_of))
+    )
+    for child_id, period_id, p_start, ls, place in _rows(session, query, Episode.child_id, ids):
+        f = facts.setdefault(child_id, _Facts())
+        f.period_id, f.period_start, f.legal_status, f.placement = period_id, p_start, ls, place
+
+
+def _load_cp(session: Session, as_of: date, ids: Sequence[Key] | None, facts) -> None:
     query = select(
-        Episode.child_id,
-        Episode.period_id,
-        CarePeriod.start_date,
-        Episode.legal_status,
-        Episode.placement,
-        Episode.start_date,
-    ).join(CarePeriod, CarePeriod.id == Episode.period_id)
-    query = query.where(_covering(Episode.start_date, Episode.end_date, as_of))
-    for rows in _batched(session, query, Episode.child_id, ids):
-        for child_id, period_id, p_start, ls, place, e_start in rows:
-            f = facts.setdefault(child_id, _Facts())
-            f.period_id, f.period_start = period_id, p_start
-            f.legal_status, f.placement, f.episode_start = ls, place, e_start
-
-
-def _load_cp(session: Session, as_of: date, ids: Sequence[uuid.UUID] | None, facts) -> None:
-    query = select(
-        CpPlan.child_id,
-        CpPlan.id,
+        raw_key(CpPlan.child_id),
+        raw_key(CpPlan.id),
         CpPlan.strategy_date,
         CpPlan.icpc_date,
         CpPlan.start_date,
         CpPlan.category,
-    ).where(_covering(CpPlan.strategy_date, CpPlan.end_date, as_of))
-    for rows in _batched(session, query, CpPlan.child_id, ids):
-        for child_id, plan_id, strategy, icpc, start, category in rows:
-            f = facts.setdefault(child_id, _Facts())
-            f.plan_id, f.strategy_date, f.category = plan_id, strategy, category
-            # An ICPC held after as_of has not happened yet as far as as_of is concerned.
-            f.icpc_date = icpc if icpc is not None and icpc <= as_of else None
-            f.plan_start = start if start is not None and start <= as_of else None
-
-
-def _batched(session: Session, query, id_col, ids: Sequence[uuid.UUID] | None):
-    if ids is None:
-        yield session.execute(query)
-        return
-    for chunk in _chunks(ids):
-        yield session.execute(query.where(id_col.in_(chunk)))
+    ).where(covering(CpPlan.strategy_date, CpPlan.end_date, as_of))
+    for child_id, plan_id, strategy, icpc, start, category in _rows(
+        session, query, CpPlan.child_id, ids
+    ):
+        f = facts.setdefault(child_id, _Facts())
+        f.plan_id, f.strategy_date, f.category = plan_id, strategy, category
+        # An ICPC held after as_of has not happened yet as far as as_of is concerned.
+        f.icpc_date = icpc if icpc is not None and icpc <= as_of else None
+        f.plan_start = start if start is not None and start <= as_of else None
 
 
 def _review_counts(
-    session: Session, key_col, kinds: tuple[str, ...], keys: list[uuid.UUID], as_of: date
-) -> dict[uuid.UUID, tuple[date, ...]]:
-    out: dict[uuid.UUID, tuple[date, ...]] = {}
-    for chunk in _chunks(keys):
-        query = (
-            select(
-                key_col,
-                func.count(distinct(MeetingChild.meeting_date)),
-                func.min(MeetingChild.meeting_date),
-                func.max(MeetingChild.meeting_date),
-            )
-            .where(
-                key_col.in_(chunk), MeetingChild.kind.in_(kinds), MeetingChild.meeting_date <= as_of
-            )
-            .group_by(key_col)
+    session: Session, key_col, kinds: tuple[str, ...], keys, as_of: date
+) -> dict[Key, tuple[date, ...]]:
+    """Each period's (or plan's) reviews as the clocks see them, from one grouped query.
+
+    ``keys`` is a list of raw keys, or a subquery selecting them (everyone).
+    """
+    query = (
+        select(
+            raw_key(key_col),
+            func.count(distinct(MeetingChild.meeting_date)),
+            func.min(MeetingChild.meeting_date),
+            func.max(MeetingChild.meeting_date),
         )
-        for key, n, first, last in session.execute(query):
-            out[key] = _two_dates(n, first, last)
+        .where(MeetingChild.kind.in_(kinds), MeetingChild.meeting_date <= as_of)
+        .group_by(key_col)
+    )
+    conn = session.connection()
+    if isinstance(keys, list):
+        batches = (query.where(raw_key(key_col).in_(chunk)) for chunk in _chunks(keys))
+    else:
+        batches = iter([query.where(raw_key(key_col).in_(keys))])
+    out: dict[Key, tuple[date, ...]] = {}
+    for batch in batches:
+        for key, n, first, last in conn.execute(batch).all():
+            out[key] = review_dates(n, first, last)
     return out
 
 
-def _load_secure(session: Session, as_of: date, facts: dict[uuid.UUID, _Facts]) -> None:
+def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> None:
     """Children in a secure placement: the clock runs from the start of the secure stay."""
     secure = [cid for cid, f in facts.items() if f.placement in SECURE_PLACEMENTS]
     if not secure:
         return
-    episodes = session.execute(
-        select(Episode.child_id, Episode.start_date, Episode.end_date, Episode.placement)
-        .where(Episode.child_id.in_(secure), Episode.start_date <= as_of)
-        .order_by(Episode.child_id, Episode.start_date.desc())
-    ).all()
-    by_child: dict[uuid.UUID, list] = {}
-    for row in episodes:
-        by_child.setdefault(row.child_id, []).append(row)
+    by_child: dict[Key, list] = {}
+    query = (
+        select(raw_key(Episode.child_id), Episode.start_date, Episode.end_date, Episode.placement)
+        .where(Episode.start_date <= as_of)
+        .order_by(Episode.start_date.desc())
+    )
+    for row in _rows(session, query, Episode.child_id, secure):
+        by_child.setdefault(row[0], []).append(row)
     for cid, rows in by_child.items():
         placed = None
-        for row in rows:  # newest first: walk back through unbroken secure episodes
-            if row.placement not in SECURE_PLACEMENTS or (placed and row.end_date != placed):
+        for _cid, start, end, placement in rows:  # newest first: back through secure stays
+            if placement not in SECURE_PLACEMENTS or (placed and end != placed):
                 break
-            placed = row.start_date
+            placed = start
         facts[cid].secure_placed = placed
-    reviews = session.execute(
-        select(MeetingChild.child_id, MeetingChild.meeting_date).where(
-            MeetingChild.child_id.in_(secure),
-            MeetingChild.kind == "SECURE",
-            MeetingChild.meeting_date <= as_of,
-        )
-    ).all()
-    for cid, day in reviews:
+    query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
+        MeetingChild.kind == "SECURE", MeetingChild.meeting_date <= as_of
+    )
+    for cid, day in _rows(session, query, MeetingChild.child_id, secure):
         f = facts[cid]
         if f.secure_placed and day >= f.secure_placed:
             f.secure_reviews = (*f.secure_reviews, day)
 
 
 def _latest(
-    session: Session, ids: list[uuid.UUID], as_of: date
-) -> tuple[dict[uuid.UUID, date], dict[uuid.UUID, tuple[date, str | None]]]:
-    """Last visit, and the last meeting's date and participation, for each child."""
-    visits: dict[uuid.UUID, date] = {}
-    meetings: dict[uuid.UUID, tuple[date, str | None]] = {}
-    for chunk in _chunks(ids):
-        for cid, last in session.execute(
-            select(Visit.child_id, func.max(Visit.visit_date))
-            .where(Visit.child_id.in_(chunk), Visit.visit_date <= as_of)
-            .group_by(Visit.child_id)
-        ):
-            visits[cid] = last
-        rows = session.execute(
-            select(
-                MeetingChild.child_id,
-                MeetingChild.meeting_date,
-                MeetingChild.participation,
-                MeetingChild.cp_took_part,
-                MeetingChild.cp_method,
-            ).where(
-                MeetingChild.child_id.in_(chunk),
-                MeetingChild.meeting_date <= as_of,
-                MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
-            )
-        )
-        for cid, day, pn, took_part, method in rows:
-            if cid in meetings and meetings[cid][0] >= day:
-                continue
-            if pn:
-                text = pn
-            elif took_part is None:
-                text = None
-            elif took_part:
-                label = CP_PARTICIPATION_METHODS.get(method or "", "")
-                text = f"took part: {label.lower()}" if label else "took part"
-            else:
-                text = "did not take part"
-            meetings[cid] = (day, text)
-    return visits, meetings
+    session: Session, ids: list[Key], as_of: date
+) -> tuple[dict[Key, date], dict[Key, str | None]]:
+    """Last visit, and how the child took part in their latest meeting, for each child."""
+    visits: dict[Key, date] = {}
+    query = (
+        select(raw_key(Visit.child_id), func.max(Visit.visit_date))
+        .where(Visit.visit_date <= as_of)
+        .group_by(Visit.child_id)
+    )
+    for cid, last in _rows(session, query, Visit.child_id, ids):
+        visits[cid] = last
+    latest: dict[Key, tuple[date, str | None]] = {}
+    query = select(
+        raw_key(MeetingChild.child_id),
+        MeetingChild.meeting_date,
+        MeetingChild.participation,
+        MeetingChild.cp_took_part,
+        MeetingChild.cp_method,
+    ).where(
+        MeetingChild.meeting_date <= as_of,
+        MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
+    )
+    for cid, day, pn, took_part, method in _rows(session, query, MeetingChild.child_id, ids):
+        if cid in latest and latest[cid][0] >= day:
+            continue
+        if pn:
+            text = pn
+        elif took_part is None:
+            text = None
+        elif took_part:
+            label = CP_PARTICIPATION_METHODS.get(method or "", "")
+            text = f"took part: {label.lower()}" if label else "took part"
+        else:
+            text = "did not take part"
+        latest[cid] = (day, text)
+    return visits, {cid: text for cid, (_day, text) in latest.items()}
 
 
 def _people(
-    session: Session, ids: list[uuid.UUID], as_of: date
-) -> tuple[dict[uuid.UUID, tuple[str, str, date | None]], dict[uuid.UUID, str]]:
-    children: dict[uuid.UUID, tuple[str, str, date | None]] = {}
-    iros: dict[uuid.UUID, str] = {}
-    for chunk in _chunks(ids):
-        for cid, ref, first, last, dob in session.execute(
-            select(Child.id, Child.ref, Child.first_name, Child.last_name, Child.dob).where(
-                Child.id.in_(chunk)
-            )
-        ):
-            children[cid] = (ref, f"{first} {last}".strip(), dob)
-        for cid, name in session.execute(
-            select(Allocation.child_id, Iro.name)
-            .join(Iro, Iro.id == Allocation.iro_id)
-            .where(
-                Allocation.child_id.in_(chunk),
-                _covering(Allocation.start_date, Allocation.end_date, as_of),
-            )
-        ):
-            iros[cid] = name
+    session: Session, ids: list[Key], as_of: date
+) -> tuple[dict[Key, tuple[str, str, date | None]], dict[Key, str]]:
+    children: dict[Key, tuple[str, str, date | None]] = {}
+    query = select(raw_key(Child.id), Child.ref, Child.first_name, Child.last_name, Child.dob)
+    for cid, ref, first, last, dob in _rows(session, query, Child.id, ids):
+        children[cid] = (ref, f"{first} {last}".strip(), dob)
+    iros: dict[Key, str] = {}
+    query = (
+        select(raw_key(Allocation.child_id), Iro.name)
+        .join(Iro, Iro.id == Allocation.iro_id)
+        .where(covering(Allocation.start_date, Allocation.end_date, as_of))
+    )
+    for cid, name in _rows(session, query, Allocation.child_id, ids):
+        iros[cid] = name
     return children, iros
 
 
@@ -333,44 +332,52 @@ def build_caseload(
     ``due_within`` keeps children whose next review is at most that many working
     days away (overdue ones included). Rows come soonest-due first.
     """
-    ids: list[uuid.UUID] | None = None
+    ids: list[Key] | None = None
     fte = 0.0
+    conn = session.connection()
     if child_ids is not None:
-        scope, ids = "Selected children", list(child_ids)
+        scope = "Selected children"
+        ids = list(conn.scalars(select(raw_key(Child.id)).where(Child.id.in_(child_ids))))
     elif iro_name is not None:
         iro = find_iro(session, iro_name)
         scope, fte = iro.name, iro.fte
         ids = list(
-            session.scalars(
-                select(Allocation.child_id).where(
+            conn.scalars(
+                select(raw_key(Allocation.child_id)).where(
                     Allocation.iro_id == iro.id,
-                    _covering(Allocation.start_date, Allocation.end_date, as_of),
+                    covering(Allocation.start_date, Allocation.end_date, as_of),
                 )
             )
         )
     else:
         scope = "All children"
-        fte = float(
-            session.scalar(select(func.coalesce(func.sum(Iro.fte), 0.0)).where(Iro.active)) or 0
-        )
-    facts: dict[uuid.UUID, _Facts] = {}
+        fte = float(conn.scalar(select(func.coalesce(func.sum(Iro.fte), 0.0)).where(Iro.active)))
+    facts: dict[Key, _Facts] = {}
     if ids is None or ids:
         _load_cla(session, as_of, ids, facts)
         _load_cp(session, as_of, ids, facts)
-    periods = [f.period_id for f in facts.values() if f.period_id is not None]
-    plans = [f.plan_id for f in facts.values() if f.plan_id is not None and f.icpc_date]
+    if ids is None:
+        # Everyone: let the database match the open periods and plans itself.
+        periods = _open_episodes(as_of)
+        plans = select(raw_key(CpPlan.id)).where(
+            covering(CpPlan.strategy_date, CpPlan.end_date, as_of)
+        )
+    else:
+        periods = [f.period_id for f in facts.values() if f.period_id is not None]
+        plans = [f.plan_id for f in facts.values() if f.plan_id is not None and f.icpc_date]
     # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
     lars = _review_counts(session, MeetingChild.period_id, ("LAR", "SHORTBREAK"), periods, as_of)
     rcpcs = _review_counts(session, MeetingChild.cp_plan_id, ("RCPC",), plans, as_of)
     _load_secure(session, as_of, facts)
 
-    cal, ts = ctx.calendar, ctx.settings.timescales
-    picked: list[tuple[uuid.UUID, _Facts, object]] = []
+    cal = ctx.calendar
+    schedules = ScheduleCache(cal, ctx.settings.timescales)
+    picked: list[tuple[Key, _Facts, Due | None]] = []
     cla = cp = overdue_count = 0
     for cid, f in facts.items():
         f.lar_dates = lars.get(f.period_id, ()) if f.period_id else ()
-        f.rcpc_dates = rcpcs.get(f.plan_id, ()) if f.plan_id else ()
-        due = next_review(
+        f.rcpc_dates = rcpcs.get(f.plan_id, ()) if f.plan_id and f.icpc_date else ()
+        due = schedules.next_review(
             ChildFacts(
                 period_start=f.period_start,
                 legal_status=f.legal_status,
@@ -380,9 +387,7 @@ def build_caseload(
                 rcpc_dates=f.rcpc_dates,
                 secure_placed=f.secure_placed,
                 secure_review_dates=f.secure_reviews,
-            ),
-            cal,
-            ts,
+            )
         )
         cla += f.period_start is not None
         cp += f.plan_id is not None
@@ -397,12 +402,12 @@ def build_caseload(
         picked.append((cid, f, due))
     header = CaseloadHeader(scope, as_of, cla, cp, len(facts), fte, overdue_count)
 
-    picked.sort(key=lambda item: item[2].date if item[2] else date.max)  # type: ignore[union-attr]
+    picked.sort(key=lambda item: item[2].date if item[2] else date.max)
     if limit is not None:
         picked = picked[:limit]
     out_ids = [cid for cid, _, _ in picked]
     children, iros = _people(session, out_ids, as_of)
-    visits, meetings = _latest(session, out_ids, as_of)
+    visits, took_part = _latest(session, out_ids, as_of)
     rows = []
     for cid, f, due in picked:
         ref, name, dob = children[cid]
@@ -411,7 +416,7 @@ def build_caseload(
         )
         rows.append(
             CaseloadRow(
-                child_id=cid,
+                child_id=cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)),
                 ref=ref,
                 name=name,
                 dob=dob,
@@ -421,13 +426,13 @@ def build_caseload(
                 placement=f.placement,
                 cp_category=f.category if f.plan_start else None,
                 last_review=last_review,
-                next_review_due=due.date if due else None,  # type: ignore[attr-defined]
-                next_review_kind=due.kind.value if due else None,  # type: ignore[attr-defined]
-                next_review_basis=due.basis if due else None,  # type: ignore[attr-defined]
-                wd_left=working_days_left(as_of, due, cal) if due else None,  # type: ignore[arg-type]
-                overdue=bool(due and as_of > due.date),  # type: ignore[attr-defined]
+                next_review_due=due.date if due else None,
+                next_review_kind=due.kind.value if due else None,
+                next_review_basis=due.basis if due else None,
+                wd_left=working_days_left(as_of, due, cal) if due else None,
+                overdue=bool(due and as_of > due.date),
                 last_visit=visits.get(cid),
-                last_participation=meetings.get(cid, (None, None))[1],
+                last_participation=took_part.get(cid),
             )
         )
     return Caseload(header, rows)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, distinct, exists, func, select, type_coerce
+from sqlalchemy import and_, case, distinct, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from iro_desk.db.models import (
@@ -53,6 +53,7 @@ from iro_desk.db.models import (
     ResolutionStage,
     Visit,
 )
+from iro_desk.db.queries import covering, ends_after, raw_key, unindexed
 from iro_desk.rules.codes import (
     AGE_BANDS,
     ATTENDED,
@@ -104,7 +105,6 @@ CP_MIN_AGE = 4  # participation in CP conferences is recorded for children aged 
 _SHORT_BREAKS = tuple(sorted(SHORT_BREAK_STATUSES))
 # The reviews that run a period of care's clock: reg 33 LARs and reg 48 short-break reviews.
 _PERIOD_REVIEWS = ("LAR", "SHORTBREAK")
-FAR_FUTURE = date(9999, 12, 31)
 
 
 # --- the figures --------------------------------------------------------------------
@@ -398,26 +398,6 @@ def _scalar(session: Session, query: Any) -> Any:
     return session.connection().scalar(query)
 
 
-def _unindexed(column: Any) -> Any:
-    """The same value, as an expression no index can serve.
-
-    "Open on a date" matches a large share of the rows, and SQLite (with no statistics
-    unless ANALYZE has run) would read them one by one through a date index: two to four
-    times slower than scanning the table. PostgreSQL scans such shares anyway.
-    """
-    return func.coalesce(column, column)
-
-
-def _ends_after(end_col: Any, day: Any) -> Any:
-    """Still open, or ended after ``day`` (an open end is the far future)."""
-    return func.coalesce(end_col, FAR_FUTURE) > day
-
-
-def _covering(start_col: Any, end_col: Any, on: Any) -> Any:
-    # [start, end): an end date is the first day the state no longer holds.
-    return and_(_unindexed(start_col) <= on, _ends_after(end_col, on))
-
-
 def _not_short_break() -> Any:
     return Episode.legal_status.not_in(_SHORT_BREAKS)
 
@@ -438,15 +418,15 @@ def _cla_trend(session: Session, year_start: int) -> tuple[YearEndCount, ...]:
     ends = [reporting_year_bounds(y)[1] for y in years]
     columns = [
         func.count(
-            distinct(case((_covering(Episode.start_date, Episode.end_date, d), Episode.child_id)))
+            distinct(case((covering(Episode.start_date, Episode.end_date, d), Episode.child_id)))
         )
         for d in ends
     ]
     row = _rows(
         session,
         select(*columns).where(
-            _unindexed(Episode.start_date) <= ends[-1],
-            _ends_after(Episode.end_date, ends[0]),
+            unindexed(Episode.start_date) <= ends[-1],
+            ends_after(Episode.end_date, ends[0]),
             _not_short_break(),
         ),
     ).one()
@@ -479,7 +459,7 @@ def _year_end(session: Session, on: date) -> _YearEnd:
         )
         .select_from(Episode)
         .join(Child, Child.id == Episode.child_id)
-        .where(_covering(Episode.start_date, Episode.end_date, on))
+        .where(covering(Episode.start_date, Episode.end_date, on))
         .group_by(Child.sex, Child.ethnicity, Child.dob, Episode.placement, Episode.legal_status)
     )
     sexes: dict[str, int] = defaultdict(int)
@@ -508,7 +488,7 @@ def _band(dob: date | None, expected: date | None, on: date) -> str:
 def _placements_at(session: Session, on: date) -> dict[str, int]:
     query = (
         select(Episode.placement, func.count(distinct(Episode.child_id)))
-        .where(_covering(Episode.start_date, Episode.end_date, on), _not_short_break())
+        .where(covering(Episode.start_date, Episode.end_date, on), _not_short_break())
         .group_by(Episode.placement)
     )
     out: dict[str, int] = defaultdict(int)
@@ -596,7 +576,7 @@ def _three_plus_placements(session: Session, start: date, end: date) -> int:
     # Partitioned on an expression so that SQLite sorts the year's episodes instead of
     # reading every episode ever, one by one, in the order of the period index.
     order = {
-        "partition_by": _unindexed(Episode.period_id),
+        "partition_by": unindexed(Episode.period_id),
         "order_by": (Episode.start_date, Episode.id),
     }
     inner = (
@@ -607,8 +587,8 @@ def _three_plus_placements(session: Session, start: date, end: date) -> int:
             func.row_number().over(**order).label("n"),
         )
         .where(
-            _unindexed(Episode.start_date) <= end,
-            _ends_after(Episode.end_date, start),
+            unindexed(Episode.start_date) <= end,
+            ends_after(Episode.end_date, start),
             _not_short_break(),
         )
         .subquery()
@@ -621,14 +601,6 @@ def _three_plus_placements(session: Session, start: date, end: date) -> int:
 
 
 # -- Looked After Reviews --------------------------------------------------------------
-
-
-def _row_key(column: Any) -> Any:
-    """A uuid column read as stored, for use only as a dict key within this report.
-
-    Making a ``uuid.UUID`` for each of a year's ~150,000 reviews costs more than the query.
-    """
-    return type_coerce(column, String)
 
 
 def _earlier(first: date | None, last: date | None) -> tuple[date, ...]:
@@ -655,7 +627,7 @@ def _reviews(
     rows = _rows(
         session,
         select(
-            _row_key(MeetingChild.period_id),
+            raw_key(MeetingChild.period_id),
             MeetingChild.meeting_date,
             MeetingChild.participation,
             MeetingChild.kind,
@@ -685,7 +657,7 @@ def _reviews(
         for period_id, period_start, first, last in _rows(
             session,
             select(
-                _row_key(CarePeriod.id),
+                raw_key(CarePeriod.id),
                 CarePeriod.start_date,
                 func.min(h.meeting_date),
                 func.max(h.meeting_date),
@@ -700,8 +672,8 @@ def _reviews(
                 ),
             )
             .where(
-                _unindexed(CarePeriod.start_date) <= end,
-                _ends_after(CarePeriod.end_date, start),
+                unindexed(CarePeriod.start_date) <= end,
+                ends_after(CarePeriod.end_date, start),
             )
             .group_by(CarePeriod.id, CarePeriod.start_date),
         )
@@ -709,10 +681,10 @@ def _reviews(
     breaks: dict[Any, list[tuple[date, date | None]]] = defaultdict(list)
     for period_id, b_start, b_end in _rows(
         session,
-        select(_row_key(Episode.period_id), Episode.start_date, Episode.end_date).where(
+        select(raw_key(Episode.period_id), Episode.start_date, Episode.end_date).where(
             Episode.legal_status.in_(_SHORT_BREAKS),
-            _unindexed(Episode.start_date) <= end,
-            _ends_after(Episode.end_date, start),
+            unindexed(Episode.start_date) <= end,
+            ends_after(Episode.end_date, start),
         ),
     ):
         breaks[period_id].append((b_start, b_end))
@@ -763,7 +735,7 @@ def _reviews(
 
 
 def _on_plan(on: date) -> Any:
-    return and_(CpPlan.start_date.is_not(None), _covering(CpPlan.start_date, CpPlan.end_date, on))
+    return and_(CpPlan.start_date.is_not(None), covering(CpPlan.start_date, CpPlan.end_date, on))
 
 
 def _cp_on(session: Session, on: date) -> int:
@@ -786,8 +758,8 @@ def _cp_ages(session: Session, year_start: int) -> tuple[CpAgeQuarter, ...]:
         .join(Child, Child.id == CpPlan.child_id)
         .where(
             CpPlan.start_date.is_not(None),
-            _unindexed(CpPlan.start_date) <= ends[-1],
-            _ends_after(CpPlan.end_date, ends[0]),
+            unindexed(CpPlan.start_date) <= ends[-1],
+            ends_after(CpPlan.end_date, ends[0]),
         )
     )
     counts: list[dict[str, int]] = [defaultdict(int) for _ in ends]
@@ -912,11 +884,11 @@ def _caseload(session: Session, on: date) -> CaseloadFigures:
 
     Whether an IRO is active is as recorded now (there is no history of it).
     """
-    held = _covering(Allocation.start_date, Allocation.end_date, on)
+    held = covering(Allocation.start_date, Allocation.end_date, on)
     # A child has one allocation at a time, so the IROs' counts add up to the children.
     # (Grouped on an expression: SQLite would otherwise read the table in iro_id order
     # through its index, one row at a time.)
-    iro = _unindexed(Allocation.iro_id)
+    iro = unindexed(Allocation.iro_id)
     per_iro: dict[Any, int] = {
         iro_id: n
         for iro_id, n in _rows(session, select(iro, func.count()).where(held).group_by(iro))
