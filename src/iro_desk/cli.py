@@ -230,20 +230,20 @@ def caseload(
 ) -> None:
     """Each child's next statutory review, its kind and deadline."""
     from iro_desk.services.caseload import build_caseload
-    from iro_desk.services.errors import InvalidInput
-    from iro_desk.services.iros import iro_for_user
+    from iro_desk.services.errors import InvalidInput, NotFound
+    from iro_desk.services.iros import lookup_iro
 
     if iro_name and all_children:
         raise InvalidInput.one("--all", "give either --iro or --all, not both")
     desk = get_opts().desk()
     with desk.read() as session:
         if not all_children and not iro_name:
-            me = iro_for_user(session, desk.ctx.user)
-            if me is None:
+            try:
+                iro_name = lookup_iro(session, desk.ctx.user).name
+            except NotFound:
                 raise InvalidInput.one(
                     "--iro", f"{desk.ctx.user!r} is not an IRO here; give --iro NAME or --all"
-                )
-            iro_name = me.name
+                ) from None
         result = build_caseload(
             session,
             desk.ctx,

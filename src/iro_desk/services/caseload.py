@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import (
@@ -36,9 +36,11 @@ from iro_desk.rules.reviews import (
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.services.context import Ctx
-from iro_desk.services.iros import find_iro
+from iro_desk.services.iros import lookup_iro
 
 CHUNK = 5_000  # ids per IN list: well inside SQLite's and PostgreSQL's parameter limits
+# A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
+PERIOD_REVIEWS = ("LAR", "SHORTBREAK")
 
 
 @dataclass(frozen=True)
@@ -150,13 +152,25 @@ def _rows(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iterato
         yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
 
 
-def _open_episodes(as_of: date):
-    return select(raw_key(Episode.period_id)).where(
-        covering(Episode.start_date, Episode.end_date, as_of)
+def _review_span(link, key_col, kinds: tuple[str, ...], as_of: date):
+    """The first and latest review held by ``as_of`` on a period's (or plan's) clock, as
+    two correlated look-ups on the covering index: a due date depends on nothing else
+    (none, one, or two or more reviews, and the latest)."""
+    held = (link == key_col, MeetingChild.kind.in_(kinds), MeetingChild.meeting_date <= as_of)
+    return (
+        select(func.min(MeetingChild.meeting_date)).where(*held).scalar_subquery(),
+        select(func.max(MeetingChild.meeting_date)).where(*held).scalar_subquery(),
     )
 
 
-def _load_cla(session: Session, as_of: date, ids: Sequence[Key] | None, facts) -> None:
+def _held(first: date | None, last: date | None) -> tuple[date, ...]:
+    if last is None:
+        return ()
+    return review_dates(1 if first == last else 2, first, last)
+
+
+def _cla_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
+    first, last = _review_span(MeetingChild.period_id, Episode.period_id, PERIOD_REVIEWS, as_of)
     query = (
         select(
             raw_key(Episode.child_id),
@@ -164,16 +178,24 @@ def _load_cla(session: Session, as_of: date, ids: Sequence[Key] | None, facts) -
             CarePeriod.start_date,
             Episode.legal_status,
             Episode.placement,
+            first,
+            last,
         )
         .join(CarePeriod, CarePeriod.id == Episode.period_id)
         .where(covering(Episode.start_date, Episode.end_date, as_of))
     )
-    for child_id, period_id, p_start, ls, place in _rows(session, query, Episode.child_id, ids):
+    return list(_rows(session, query, Episode.child_id, ids))
+
+
+def _merge_cla(rows: list, facts: dict[Key, _Facts]) -> None:
+    for child_id, period_id, p_start, ls, place, first, last in rows:
         f = facts.setdefault(child_id, _Facts())
         f.period_id, f.period_start, f.legal_status, f.placement = period_id, p_start, ls, place
+        f.lar_dates = _held(first, last)
 
 
-def _load_cp(session: Session, as_of: date, ids: Sequence[Key] | None, facts) -> None:
+def _cp_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
+    first, last = _review_span(MeetingChild.cp_plan_id, CpPlan.id, ("RCPC",), as_of)
     query = select(
         raw_key(CpPlan.child_id),
         raw_key(CpPlan.id),
@@ -181,44 +203,20 @@ def _load_cp(session: Session, as_of: date, ids: Sequence[Key] | None, facts) ->
         CpPlan.icpc_date,
         CpPlan.start_date,
         CpPlan.category,
+        first,
+        last,
     ).where(covering(CpPlan.strategy_date, CpPlan.end_date, as_of))
-    for child_id, plan_id, strategy, icpc, start, category in _rows(
-        session, query, CpPlan.child_id, ids
-    ):
+    return list(_rows(session, query, CpPlan.child_id, ids))
+
+
+def _merge_cp(rows: list, as_of: date, facts: dict[Key, _Facts]) -> None:
+    for child_id, plan_id, strategy, icpc, start, category, first, last in rows:
         f = facts.setdefault(child_id, _Facts())
         f.plan_id, f.strategy_date, f.category = plan_id, strategy, category
         # An ICPC held after as_of has not happened yet as far as as_of is concerned.
         f.icpc_date = icpc if icpc is not None and icpc <= as_of else None
         f.plan_start = start if start is not None and start <= as_of else None
-
-
-def _review_counts(
-    session: Session, key_col, kinds: tuple[str, ...], keys, as_of: date
-) -> dict[Key, tuple[date, ...]]:
-    """Each period's (or plan's) reviews as the clocks see them, from one grouped query.
-
-    ``keys`` is a list of raw keys, or a subquery selecting them (everyone).
-    """
-    query = (
-        select(
-            raw_key(key_col),
-            func.count(distinct(MeetingChild.meeting_date)),
-            func.min(MeetingChild.meeting_date),
-            func.max(MeetingChild.meeting_date),
-        )
-        .where(MeetingChild.kind.in_(kinds), MeetingChild.meeting_date <= as_of)
-        .group_by(key_col)
-    )
-    conn = session.connection()
-    if isinstance(keys, list):
-        batches = (query.where(raw_key(key_col).in_(chunk)) for chunk in _chunks(keys))
-    else:
-        batches = iter([query.where(raw_key(key_col).in_(keys))])
-    out: dict[Key, tuple[date, ...]] = {}
-    for batch in batches:
-        for key, n, first, last in conn.execute(batch).all():
-            out[key] = review_dates(n, first, last)
-    return out
+        f.rcpc_dates = _held(first, last) if f.icpc_date else ()
 
 
 def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> None:
@@ -339,7 +337,7 @@ def build_caseload(
         scope = "Selected children"
         ids = list(conn.scalars(select(raw_key(Child.id)).where(Child.id.in_(child_ids))))
     elif iro_name is not None:
-        iro = find_iro(session, iro_name)
+        iro = lookup_iro(session, iro_name)
         scope, fte = iro.name, iro.fte
         ids = list(
             conn.scalars(
@@ -354,20 +352,8 @@ def build_caseload(
         fte = float(conn.scalar(select(func.coalesce(func.sum(Iro.fte), 0.0)).where(Iro.active)))
     facts: dict[Key, _Facts] = {}
     if ids is None or ids:
-        _load_cla(session, as_of, ids, facts)
-        _load_cp(session, as_of, ids, facts)
-    if ids is None:
-        # Everyone: let the database match the open periods and plans itself.
-        periods = _open_episodes(as_of)
-        plans = select(raw_key(CpPlan.id)).where(
-            covering(CpPlan.strategy_date, CpPlan.end_date, as_of)
-        )
-    else:
-        periods = [f.period_id for f in facts.values() if f.period_id is not None]
-        plans = [f.plan_id for f in facts.values() if f.plan_id is not None and f.icpc_date]
-    # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
-    lars = _review_counts(session, MeetingChild.period_id, ("LAR", "SHORTBREAK"), periods, as_of)
-    rcpcs = _review_counts(session, MeetingChild.cp_plan_id, ("RCPC",), plans, as_of)
+        _merge_cla(_cla_rows(session, as_of, ids), facts)
+        _merge_cp(_cp_rows(session, as_of, ids), as_of, facts)
     _load_secure(session, as_of, facts)
 
     cal = ctx.calendar
@@ -375,8 +361,6 @@ def build_caseload(
     picked: list[tuple[Key, _Facts, Due | None]] = []
     cla = cp = overdue_count = 0
     for cid, f in facts.items():
-        f.lar_dates = lars.get(f.period_id, ()) if f.period_id else ()
-        f.rcpc_dates = rcpcs.get(f.plan_id, ()) if f.plan_id and f.icpc_date else ()
         due = schedules.next_review(
             ChildFacts(
                 period_start=f.period_start,

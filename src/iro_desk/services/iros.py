@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,15 +22,37 @@ def list_iros(session: Session, *, active_only: bool = False) -> list[Iro]:
     return list(session.scalars(query))
 
 
-def find_iro(session: Session, name: str, field: str = "iro") -> Iro:
-    """By name, ignoring case; or by login name."""
+@dataclass(frozen=True)
+class IroRef:
+    id: uuid.UUID
+    name: str
+    fte: float
+    active: bool
+
+
+def lookup_iro(session: Session, name: str, field: str = "iro") -> IroRef:
+    """By name, ignoring case; or by login name. A plain read (no ORM objects), for the
+    quick answers such as one IRO's caseload."""
     wanted = name.strip().lower()
-    row = session.scalars(
-        select(Iro).where((func.lower(Iro.name) == wanted) | (func.lower(Iro.username) == wanted))
-    ).first()
+    row = (
+        session.connection()
+        .execute(
+            select(Iro.id, Iro.name, Iro.fte, Iro.active).where(
+                (func.lower(Iro.name) == wanted) | (func.lower(Iro.username) == wanted)
+            )
+        )
+        .first()
+    )
     if row is None:
         raise NotFound.one(field, f"no IRO called {name!r} (see `iro-desk iro list`)")
-    return row
+    return IroRef(*row)
+
+
+def find_iro(session: Session, name: str, field: str = "iro") -> Iro:
+    """The IRO record itself, for writes."""
+    iro = session.get(Iro, lookup_iro(session, name, field).id)
+    assert iro is not None
+    return iro
 
 
 def iro_for_user(session: Session, user: str) -> Iro | None:
