@@ -144,7 +144,8 @@ children per full-time IRO.
     # --- loading ----------------------------------------------------------------------
 
     def load(self) -> None:
-        self.query_one("#caseload-table", DataTable).loading = True
+        if self.caseload is None:  # coming back, the old figures stay until the new arrive
+            self.query_one("#caseload-table", DataTable).loading = True
         self._load(self.iro if not self._all else None, self.filter)
 
     @work(thread=True, exclusive=True, group="caseload")
@@ -170,6 +171,11 @@ children per full-time IRO.
         self.notify(message, title="Caseload", severity="error")
 
     def _show(self, caseload: Caseload) -> None:
+        if caseload == self.caseload:
+            # Nothing moved since the last look (the usual case on coming back): keep the
+            # table as it is, cursor and all, instead of rebuilding it.
+            self.query_one("#caseload-table", DataTable).loading = False
+            return
         self.caseload = caseload
         h = caseload.header
         self.query_one("#caseload-title", Static).update(
