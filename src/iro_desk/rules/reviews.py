@@ -296,13 +296,13 @@ class ScheduleCache:
             return answer
 
 
-def review_dates(count: int, first: date | None, last: date | None) -> tuple[date, ...]:
-    """Reviews as the clocks see them, from a count and the first and latest dates:
-    none, one, or two or more (first and latest). Nothing else changes a due date, so
-    set-based readers need not fetch every review."""
-    if count == 0 or last is None:
+def reviews_from_span(first: date | None, last: date | None) -> tuple[date, ...]:
+    """Reviews as the clocks see them, from the first and latest held: none, one, or two
+    or more (first and latest). Nothing else changes a due date, so set-based readers
+    need not fetch every review."""
+    if last is None:
         return ()
-    if count == 1 or first is None or first == last:
+    if first is None or first == last:
         return (last,)
     return (first, last)
 

@@ -8,7 +8,7 @@ schedules themselves come from ``rules.reviews``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +31,7 @@ from iro_desk.rules.reviews import (
     ChildFacts,
     Due,
     ScheduleCache,
-    review_dates,
+    reviews_from_span,
     working_days_left,
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
@@ -163,12 +163,6 @@ def _review_span(link, key_col, kinds: tuple[str, ...], as_of: date):
     )
 
 
-def _held(first: date | None, last: date | None) -> tuple[date, ...]:
-    if last is None:
-        return ()
-    return review_dates(1 if first == last else 2, first, last)
-
-
 def _cla_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
     first, last = _review_span(MeetingChild.period_id, Episode.period_id, PERIOD_REVIEWS, as_of)
     query = (
@@ -191,7 +185,7 @@ def _merge_cla(rows: list, facts: dict[Key, _Facts]) -> None:
     for child_id, period_id, p_start, ls, place, first, last in rows:
         f = facts.setdefault(child_id, _Facts())
         f.period_id, f.period_start, f.legal_status, f.placement = period_id, p_start, ls, place
-        f.lar_dates = _held(first, last)
+        f.lar_dates = reviews_from_span(first, last)
 
 
 def _cp_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
@@ -216,7 +210,7 @@ def _merge_cp(rows: list, as_of: date, facts: dict[Key, _Facts]) -> None:
         # An ICPC held after as_of has not happened yet as far as as_of is concerned.
         f.icpc_date = icpc if icpc is not None and icpc <= as_of else None
         f.plan_start = start if start is not None and start <= as_of else None
-        f.rcpc_dates = _held(first, last) if f.icpc_date else ()
+        f.rcpc_dates = reviews_from_span(first, last) if f.icpc_date else ()
 
 
 def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> None:
@@ -427,8 +421,3 @@ def build_caseload_for_child(
 ) -> CaseloadRow | None:
     rows = build_caseload(session, ctx, as_of=as_of, child_ids=[child_id]).rows
     return rows[0] if rows else None
-
-
-def caseload_counts(session: Session, ctx: Ctx, as_of: date, names: Iterable[str]) -> list:
-    """Header figures for several IROs (the unit's caseload table)."""
-    return [build_caseload(session, ctx, as_of=as_of, iro_name=n, limit=0).header for n in names]

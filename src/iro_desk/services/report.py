@@ -69,7 +69,7 @@ from iro_desk.rules.codes import (
     placement_group,
 )
 from iro_desk.rules.dates import age_on, reporting_year_bounds, reporting_year_label
-from iro_desk.rules.reviews import is_short_break, lar_due, short_break_due
+from iro_desk.rules.reviews import is_short_break, lar_due, reviews_from_span, short_break_due
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.services.context import Ctx
 
@@ -603,16 +603,6 @@ def _three_plus_placements(session: Session, start: date, end: date) -> int:
 # -- Looked After Reviews --------------------------------------------------------------
 
 
-def _earlier(first: date | None, last: date | None) -> tuple[date, ...]:
-    """A period's reviews before the year as the clocks see them: none, one, or two or more
-    (first and latest); the due date depends on nothing else."""
-    if last is None:
-        return ()
-    if first is None or first == last:
-        return (last,)
-    return (first, last)
-
-
 def _reviews(
     session: Session, ctx: Ctx, start: date, end: date
 ) -> tuple[ReviewFigures, ParticipationFigures]:
@@ -706,7 +696,7 @@ def _reviews(
         if period_id not in periods:
             continue  # a review outside its period's dates cannot be judged
         period_start, first, last = periods[period_id]
-        earlier = _earlier(first, last)
+        earlier = reviews_from_span(first, last)
         spans = breaks.get(period_id, ())
         for day in sorted(days):
             is_break = any(s <= day and (e is None or e > day) for s, e in spans)
