@@ -185,7 +185,7 @@ async def test_forms_list_marks_overdue_first_and_toggles_mine(app_for, demo_des
     app = app_for("forms")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#forms", DataTable)
+        table = app.screen.query_one("#list", DataTable)
         assert table.row_count == len(mine)
         overdue = sum(f.overdue for f in mine)
         firsts = [table.get_row_at(i)[0] for i in range(table.row_count)]

@@ -169,7 +169,7 @@ async def test_open_cases_list_marks_late_stages(app_for, demo_desk: Desk) -> No
     app = app_for("resolution")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#cases", DataTable)
+        table = app.screen.query_one("#list", DataTable)
         assert table.row_count == len(mine)
         overdue = sum(c.overdue for c in mine)
         assert overdue >= 1
