@@ -227,3 +227,45 @@ def test_short_break_child_gets_reg_48_reviews_not_lars(desk: Desk) -> None:
     assert row.next_review_kind == "Short-break review"
     assert row.next_review_due == date(2026, 10, 1)
     assert row.overdue
+
+
+def test_conference_participation_corrected_with_the_rules(desk: Desk) -> None:
+    from iro_desk.services.meetings import set_conference_participation
+
+    ctx = desk.ctx
+    with desk.write() as s:
+        iro = add_iro(s, ctx, "Ada Example")
+        dan = add_child(s, ctx, ref="S0", first_name="Dan", last_name="Vale", dob=date(2016, 5, 1))
+        eve = add_child(s, ctx, ref="S1", first_name="Eve", last_name="Vale", dob=date(2025, 1, 1))
+        for kid in (dan, eve):
+            start_cp_enquiry(s, ctx, kid, date(2026, 5, 1))
+        record_conference(
+            s,
+            ctx,
+            "ICPC",
+            date(2026, 5, 20),
+            [ConferenceChild(dan, False), ConferenceChild(eve)],
+            chair=iro,
+            category="NEG",
+        )
+    with desk.read() as s:
+        rows = {mc.child_id: mc for mc in s.scalars(select(MeetingChild))}
+    with pytest.raises(InvalidInput) as err, desk.write() as s:
+        set_conference_participation(s, ctx, rows[dan.id].id, True, None)
+    assert err.value.problems[0].field == "method"
+    with pytest.raises(InvalidInput) as err, desk.write() as s:
+        set_conference_participation(s, ctx, rows[eve.id].id, True, "drawings")
+    assert "4 or over" in str(err.value)
+    with desk.write() as s:
+        set_conference_participation(s, ctx, rows[dan.id].id, True, "drawings")
+    with desk.read() as s:
+        row = s.get(MeetingChild, rows[dan.id].id)
+        assert (row.cp_took_part, row.cp_method) == (True, "drawings")
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "conference.participation")
+            )
+            == 1
+        )

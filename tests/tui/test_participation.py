@@ -156,3 +156,47 @@ async def test_child_protection_conference_participation(app_for, demo_desk: Des
         assert isinstance(app.screen, ChildScreen)
     new = [mc for mc in meetings(demo_desk, ref) if mc.meeting_date == TODAY]
     assert [(mc.kind, mc.cp_took_part, mc.cp_method) for mc in new] == [("RCPC", True, "drawings")]
+
+
+async def test_correct_how_a_child_took_part_in_a_conference(app_for, demo_desk: Desk) -> None:
+    # A child on a plan, aged 4+ at their latest conference (the Reviews tab's first row).
+    for row in my_rows(demo_desk):
+        held = sorted(meetings(demo_desk, row.ref), key=lambda mc: mc.meeting_date)
+        if (
+            row.cp_category
+            and row.dob
+            and held
+            and held[-1].kind in ("ICPC", "RCPC")
+            and age_on(row.dob, held[-1].meeting_date) >= 5
+        ):
+            ref, conference = row.ref, held[-1]
+            break
+    else:
+        raise AssertionError("the demo IRO has no child aged 4+ with a conference")
+    app = app_for("caseload")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_child(ref)
+        await settle(pilot)
+        app.screen.query_one("#child-tabs", TabbedContent).active = "tab-reviews"
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ReviewFormScreen)
+        assert form.query_one("#review-cp").display
+        assert not form.query_one("#review-icpc").display  # the outcome is not touched
+        form.query_one("#review-took-part", Select).value = "yes"
+        form.query_one("#review-method", Select).value = Select.NULL
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewFormScreen)  # "how" is required: nothing saved
+        assert [mc for mc in meetings(demo_desk, ref) if mc.id == conference.id][0] == conference
+        form.query_one("#review-method", Select).value = "written"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChildScreen)
+    (fixed,) = [mc for mc in meetings(demo_desk, ref) if mc.id == conference.id]
+    assert (fixed.cp_took_part, fixed.cp_method) == (True, "written")

@@ -425,12 +425,8 @@ escalate it). Escape goes back.
         if meeting is None:
             self.notify("No review to correct: record one with r.", severity="warning")
             return
-        if meeting.kind not in ("LAR", "SECURE"):
-            self.notify(
-                f"How a child took part in a {meeting.kind} is recorded with the conference "
-                "(r); it cannot be corrected here yet.",
-                severity="warning",
-            )
+        if meeting.kind not in ("LAR", "SHORTBREAK", "SECURE", "ICPC", "RCPC"):
+            self.notify(f"A {meeting.kind} has no participation to record.", severity="warning")
             return
         tabs = self.query_one("#child-tabs", TabbedContent)
         tabs.active = "tab-reviews"

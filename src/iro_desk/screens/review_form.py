@@ -36,6 +36,7 @@ from iro_desk.services.meetings import (
     ConferenceChild,
     record_conference,
     record_review,
+    set_conference_participation,
     set_review_participation,
 )
 from iro_desk.services.validate import parse_date
@@ -253,6 +254,11 @@ Opened with `p` on a held review, the form corrects the participation code only.
             kind.disabled = when.disabled = True
             if m.participation in PARTICIPATION_CODES:
                 self.query_one("#review-participation", Select).value = m.participation
+            if m.cp_took_part is not None:
+                took = "yes" if m.cp_took_part else "no"
+                self.query_one("#review-took-part", Select).value = took
+            if m.cp_method in CP_PARTICIPATION_METHODS:
+                self.query_one("#review-method", Select).value = m.cp_method
             for hidden in ("#review-bf", "#review-views-box", "#review-chair-row"):
                 self.query_one(hidden).display = False
             self.query_one("#review-participation", Select).focus()
@@ -290,7 +296,8 @@ Opened with `p` on a held review, the form corrects the participation code only.
         kind = self._chosen(self.query_one("#review-kind", Select)) or "LAR"
         self.query_one("#review-lar").display = kind in REVIEW_KINDS
         self.query_one("#review-cp").display = kind in CONFERENCE_KINDS
-        self.query_one("#review-icpc").display = kind == "ICPC"
+        # Correcting participation leaves the conference's outcome alone.
+        self.query_one("#review-icpc").display = kind == "ICPC" and self.meeting is None
         self.query_one("#review-bf").display = kind in REVIEW_KINDS and self.meeting is None
 
     # --- as-you-type checks ---------------------------------------------------------------
@@ -392,6 +399,13 @@ Opened with `p` on a held review, the form corrects the participation code only.
     def _write(self, state: dict[str, Any], me: str | None) -> str:
         ctx = self.desk.ctx
         kind = state["kind"] or "LAR"
+        if self.meeting_child_id is not None and kind in CONFERENCE_KINDS:
+            took_part = {"yes": True, "no": False}.get(state["took_part"] or "")
+            with self.desk.write() as session:
+                set_conference_participation(
+                    session, ctx, self.meeting_child_id, took_part, state["method"]
+                )
+            return f"How the child took part in the {kind} is recorded."
         if self.meeting_child_id is not None:
             code = state["participation"] or ""
             with self.desk.write() as session:

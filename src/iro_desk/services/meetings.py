@@ -137,15 +137,15 @@ def set_review_participation(
 ) -> MeetingChild:
     """Record or correct the PN code of a held review, with the same 903 rules."""
     row = session.get(MeetingChild, meeting_child_id)
-    if row is None:
+    if row is None or row.kind not in REVIEW_KINDS:
         raise NotFound.one("review", "no such review")
     child = session.get(Child, row.child_id)
     assert child is not None
     episode = episode_on(session, child.id, row.meeting_date)
     code = participation.strip().upper()
-    breaches = check_review(
-        row.meeting_date, code, child.dob, episode.legal_status if episode else None
-    )
+    # Rule 399 (no LAR on short breaks) is about the kind of review, which is fixed here.
+    legal_status = episode.legal_status if episode and row.kind == "LAR" else None
+    breaches = check_review(row.meeting_date, code, child.dob, legal_status)
     if breaches:
         raise InvalidInput([_problem(b.field, b.message) for b in breaches])
     before = row.participation
