@@ -17,7 +17,7 @@ from iro_desk.app import IroDeskApp, make_app
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import Ctx, Desk, open_desk
 from iro_desk.services.iros import list_iros
-from tests.conftest import TODAY, make_ctx
+from tests.conftest import NOW, TODAY, make_ctx
 
 DEMO_SEED = 7
 
@@ -28,7 +28,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from iro_desk.services.demo import generate_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    desk = open_desk(sqlite_url(path), Ctx(user="demo-builder", today=TODAY))
+    # The fixed clock matters: the demo's "today" enquiries run up to the current time.
+    desk = open_desk(sqlite_url(path), Ctx(user="demo-builder", today=TODAY, clock=lambda: NOW))
     with desk.write() as session:
         generate_demo(session, desk.ctx, seed=DEMO_SEED, as_of=TODAY)
     desk.engine.dispose()

@@ -42,12 +42,23 @@ def picks(desk: Desk) -> Picks:
     return Picks(child.ref, str(enquiry.id), form.id, case.id)
 
 
+async def steady(pilot) -> None:
+    """Text cursors blink on a timer, so a picture could catch them on or off: hold them on."""
+    from textual.widgets import Input, TextArea
+
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = False
+    await settle(pilot)
+
+
 def _push(make: Callable[[Picks], object]) -> Callable[[Picks], Callable]:
     def for_picks(p: Picks) -> Callable[[object], Awaitable[None]]:
         async def run_before(pilot) -> None:
             await settle(pilot)
             pilot.app.push_screen(make(p))
             await settle(pilot)
+            await steady(pilot)
 
         return run_before
 
@@ -61,6 +72,7 @@ def _keys(*keys: str) -> Callable[[Picks], Callable]:
             for key in keys:
                 await pilot.press(key)
                 await settle(pilot)
+            await steady(pilot)
 
         return run_before
 
