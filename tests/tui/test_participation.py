@@ -49,6 +49,18 @@ async def open_review_form(app, pilot, ref: str) -> ReviewFormScreen:
     return app.screen
 
 
+async def correct_latest(app, pilot, ref: str) -> ReviewFormScreen:
+    """Open the child, go to Reviews and press p on the latest (first) row."""
+    app.open_child(ref)
+    await settle(pilot)
+    app.screen.query_one("#child-tabs", TabbedContent).active = "tab-reviews"
+    await pilot.pause()
+    await pilot.press("p")
+    await settle(pilot)
+    assert isinstance(app.screen, ReviewFormScreen)
+    return app.screen
+
+
 async def test_pn0_refused_for_a_child_over_4_then_pn1_saved(app_for, demo_desk: Desk) -> None:
     ref = looked_after_child_over_4(demo_desk)
     before = meetings(demo_desk, ref)
@@ -100,14 +112,7 @@ async def test_correct_participation_on_a_held_review(app_for, demo_desk: Desk) 
     app = app_for("caseload")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_child(ref)
-        await settle(pilot)
-        app.screen.query_one("#child-tabs", TabbedContent).active = "tab-reviews"
-        await pilot.pause()
-        await pilot.press("p")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ReviewFormScreen)
+        form = await correct_latest(app, pilot, ref)
         assert form.query_one("#review-participation", Select).value == review.participation
         assert form.query_one("#review-date", Input).disabled
         form.query_one("#review-participation", Select).value = "PN0"
@@ -176,14 +181,7 @@ async def test_correct_how_a_child_took_part_in_a_conference(app_for, demo_desk:
     app = app_for("caseload")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_child(ref)
-        await settle(pilot)
-        app.screen.query_one("#child-tabs", TabbedContent).active = "tab-reviews"
-        await pilot.pause()
-        await pilot.press("p")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ReviewFormScreen)
+        form = await correct_latest(app, pilot, ref)
         assert form.query_one("#review-cp").display
         assert not form.query_one("#review-icpc").display  # the outcome is not touched
         form.query_one("#review-took-part", Select).value = "yes"
