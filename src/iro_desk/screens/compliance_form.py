@@ -24,7 +24,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.compliance import (
@@ -660,17 +660,11 @@ at stage 1, held by the Team Manager, and opens the case.
         self.notify("Not saved: see the reasons on the form.", severity="error")
 
     def action_cancel(self) -> None:
-        if not self.changed():
-            self.app.pop_screen()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            ConfirmScreen("Discard the unsaved changes to this compliance form?", yes="Discard"),
-            answer,
+        leave_or_ask(
+            self,
+            self.changed(),
+            "Discard the unsaved changes to this compliance form?",
+            self.app.pop_screen,
         )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label
 
 
@@ -42,3 +45,18 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+def leave_or_ask(
+    screen: Screen[Any], changed: bool, question: str, leave: Callable[[], object]
+) -> None:
+    """Leave a form at once when nothing was typed into it; otherwise ask first."""
+    if not changed:
+        leave()
+        return
+
+    def answer(discard: bool | None) -> None:
+        if discard:
+            leave()
+
+    screen.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), answer)

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.duty import (
     CLOSED,
     LADO,
@@ -434,14 +434,6 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
     # --- leaving --------------------------------------------------------------------
 
     def action_leave(self) -> None:
-        if not self.is_dirty:
-            self.dismiss(None)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard the note and dates you typed?", "Discard", "Keep"), answer
+        leave_or_ask(
+            self, self.is_dirty, "Discard the note and dates you typed?", lambda: self.dismiss(None)
         )

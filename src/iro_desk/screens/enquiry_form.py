@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.duty import log_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
@@ -343,15 +343,9 @@ Problems are shown in red under the field they are about; nothing is saved until
     # --- leaving --------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if not self.is_dirty:
-            self.dismiss(None)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard this enquiry? Nothing has been saved.", "Discard", "Keep"),
-            answer,
+        leave_or_ask(
+            self,
+            self.is_dirty,
+            "Discard this enquiry? Nothing has been saved.",
+            lambda: self.dismiss(None),
         )

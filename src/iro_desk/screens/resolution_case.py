@@ -33,7 +33,7 @@ from iro_desk.screens.compliance_form import (
     show_problems,
     writing,
 )
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
 from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.errors import InvalidInput, Problem
@@ -379,20 +379,9 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        confirm_discard(self, self._values() != self._start, "Discard this step?")
-
-
-def confirm_discard(screen: DeskModal[Any], changed: bool, question: str) -> None:
-    """Close a modal form, asking first if anything was typed into it."""
-    if not changed:
-        screen.dismiss(None)
-        return
-
-    def answer(discard: bool | None) -> None:
-        if discard:
-            screen.dismiss(None)
-
-    screen.app.push_screen(ConfirmScreen(question, yes="Discard"), answer)
+        leave_or_ask(
+            self, self._values() != self._start, "Discard this step?", lambda: self.dismiss(None)
+        )
 
 
 # --- raise a new case ---------------------------------------------------------------------------
@@ -567,4 +556,9 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         self.app.push_screen(CaseScreen(case_id))
 
     def action_cancel(self) -> None:
-        confirm_discard(self, self._values() != self._start, "Discard this new case?")
+        leave_or_ask(
+            self,
+            self._values() != self._start,
+            "Discard this new case?",
+            lambda: self.dismiss(None),
+        )

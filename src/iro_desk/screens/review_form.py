@@ -27,7 +27,7 @@ from iro_desk.rules.codes import (
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import allowed_codes, check_cp_participation, check_review
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.errors import InvalidInput, Problem
@@ -469,19 +469,12 @@ Opened with `p` on a held review, the form corrects the participation code only.
     # --- cancel -------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if self.record is None or self._initial is None or self.state() == self._initial:
-            self.dismiss(False)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(False)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard this review? Nothing has been saved.", yes="Discard", no="Keep editing"
-            ),
-            answer,
+        unchanged = self.record is None or self._initial is None or self.state() == self._initial
+        leave_or_ask(
+            self,
+            not unchanged,
+            "Discard this review? Nothing has been saved.",
+            lambda: self.dismiss(False),
         )
 
 

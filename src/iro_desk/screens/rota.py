@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from iro_desk.rules.dates import add_months
 from iro_desk.screens.base import DeskModal, DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
 from iro_desk.services.duty import DutyDay, assign_duty, clear_duty, rota, swap_duty
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.iros import list_iros
@@ -200,16 +200,8 @@ are listed; one person cannot be both.
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        if not self.is_dirty:
-            self.dismiss(False)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(False)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard this change to the rota?", "Discard", "Keep"), answer
+        leave_or_ask(
+            self, self.is_dirty, "Discard this change to the rota?", lambda: self.dismiss(False)
         )
 
 

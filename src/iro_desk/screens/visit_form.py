@@ -16,7 +16,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import ConfirmScreen
+from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.drafts import discard_draft, load_draft, save_draft
@@ -383,21 +383,11 @@ typed it asks before throwing the draft away. Tab moves between fields.
         self.dismiss(True)
 
     def action_cancel(self) -> None:
-        if not self.has_content():
-            self._leave()
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self._leave()
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard this visit? What you typed will be lost.",
-                yes="Discard",
-                no="Keep editing",
-            ),
-            answer,
+        leave_or_ask(
+            self,
+            self.has_content(),
+            "Discard this visit? What you typed will be lost.",
+            self._leave,
         )
 
     def _leave(self) -> None:
