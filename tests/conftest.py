@@ -24,12 +24,23 @@ PG_URL = os.environ.get("IRO_DESK_TEST_PG_URL")
 TODAY = date(2026, 11, 27)
 
 
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
+# Pinned before anything runs, session fixtures included; the autouse fixture below
+# restores it for every test.
+os.environ["IRO_DESK_NOW"] = NOW.isoformat()
+
+
 @pytest.fixture(autouse=True)
 def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """No test may touch the real user folders."""
+    """No test may touch the real user folders, and none reads the real clock.
+
+    ``IRO_DESK_NOW`` pins iro_desk.clock, the one place the program asks the time, so the
+    CLI and the services behave the same whatever day the suite runs.
+    """
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("IRO_DESK_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("IRO_DESK_CONFIG", str(base / "config.toml"))
+    monkeypatch.setenv("IRO_DESK_NOW", NOW.isoformat())
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +50,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     desk = open_desk(sqlite_url(path), Ctx(user="template"))
     desk.engine.dispose()
     return path
-
-
-NOW = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 
 
 def make_ctx(user: str = "tester") -> Ctx:

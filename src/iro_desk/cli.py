@@ -70,6 +70,7 @@ def handles_errors(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from iro_desk.clock import BadClock
         from iro_desk.config import ConfigError
         from iro_desk.db.migrate import SchemaTooNew
         from iro_desk.services.errors import InvalidInput
@@ -82,6 +83,8 @@ def handles_errors(fn: F) -> F:
             fail([f"config: {exc}"])
         except SchemaTooNew as exc:
             fail([f"database: {exc}"], code=1)
+        except BadClock as exc:
+            fail([str(exc)], code=1)
         except OSError as exc:
             fail([f"{exc.filename or 'file'}: {exc.strerror or exc}"], code=1)
 
@@ -178,7 +181,9 @@ def get_opts() -> Options:
 
 
 def today() -> date:
-    return date.today()
+    from iro_desk import clock
+
+    return clock.today()
 
 
 # --- demo --------------------------------------------------------------------------

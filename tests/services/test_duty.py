@@ -58,8 +58,8 @@ def fields_of(exc: pytest.ExceptionInfo[InvalidInput]) -> set[str]:
 
 
 def future_moment() -> datetime:
-    """Later than both the real clock and the pinned TODAY, whichever is ahead."""
-    return datetime.combine(max(date.today(), TODAY) + timedelta(days=2), time(9), UTC)
+    """Two days after the pinned TODAY (the tests' clock), whatever the real date."""
+    return datetime.combine(TODAY + timedelta(days=2), time(9), UTC)
 
 
 # --- the rota -----------------------------------------------------------------------

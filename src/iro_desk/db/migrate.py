@@ -8,13 +8,13 @@ due, and a SQLite file is copied to ``backups/`` first.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from iro_desk import clock
 from iro_desk.db.engine import prepare_private_file, sqlite_path
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
@@ -45,7 +45,7 @@ def alembic_config(engine: Engine, connection: object | None = None):
 
 def backup_sqlite(path: Path, revision: str | None) -> Path:
     """A consistent copy of the file (SQLite's backup API), private like the original."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     target = path.parent / "backups" / f"{path.stem}-{revision or 'new'}-{stamp}{path.suffix}"
     prepare_private_file(target)
     src = sqlite3.connect(path)

@@ -10,7 +10,9 @@ from sqlalchemy.types import DateTime, TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    from iro_desk import clock
+
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from iro_desk import clock as wall_clock
 from iro_desk.config import Settings
 from iro_desk.db.engine import read_session, write_session
 from iro_desk.rules.timescales import Timescales
@@ -21,9 +22,9 @@ class Ctx:
     user: str
     settings: Settings = field(default_factory=Settings)
     calendar: WorkingCalendar = field(default_factory=default_calendar)
-    today: date = field(default_factory=date.today)
-    # The wall clock (UTC); tests and --as-of runs fix it so answers are reproducible.
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    today: date = field(default_factory=wall_clock.today)
+    # The clock (UTC); iro_desk.clock is the one source, which tests pin.
+    clock: Callable[[], datetime] = field(default=wall_clock.now)
 
     def now(self) -> datetime:
         return self.clock()
