@@ -88,7 +88,7 @@ def _lookup_iro(
 ) -> Iro | None:
     """Find an IRO by name or login, adding a problem (not raising) when there is none."""
     before = len(check.problems)
-    name = check.text(field, name, required=required, max_len=NAME_MAX)
+    name = check.text(field, name, required=required, max_len=NAME_MAX, one_line=True)
     # A NUL would make PostgreSQL refuse the look-up itself, so only clean text is searched.
     if not name or len(check.problems) > before:
         return None
@@ -539,12 +539,12 @@ def log_enquiry(
         taker = _lookup_iro(session, check, taken_by, "taken_by", required=True)
     else:
         taker = None if "\x00" in ctx.user else iro_for_user(session, ctx.user)
-    caller_name = check.text("caller_name", caller_name, max_len=NAME_MAX)
-    caller_role = check.text("caller_role", caller_role, max_len=NAME_MAX)
-    caller_agency = check.text("caller_agency", caller_agency, max_len=NAME_MAX)
+    caller_name = check.text("caller_name", caller_name, max_len=NAME_MAX, one_line=True)
+    caller_role = check.text("caller_role", caller_role, max_len=NAME_MAX, one_line=True)
+    caller_agency = check.text("caller_agency", caller_agency, max_len=NAME_MAX, one_line=True)
     category = check.choice("category", (category or "").strip().upper(), codes.ENQUIRY_CATEGORIES)
     before = len(check.problems)
-    ref = check.text("child_ref", child_ref, max_len=REF_MAX)
+    ref = check.text("child_ref", child_ref, max_len=REF_MAX, one_line=True)
     child: Child | None = None
     if ref and len(check.problems) == before:
         try:
@@ -552,7 +552,7 @@ def log_enquiry(
         except NotFound as exc:
             for problem in exc.problems:
                 check.add(problem.field, problem.reason)
-    subject = check.text("subject", subject, max_len=SUBJECT_MAX)
+    subject = check.text("subject", subject, max_len=SUBJECT_MAX, one_line=True)
     if not ref and not subject:
         check.add("subject", "give the child's reference or say who the enquiry is about")
     summary = check.text("summary", summary, required=True, max_len=TEXT_MAX)

@@ -246,7 +246,7 @@ def record_conference(
         elif item.took_part is not None:
             check.add(f"{child.ref}.took_part", "only recorded for children aged 4 or over")
     for report in reports or []:
-        check.text("agency", report.agency, required=True, max_len=60)
+        check.text("agency", report.agency, required=True, max_len=60, one_line=True)
         if report.received is not None and report.received > ctx.today:
             check.add("received", f"{report.received} is in the future")
     check.done()

@@ -53,6 +53,7 @@ from iro_desk.rules import codes
 from iro_desk.rules.dates import reporting_year_bounds, reporting_year_label
 from iro_desk.rules.identity import normalise_postcode, normalise_upn, text_problem, upn_problem
 from iro_desk.rules.participation import check_review
+from iro_desk.rules.text import control_problem
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import allocate
 from iro_desk.services.context import Ctx
@@ -307,7 +308,9 @@ class _Cells:
     def get(self, field: str) -> str | None:
         """The raw value, or None if it cannot be stored at all (already reported)."""
         value = self.row.values.get(field, "")
-        problem = text_problem(value)
+        # Every 903 column is a code, a date or an identifier: none may hold a control
+        # character, which would reach the screen raw and go back out in the next return.
+        problem = text_problem(value) or control_problem(value)
         if problem:
             self.add(field, problem)
             return None
