@@ -22,7 +22,6 @@ def plain(value: object, *, multiline: bool = True) -> str:
 def literal(value: object, style: str = "", *, multiline: bool = True) -> Text:
     """A Text that shows the value exactly as stored (no markup), control characters escaped.
 
-    ``end=""`` as Textual's DataTable gives its own cells, so a Text cell measures and
-    draws as the plain string did.
+    Rich tables, console prints and Textual's DataTable and Static all take it as it is.
     """
-    return Text(plain(value, multiline=multiline), style=style, end="")
+    return Text(plain(value, multiline=multiline), style=style)
