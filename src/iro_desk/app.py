@@ -16,7 +16,9 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from iro_desk import textual_private
 from iro_desk.services.context import Desk
+from iro_desk.textual_private import QuietTeardownApp
 
 
 def _duty() -> Screen:
@@ -102,7 +104,7 @@ class DeskCommands(Provider):
             yield Hit(0.9, label, partial(self.desk_app.open_child, hit.ref), help="Open the child")
 
 
-class IroDeskApp(App[None]):
+class IroDeskApp(QuietTeardownApp):
     TITLE = "IRO Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -137,14 +139,17 @@ class IroDeskApp(App[None]):
         self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
 
     def _warm_next_mode(self) -> None:
+        if not self.is_running:
+            return  # closing: building a screen now would race the shutdown
         for mode in WARM_MODES:
-            if mode != self.current_mode and not self._screen_stacks.get(mode):
-                self._init_mode(mode)
+            if mode != self.current_mode and not textual_private.mode_is_built(self, mode):
+                textual_private.build_mode(self, mode)
                 self.set_timer(WARM_UP_DELAY / 2, self._warm_next_mode)
                 return
         if not self.is_screen_installed(CHILD_SCREEN):
             self._keep_child_screen()
-            self._get_screen(CHILD_SCREEN)  # compose and mount it now, off the user's path
+            # compose and mount it now, off the user's path
+            textual_private.build_screen(self, CHILD_SCREEN)
 
     # --- navigation -------------------------------------------------------------
 
@@ -154,7 +159,7 @@ class IroDeskApp(App[None]):
 
         self._keep_child_screen()
         kept = self.get_screen(CHILD_SCREEN)
-        if any(kept in stack for stack in self._screen_stacks.values()):
+        if textual_private.screen_is_stacked(self, kept):
             # The kept screen is already open under this one: open another on top.
             self.push_screen(ChildScreen(ref))
             return
