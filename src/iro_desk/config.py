@@ -1,4 +1,4 @@
-"""Local settings from a TOML file: the timescales marked *setting* in DOMAIN.md,
+"""Local settings from a TOML file: the timescales marked *setting* in docs/domain.md,
 the child population used for rates, and the name of the current user.
 
 Example ``config.toml``::
