@@ -232,6 +232,7 @@ def demo(seed: int, children: int | None, as_of: date | None, force: bool) -> No
     from iro_desk.services.demo import generate_demo, is_empty
 
     opts = get_opts()
+    opts.url()  # refuses --demo with --db/--database-url before anything is deleted
     if force and opts.demo:
         _delete_demo_database()
     desk = opts.desk(make_demo=False)

@@ -176,8 +176,9 @@ def _refuse_foreign_tables(engine: Engine) -> None:
     if tables:
         raise NotIroDeskDatabase(
             describe(engine),
-            f"is not an IRO Desk database (it has {len(tables)} tables, such as "
-            f"{sorted(tables)[0]!r}, but no IRO Desk schema version); "
+            f"is not an IRO Desk database (it has {len(tables)} "
+            f"table{'' if len(tables) == 1 else 's'}, such as {sorted(tables)[0]!r}, "
+            "but no IRO Desk schema version); "
             "IRO Desk will not add its tables to it",
         )
 
