@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from iro_desk.db.models import Allocation, CarePeriod, Child, CpPlan, Episode, Iro
 from iro_desk.rules import codes
 from iro_desk.rules.identity import nhs_number_problem, normalise_nhs_number, upn_problem
+from iro_desk.rules.plausible import BIRTH, EXPECTED_BIRTH
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
@@ -93,6 +94,8 @@ def check_identity(
     if dob is not None and expected_dob is not None:
         check.add("expected_dob", "give a date of birth or an expected date, not both")
     check.not_future("dob", dob, today)
+    check.plausible("dob", dob, BIRTH, today)
+    check.plausible("expected_dob", expected_dob, EXPECTED_BIRTH, today)
     if sex:
         try:
             sex = codes.normalise_sex(sex)
