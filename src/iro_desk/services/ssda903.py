@@ -1089,7 +1089,8 @@ def export_903(session: Session, ctx: Ctx, directory: Path, *, year_start: int) 
         raise InvalidInput.one("year", problem)
     first, last = reporting_year_bounds(year_start)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    # Records about children: a new folder is private, like the data folder.
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     numeric_sex = year_start <= _LAST_NUMERIC_SEX_YEAR
     label = reporting_year_label(year_start)
     warnings: list[str] = []
