@@ -148,7 +148,7 @@ def handles_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from iro_desk.clock import BadClock
         from iro_desk.config import ConfigError
-        from iro_desk.db.migrate import SchemaTooNew
+        from iro_desk.db.migrate import MigrationRefused, SchemaTooNew
         from iro_desk.services.errors import InvalidInput
 
         bad = undecodable_arguments(click.get_current_context())
@@ -162,7 +162,7 @@ def handles_errors(fn: F) -> F:
             fail([str(p) for p in exc.problems])
         except ConfigError as exc:
             fail([f"config: {exc}"])
-        except SchemaTooNew as exc:
+        except (SchemaTooNew, MigrationRefused) as exc:
             fail([f"database: {exc}"], code=1)
         except BadClock as exc:
             fail([str(exc)], code=1)

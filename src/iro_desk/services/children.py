@@ -16,6 +16,7 @@ from iro_desk.rules.plausible import BIRTH, EXPECTED_BIRTH
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.unique import unique_or
 from iro_desk.services.validate import Checker
 
 
@@ -149,8 +150,12 @@ def add_child(
         today=ctx.today,
     )
     check.done()
+
+    def taken() -> InvalidInput:
+        return InvalidInput.one("ref", f"a child with reference {ref!r} already exists")
+
     if session.scalars(select(Child.id).where(Child.ref == ref)).first():
-        raise InvalidInput.one("ref", f"a child with reference {ref!r} already exists")
+        raise taken()
     child = Child(
         ref=ref,
         first_name=first_name,
@@ -164,8 +169,9 @@ def add_child(
         nhs_number=nhs,
         upn=clean_upn,
     )
-    add_new(session, ctx, child, "child.add", ref=ref)
-    session.flush()
+    # Another desk may add the same reference between the check and the insert.
+    with unique_or(session, taken):
+        add_new(session, ctx, child, "child.add", ref=ref)
     return child
 
 

@@ -27,8 +27,9 @@ from iro_desk.rules.plausible import DUTY_DAY, FOLLOW_UP
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.context import Ctx
-from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.errors import Conflict, InvalidInput, NotFound
 from iro_desk.services.iros import find_iro, iro_for_user
+from iro_desk.services.unique import unique_or
 from iro_desk.services.validate import Checker
 
 __all__ = [
@@ -108,6 +109,13 @@ def _check_duty_days(ctx: Ctx, **days: date) -> None:
     check.done()
 
 
+def _rota_clash(field: str, day: date) -> Conflict:
+    """Two desks wrote the same new rota day at once; the second must look again."""
+    return Conflict.one(
+        field, f"someone else changed the rota for {day} at the same moment; look again"
+    )
+
+
 def _rota_row(session: Session, day: date) -> RotaDay | None:
     return session.scalars(select(RotaDay).where(RotaDay.day == day)).first()
 
@@ -146,7 +154,8 @@ def assign_duty(
     row = _rota_row(session, day)
     if row is None:
         row = RotaDay(day=day, duty_iro_id=duty.id, backup_iro_id=backup_id)
-        add_new(session, ctx, row, "rota.assign", day=day, duty=duty.name, backup=backup_name)
+        with unique_or(session, lambda: _rota_clash("day", day)):
+            add_new(session, ctx, row, "rota.assign", day=day, duty=duty.name, backup=backup_name)
     elif (row.duty_iro_id, row.backup_iro_id) != (duty.id, backup_id):
         was = (_iro_name(session, row.duty_iro_id), _iro_name(session, row.backup_iro_id))
         row.duty_iro_id = duty.id
@@ -198,13 +207,14 @@ def swap_duty(session: Session, ctx: Ctx, day_a: date, day_b: date) -> None:
             "backup": _iro_name(session, backup_id),
         }
         if row is None:
-            add_new(
-                session,
-                ctx,
-                RotaDay(day=day, duty_iro_id=duty_id, backup_iro_id=backup_id),
-                "rota.swap",
-                **detail,
-            )
+            with unique_or(session, lambda day=day: _rota_clash("day_a", day)):
+                add_new(
+                    session,
+                    ctx,
+                    RotaDay(day=day, duty_iro_id=duty_id, backup_iro_id=backup_id),
+                    "rota.swap",
+                    **detail,
+                )
         elif (row.duty_iro_id, row.backup_iro_id) != ids:
             row.duty_iro_id, row.backup_iro_id = duty_id, backup_id
             change(session, ctx, row, "rota.swap", **detail)
