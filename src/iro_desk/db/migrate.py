@@ -29,12 +29,16 @@ from iro_desk.db.engine import (
 from iro_desk.db.errors import BackupFailed, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 class SchemaTooNew(RuntimeError):
     """The database was written by a newer IRO Desk."""
+
+
+class MigrationRefused(RuntimeError):
+    """An upgrade found data it cannot carry over unchanged; nothing was changed."""
 
 
 def current_revision(engine: Engine) -> str | None:
