@@ -203,6 +203,21 @@ def test_a_damaged_file_refuses_writes_and_names_the_newest_backup(unit: Path) -
     assert unit.read_bytes() == before
 
 
+def test_a_large_file_is_fully_checked_on_its_first_opening_each_day(
+    unit: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db_engine, "FULL_CHECK_BYTES", 1024)  # the unit counts as large
+    assert _cli("--db", str(unit), "iro", "list")[0] == 0  # checked, and marked for today
+    size = unit.stat().st_size
+    with unit.open("r+b") as f:
+        f.seek((size // 2) & ~4095)
+        f.write(random.Random(9).randbytes(4096))
+    _cli("--db", str(unit), "iro", "list")  # the same day: not read again in full
+    monkeypatch.setenv("IRO_DESK_NOW", "2026-11-28T08:00:00+00:00")
+    code, out = _cli("--db", str(unit), "iro", "add", "Bea Example")
+    _assert_refused(code, out, unit, "damaged")
+
+
 # --- a write that waits behind another -------------------------------------------------
 
 

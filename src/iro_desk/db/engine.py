@@ -148,11 +148,46 @@ def damaged(path: Path, detail: str) -> DatabaseDamaged:
     )
 
 
+# quick_check reads every page: about a second per 100 MB here. A larger file (a whole
+# authority's history) is checked on its first opening each day; SQLite itself still
+# refuses any damaged page it meets in between ("malformed"), which comes out as
+# DatabaseDamaged too.
+FULL_CHECK_BYTES = 64 * 1024 * 1024
+
+
+def _checked_stamp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.checked")
+
+
+def _checked_today(path: Path) -> bool:
+    from iro_desk import clock
+
+    if path.stat().st_size <= FULL_CHECK_BYTES:
+        return False
+    try:
+        return _checked_stamp(path).read_text().strip() == clock.today().isoformat()
+    except OSError:
+        return False
+
+
+def _mark_checked(path: Path) -> None:
+    from iro_desk import clock
+
+    if path.stat().st_size <= FULL_CHECK_BYTES:
+        return
+    try:
+        fd = os.open(_checked_stamp(path), os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(clock.today().isoformat())
+    except OSError:
+        pass  # a read-only folder: check again next time
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not SQLite or fails ``PRAGMA quick_check``.
 
-    An empty file is a database not yet made, and passes. The check reads every page
-    but is quick next to what a damaged file costs once written to.
+    An empty file is a database not yet made, and passes. The check reads every page;
+    a file over FULL_CHECK_BYTES is fully checked once a day.
     """
     try:
         with path.open("rb") as f:
@@ -165,6 +200,8 @@ def check_sqlite_file(path: Path) -> None:
         raise NotADatabase(
             str(path), "is not a SQLite database (another kind of file, or a broken header)"
         )
+    if _checked_today(path):
+        return
     try:
         con = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
         try:
@@ -176,6 +213,7 @@ def check_sqlite_file(path: Path) -> None:
         raise (translated or damaged(path, str(exc))) from exc
     if rows != ["ok"]:
         raise damaged(path, f"PRAGMA quick_check: {rows[0] if rows else 'no answer'}")
+    _mark_checked(path)
 
 
 def translate_sqlite_error(path: Path, exc: BaseException) -> DatabaseUnusable | None:
