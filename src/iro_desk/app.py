@@ -18,8 +18,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from iro_desk import textual_private
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal, plain
+from iro_desk.textual_private import QuietTeardownApp
 
 
 def _duty() -> Screen:
@@ -107,7 +109,7 @@ class DeskCommands(Provider):
             yield Hit(0.9, label, open_it, text=label.plain, help="Open the child")
 
 
-class IroDeskApp(App[None]):
+class IroDeskApp(QuietTeardownApp):
     TITLE = "IRO Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -128,6 +130,8 @@ class IroDeskApp(App[None]):
         self.desk = desk
         self.me = me  # the current user's IRO name, if they are an IRO here
         self.start_mode = start
+        # Tests turn this off: background building on a timer makes timing part of a picture.
+        self.warm_up = True
 
     @property
     def today(self) -> date:
@@ -155,17 +159,21 @@ class IroDeskApp(App[None]):
         self.offer_drafts()
         # Build the other main screens while the user reads the first, so that the first
         # F3/F4/... shows a ready screen instead of composing one.
-        self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
+        if self.warm_up:
+            self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
 
     def _warm_next_mode(self) -> None:
+        if not self.is_running:
+            return  # closing: building a screen now would race the shutdown
         for mode in WARM_MODES:
-            if mode != self.current_mode and not self._screen_stacks.get(mode):
-                self._init_mode(mode)
+            if mode != self.current_mode and not textual_private.mode_is_built(self, mode):
+                textual_private.build_mode(self, mode)
                 self.set_timer(WARM_UP_DELAY / 2, self._warm_next_mode)
                 return
         if not self.is_screen_installed(CHILD_SCREEN):
             self._keep_child_screen()
-            self._get_screen(CHILD_SCREEN)  # compose and mount it now, off the user's path
+            # compose and mount it now, off the user's path
+            textual_private.build_screen(self, CHILD_SCREEN)
 
     # --- navigation -------------------------------------------------------------
 
@@ -175,7 +183,7 @@ class IroDeskApp(App[None]):
 
         self._keep_child_screen()
         kept = self.get_screen(CHILD_SCREEN)
-        if any(kept in stack for stack in self._screen_stacks.values()):
+        if textual_private.screen_is_stacked(self, kept):
             # The kept screen is already open under this one: open another on top.
             self.push_screen(ChildScreen(ref))
             return

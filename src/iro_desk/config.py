@@ -1,4 +1,4 @@
-"""Local settings from a TOML file: the timescales marked *setting* in DOMAIN.md,
+"""Local settings from a TOML file: the timescales marked *setting* in docs/domain.md,
 the child population used for rates, and the name of the current user.
 
 Example ``config.toml``::
@@ -45,6 +45,8 @@ def load_settings(path: Path | None) -> Settings:
         return Settings()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 text (byte {exc.start})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     known = {"timescales", "child_population", "user"}

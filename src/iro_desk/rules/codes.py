@@ -1,4 +1,4 @@
-"""National (SSDA903, CIN census) and local code lists, as in DOMAIN.md.
+"""National (SSDA903, CIN census) and local code lists, as in docs/domain.md.
 
 Dicts are ordered code -> label; the order is the display order.
 """

@@ -1,4 +1,4 @@
-"""Identity checks: NHS number, UPN, postcode and free text (DOMAIN.md, "Identity checks").
+"""Identity checks: NHS number, UPN, postcode and free text (docs/domain.md, "Identity checks").
 
 The ``*_problem`` functions return None when the value is fine, otherwise a short reason
 that can be shown next to the field.

@@ -1,6 +1,6 @@
 """Statutory figures (fixed) and local timescale settings (changeable in config).
 
-See DOMAIN.md, "Statutory and local timescales". WD = working days.
+See docs/domain.md, "The clocks". WD = working days.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ CASELOAD_HIGH = 70
 
 @dataclass(frozen=True)
 class Timescales:
-    """The timescales a local authority may change; defaults as in DOMAIN.md."""
+    """The timescales a local authority may change; defaults as in docs/domain.md."""
 
     iro_allocation_wd: int = 5
     decisions_circulation_wd: int = 5

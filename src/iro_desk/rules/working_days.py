@@ -1,6 +1,6 @@
 """Working days: Monday to Friday except England and Wales bank holidays.
 
-Counting convention (DOMAIN.md): the start day is day 0 and a deadline of N WD is the Nth
+Counting convention (docs/domain.md): the start day is day 0 and a deadline of N WD is the Nth
 working day after it. Answers come from a sorted list of working-day ordinals searched with
 ``bisect``, so each call is O(log n); the list is built one year at a time, when first needed.
 """
