@@ -131,7 +131,8 @@ class Candidate:
 
 
 class BuilderBase:
-    """Builds the unit part by part (IROs, care, CP, visits, resolution, duty desk)."""
+    """The builder's state (the seeded generator, the sink, the scale factors, what the
+    later parts draw on) and the small seeded helpers every part uses."""
 
     def __init__(
         self,
