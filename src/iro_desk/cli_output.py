@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from iro_desk.report_layout import report_sections
 from iro_desk.services.caseload import Caseload, CaseloadRow
 from iro_desk.services.child_record import ChildRecord
 from iro_desk.services.display import literal, plain
@@ -277,7 +278,7 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
 
 
 def print_report(console: Console, report: Any) -> None:
-    for title, lines in report.sections():
+    for title, lines in report_sections(report):
         table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
         table.add_column("Figure")
         table.add_column("Value", justify="right")
