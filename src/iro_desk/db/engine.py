@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 10_000
@@ -76,6 +76,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         write = conn.get_execution_options().get(_WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core write transaction (BEGIN IMMEDIATE on SQLite), for bulk work such as sync."""
+    with engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+        yield conn
 
 
 def read_session(engine: Engine) -> Session:
