@@ -11,25 +11,32 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from iro_desk.db.engine import make_engine, sqlite_url
 from iro_desk.db.migrate import (
     HEAD_REVISION,
     MIGRATIONS_DIR,
+    MigrationRefused,
     SchemaTooNew,
     current_revision,
     ensure_schema,
     upgrade,
 )
 from iro_desk.services.context import Desk
+from tests.conftest import PG_URL, _pg_schema_url
 
 
 def test_head_constant_matches_the_newest_migration() -> None:
     assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == HEAD_REVISION
 
 
+# SQLite cannot reflect the expression index on lower(iro.name), so the comparison skips it
+# there (with these warnings); test_iro_names_become_unique_ignoring_case checks it instead.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_build_exactly_the_models(desk: Desk) -> None:
     """On SQLite and PostgreSQL, the migrated schema is the one the models describe."""
     with desk.engine.connect() as conn:
@@ -81,6 +88,71 @@ def test_an_old_database_upgrades_with_every_row_intact(tmp_path: Path) -> None:
     indexes = {i["name"] for i in inspect(engine).get_indexes("visit")}
     assert "ix_visit_date" in indexes
     engine.dispose()
+
+
+def _iro(conn, name: str) -> None:
+    _insert(conn, "iro", id=uuid.uuid4().hex, name=name, username=None, fte=1.0, active=True)
+
+
+def test_iro_names_become_unique_ignoring_case(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(sqlite_url(path))
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        _iro(conn, "Ann Example")
+        _iro(conn, "Bea Example")
+    before = _rows(path, "iro")
+
+    ensure_schema(engine)
+
+    assert current_revision(engine) == HEAD_REVISION
+    assert _rows(path, "iro") == before
+    with engine.begin() as conn, pytest.raises(IntegrityError):
+        _iro(conn, "ann EXAMPLE")
+    engine.dispose()
+
+
+def test_existing_case_twins_stop_the_upgrade_and_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(sqlite_url(path))
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        _iro(conn, "Ann Example")
+        _iro(conn, "ann example")
+        _iro(conn, "Bea Example")
+    before = _rows(path, "iro")
+
+    with pytest.raises(MigrationRefused, match="'Ann Example', 'ann example'"):
+        ensure_schema(engine)
+
+    assert current_revision(engine) == "0002"  # nothing half-done
+    assert _rows(path, "iro") == before
+    engine.dispose()
+
+
+def test_case_twins_stop_the_upgrade_on_postgresql() -> None:
+    if not PG_URL:
+        pytest.skip("IRO_DESK_TEST_PG_URL is not set: no PostgreSQL server to test against")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(_pg_schema_url(schema))
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as conn:
+            _iro(conn, "Ann Example")
+            _iro(conn, "ANN EXAMPLE")
+        with pytest.raises(MigrationRefused, match="ANN EXAMPLE"):
+            ensure_schema(engine)
+        assert current_revision(engine) == "0002"
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM iro")).scalar() == 2
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def test_up_to_date_database_is_not_touched(tmp_path: Path) -> None:

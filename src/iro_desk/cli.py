@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class SafePath(click.Path):
+    """A click.Path that refuses a NUL with a usage error (os.stat would raise ValueError)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, str) and "\x00" in value:
+            self.fail("a file name cannot contain a NUL character", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 @dataclass
 class Options:
     db: Path | None
@@ -38,9 +47,14 @@ class Options:
         from iro_desk.db.engine import sqlite_url
 
         if self.database_url:
-            return self.database_url
+            return checked_url(self.database_url)
         if self.demo:
             return sqlite_url(locations.demo_database_path())
+        if self.db is not None and not str(self.db).strip("./ "):
+            # Path("") is the current folder, which SQLite cannot open (and must not chmod).
+            from iro_desk.services.errors import InvalidInput
+
+            raise InvalidInput.one("--db", "give the database file's name")
         return sqlite_url(self.db or locations.default_database_path())
 
     def desk(self) -> Desk:
@@ -50,13 +64,75 @@ class Options:
             from iro_desk.services.context import Ctx, open_desk
 
             settings = load_settings(self.config or locations.config_path())
-            user = self.user or settings.user or os_user()
+            # An explicit but empty --user is a mistake, not a request for the default.
+            given = self.user if self.user is not None else settings.user
+            user = checked_user(given if given is not None else os_user())
             self._desk = open_desk(self.url(), Ctx(user=user, settings=settings))
             if self.demo:
                 ensure_demo(self._desk)
                 if not self.user:
                     _act_as_first_iro(self._desk)
         return self._desk
+
+
+# The width of the created_by/updated_by columns every write stamps with the user.
+USER_MAX = 100
+
+
+def checked_url(url: str) -> str:
+    """A URL SQLAlchemy can parse; a malformed one (a port that is not a number) is
+    reported like any other unusable URL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url)
+    except ValueError as exc:
+        raise ArgumentError(f"not a database URL ({exc})") from None
+    return url
+
+
+def checked_user(user: str) -> str:
+    """Refuse a user name no write could store, before any write is tried."""
+    from iro_desk.services.validate import Checker
+
+    check = Checker()
+    user = check.text("--user", user, required=True, max_len=USER_MAX)
+    check.done()
+    return user
+
+
+def undecodable_arguments(ctx: click.Context) -> list[str]:
+    """The arguments (of the command and its groups) that were not valid UTF-8.
+
+    Python hands such bytes over as lone surrogates, which no database or terminal
+    can encode; name the argument instead of failing deep inside a write.
+    """
+    bad = []
+    while ctx is not None:
+        for param in ctx.command.params:
+            value = ctx.params.get(param.name or "")
+            if isinstance(value, str | Path) and _has_surrogates(str(value)):
+                bad.append(f"{_param_label(param)}: is not valid UTF-8 text")
+        ctx = ctx.parent  # type: ignore[assignment]
+    return bad
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _param_label(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.name or "argument"
+
+
+def _database_error(exc: Exception) -> str:
+    """One line about a database that cannot be reached or named; never the URL itself,
+    which may hold a password."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"database: {detail[0] if detail else type(exc).__name__}"
 
 
 def fail(lines: list[str], code: int = 2) -> None:
@@ -72,8 +148,13 @@ def handles_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from iro_desk.clock import BadClock
         from iro_desk.config import ConfigError
-        from iro_desk.db.migrate import SchemaTooNew
+        from iro_desk.db.migrate import MigrationRefused, SchemaTooNew
         from iro_desk.services.errors import InvalidInput
+
+        bad = undecodable_arguments(click.get_current_context())
+        if bad:
+            fail(bad)
+        from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
         try:
             return fn(*args, **kwargs)
@@ -81,12 +162,18 @@ def handles_errors(fn: F) -> F:
             fail([str(p) for p in exc.problems])
         except ConfigError as exc:
             fail([f"config: {exc}"])
-        except SchemaTooNew as exc:
+        except (SchemaTooNew, MigrationRefused) as exc:
             fail([f"database: {exc}"], code=1)
         except BadClock as exc:
             fail([str(exc)], code=1)
         except OSError as exc:
             fail([f"{exc.filename or 'file'}: {exc.strerror or exc}"], code=1)
+        except (OperationalError, InterfaceError) as exc:
+            # An unreachable server, a refused login, a missing database.
+            fail([_database_error(exc)], code=1)
+        except ArgumentError as exc:
+            # A URL SQLAlchemy cannot use (NoSuchModuleError for an unknown scheme).
+            fail([f"--database-url: {_database_error(exc).removeprefix('database: ')}"], code=1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -98,9 +185,17 @@ def parse_date_option(_ctx: click.Context, param: click.Parameter, value: str | 
     from iro_desk.services.validate import parse_date
 
     try:
-        return parse_date(param.name or "date", value)
+        day = parse_date(param.name or "date", value)
     except InvalidInput as exc:
         raise click.BadParameter(exc.problems[0].reason) from None
+    if param.name == "as_of":
+        # Deadlines are counted forward from it: keep it where date arithmetic cannot overflow.
+        from iro_desk.rules.plausible import AS_OF, date_problem
+
+        problem = date_problem(AS_OF, day, today())
+        if problem:
+            raise click.BadParameter(problem)
+    return day
 
 
 def echo_json(data: object) -> None:
@@ -117,14 +212,14 @@ def console():
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file to use.")
+@click.option("--db", type=SafePath(dir_okay=False, path_type=Path), help="SQLite file to use.")
 @click.option(
     "--database-url",
     envvar="IRO_DESK_DATABASE_URL",
     help="A database URL (e.g. postgresql://user@host/db); also IRO_DESK_DATABASE_URL.",
 )
 @click.option("--user", help="Who is working (default: the config's user, else the OS user).")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Config TOML.")
+@click.option("--config", type=SafePath(dir_okay=False, path_type=Path), help="Config TOML.")
 @click.option(
     "--demo", is_flag=True, help="Use the demo unit (its own database; made on first use)."
 )
@@ -636,7 +731,7 @@ def import_group() -> None:
 
 
 @import_group.command("903")
-@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("directory", type=SafePath(file_okay=False, exists=True, path_type=Path))
 @click.option("--iro", "iro_name", help="Allocate the imported children to this IRO.")
 @click.option("--as-of", callback=parse_date_option)
 @handles_errors
@@ -658,7 +753,7 @@ def export_group() -> None:
 
 
 @export_group.command("903")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=SafePath(file_okay=False))
 @click.option(
     "--year",
     "year_start",
@@ -667,14 +762,17 @@ def export_group() -> None:
     help="The year the return starts: 2025 for 2025-26.",
 )
 @handles_errors
-def export_903_cmd(directory: Path, year_start: int) -> None:
+def export_903_cmd(directory: str, year_start: int) -> None:
     """Write the year's header.csv, episodes.csv and reviews.csv."""
+    from iro_desk.services.errors import InvalidInput
     from iro_desk.services.ssda903 import export_903
 
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not directory.strip():
+        # Path("") is the current folder: the files would land wherever the shell is.
+        raise InvalidInput.one("directory", "is required (the folder to write the files to)")
     desk = get_opts().desk()
     with desk.read() as session:
-        result = export_903(session, desk.ctx, directory, year_start=year_start)
+        result = export_903(session, desk.ctx, Path(directory), year_start=year_start)
     click.echo(result.summary())
 
 

@@ -18,12 +18,16 @@ from iro_desk import clock
 from iro_desk.db.engine import prepare_private_file, sqlite_path
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 class SchemaTooNew(RuntimeError):
     """The database was written by a newer IRO Desk."""
+
+
+class MigrationRefused(RuntimeError):
+    """An upgrade found data it cannot carry over unchanged; nothing was changed."""
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, column, func
 from sqlmodel import Field, SQLModel
 
 from iro_desk.db.types import UTCDateTime, utcnow
@@ -32,6 +32,9 @@ class Record(SQLModel):
 
 class Iro(Record, table=True):
     __tablename__ = "iro"
+    # Names differing only in case are one person: the database refuses the second even
+    # when two desks add them at the same moment (a check in Python alone would race).
+    __table_args__ = (Index("uq_iro_name_lower", func.lower(column("name")), unique=True),)
     name: str = Field(max_length=100, unique=True)
     username: str | None = Field(default=None, max_length=100, unique=True)
     fte: float = Field(default=1.0)

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from iro_desk.db.models import Allocation, CarePeriod, Child, CpPlan, Episode, Iro
 from iro_desk.rules import codes
 from iro_desk.rules.identity import nhs_number_problem, normalise_nhs_number, upn_problem
+from iro_desk.rules.plausible import BIRTH, EXPECTED_BIRTH
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.unique import unique_or
 from iro_desk.services.validate import Checker
 
 
@@ -93,6 +95,8 @@ def check_identity(
     if dob is not None and expected_dob is not None:
         check.add("expected_dob", "give a date of birth or an expected date, not both")
     check.not_future("dob", dob, today)
+    check.plausible("dob", dob, BIRTH, today)
+    check.plausible("expected_dob", expected_dob, EXPECTED_BIRTH, today)
     if sex:
         try:
             sex = codes.normalise_sex(sex)
@@ -146,8 +150,12 @@ def add_child(
         today=ctx.today,
     )
     check.done()
+
+    def taken() -> InvalidInput:
+        return InvalidInput.one("ref", f"a child with reference {ref!r} already exists")
+
     if session.scalars(select(Child.id).where(Child.ref == ref)).first():
-        raise InvalidInput.one("ref", f"a child with reference {ref!r} already exists")
+        raise taken()
     child = Child(
         ref=ref,
         first_name=first_name,
@@ -161,8 +169,9 @@ def add_child(
         nhs_number=nhs,
         upn=clean_upn,
     )
-    add_new(session, ctx, child, "child.add", ref=ref)
-    session.flush()
+    # Another desk may add the same reference between the check and the insert.
+    with unique_or(session, taken):
+        add_new(session, ctx, child, "child.add", ref=ref)
     return child
 
 

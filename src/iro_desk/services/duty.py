@@ -23,11 +23,13 @@ from sqlalchemy.orm import Session, aliased
 from iro_desk.db.models import Child, Enquiry, EnquiryUpdate, Iro, RotaDay
 from iro_desk.db.types import utcnow
 from iro_desk.rules import clocks, codes
+from iro_desk.rules.plausible import DUTY_DAY, FOLLOW_UP
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.context import Ctx
-from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.errors import Conflict, InvalidInput, NotFound
 from iro_desk.services.iros import find_iro, iro_for_user
+from iro_desk.services.unique import unique_or
 from iro_desk.services.validate import Checker
 
 __all__ = [
@@ -100,6 +102,20 @@ def _lookup_iro(
         return None
 
 
+def _check_duty_days(ctx: Ctx, **days: date) -> None:
+    check = Checker()
+    for field, day in days.items():
+        check.plausible(field, day, DUTY_DAY, ctx.today)
+    check.done()
+
+
+def _rota_clash(field: str, day: date) -> Conflict:
+    """Two desks wrote the same new rota day at once; the second must look again."""
+    return Conflict.one(
+        field, f"someone else changed the rota for {day} at the same moment; look again"
+    )
+
+
 def _rota_row(session: Session, day: date) -> RotaDay | None:
     return session.scalars(select(RotaDay).where(RotaDay.day == day)).first()
 
@@ -123,6 +139,7 @@ def assign_duty(
     Problems are reported on the fields ``duty_iro`` and ``backup_iro``.
     """
     check = Checker()
+    check.plausible("day", day, DUTY_DAY, ctx.today)
     duty = _lookup_iro(session, check, duty_iro_name, "duty_iro", required=True)
     backup = _lookup_iro(session, check, backup_iro_name, "backup_iro", required=False)
     for field, iro in (("duty_iro", duty), ("backup_iro", backup)):
@@ -137,7 +154,8 @@ def assign_duty(
     row = _rota_row(session, day)
     if row is None:
         row = RotaDay(day=day, duty_iro_id=duty.id, backup_iro_id=backup_id)
-        add_new(session, ctx, row, "rota.assign", day=day, duty=duty.name, backup=backup_name)
+        with unique_or(session, lambda: _rota_clash("day", day)):
+            add_new(session, ctx, row, "rota.assign", day=day, duty=duty.name, backup=backup_name)
     elif (row.duty_iro_id, row.backup_iro_id) != (duty.id, backup_id):
         was = (_iro_name(session, row.duty_iro_id), _iro_name(session, row.backup_iro_id))
         row.duty_iro_id = duty.id
@@ -159,6 +177,7 @@ def assign_duty(
 
 def clear_duty(session: Session, ctx: Ctx, day: date) -> None:
     """Leave ``day`` with nobody on duty (the row stays, so its history stays too)."""
+    _check_duty_days(ctx, day=day)
     row = _rota_row(session, day)
     if row is None or (row.duty_iro_id is None and row.backup_iro_id is None):
         raise NotFound.one("day", f"nobody is on duty on {day}")
@@ -171,6 +190,7 @@ def clear_duty(session: Session, ctx: Ctx, day: date) -> None:
 
 def swap_duty(session: Session, ctx: Ctx, day_a: date, day_b: date) -> None:
     """Swap the duty and back-up of two days; an unassigned day simply swaps with the other."""
+    _check_duty_days(ctx, day_a=day_a, day_b=day_b)
     if day_a == day_b:
         raise InvalidInput.one("day_b", f"pick a day other than {day_a} to swap with")
     row_a, row_b = _rota_row(session, day_a), _rota_row(session, day_b)
@@ -187,13 +207,14 @@ def swap_duty(session: Session, ctx: Ctx, day_a: date, day_b: date) -> None:
             "backup": _iro_name(session, backup_id),
         }
         if row is None:
-            add_new(
-                session,
-                ctx,
-                RotaDay(day=day, duty_iro_id=duty_id, backup_iro_id=backup_id),
-                "rota.swap",
-                **detail,
-            )
+            with unique_or(session, lambda day=day: _rota_clash("day_a", day)):
+                add_new(
+                    session,
+                    ctx,
+                    RotaDay(day=day, duty_iro_id=duty_id, backup_iro_id=backup_id),
+                    "rota.swap",
+                    **detail,
+                )
         elif (row.duty_iro_id, row.backup_iro_id) != ids:
             row.duty_iro_id, row.backup_iro_id = duty_id, backup_id
             change(session, ctx, row, "rota.swap", **detail)
@@ -559,6 +580,7 @@ def log_enquiry(
     action = check.text("action", action, max_len=TEXT_MAX)
     if received is not None:
         check.order("received_at", received_on(received), "follow_up_due", follow_up_due)
+    check.plausible("follow_up_due", follow_up_due, FOLLOW_UP, ctx.today)
     check.done()
     assert received is not None and category is not None
     enquiry = Enquiry(
@@ -593,11 +615,12 @@ def log_enquiry(
 
 
 def _check_follow_up(
-    check: Checker, enquiry: Enquiry, follow_up_due: date | None | EllipsisType
+    check: Checker, ctx: Ctx, enquiry: Enquiry, follow_up_due: date | None | EllipsisType
 ) -> None:
     if follow_up_due is ... or follow_up_due is None:
         return
     check.order("received_at", received_on(enquiry.received_at), "follow_up_due", follow_up_due)
+    check.plausible("follow_up_due", follow_up_due, FOLLOW_UP, ctx.today)
 
 
 def update_enquiry(
@@ -620,7 +643,7 @@ def update_enquiry(
     note = check.text("note", note, required=True, max_len=TEXT_MAX)
     if follow_up_due is not ... and follow_up_due is not None and enquiry.status == CLOSED:
         check.add("follow_up_due", "the enquiry is closed: reopen it to set a follow-up")
-    _check_follow_up(check, enquiry, follow_up_due)
+    _check_follow_up(check, ctx, enquiry, follow_up_due)
     received = received_on(enquiry.received_at)
     for field, value in (("lado_referred", lado_referred), ("lado_meeting", lado_meeting)):
         if value is ... or value is None:
@@ -678,7 +701,7 @@ def reopen_enquiry(
     check = Checker()
     note = check.text("note", note, required=True, max_len=TEXT_MAX)
     check.require(enquiry.status == CLOSED, "status", "the enquiry is already open")
-    _check_follow_up(check, enquiry, follow_up_due)
+    _check_follow_up(check, ctx, enquiry, follow_up_due)
     check.done()
     enquiry.status = OPEN
     if follow_up_due is not ...:

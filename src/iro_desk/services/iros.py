@@ -12,6 +12,7 @@ from iro_desk.db.models import Iro
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.unique import unique_or
 from iro_desk.services.validate import Checker
 
 
@@ -70,14 +71,28 @@ def add_iro(
     check.require(0 < fte <= 1.0, "fte", f"{fte} must be more than 0 and at most 1.0")
     username = check.text("username", username, max_len=100) or None
     check.done()
-    if session.scalars(select(Iro).where(func.lower(Iro.name) == name.lower())).first():
-        raise InvalidInput.one("name", f"an IRO called {name!r} already exists")
-    if username and iro_for_user(session, username):
-        raise InvalidInput.one("username", f"{username!r} is already linked to an IRO")
+    taken = _taken(session, name, username)
+    if taken:
+        raise taken
     iro = Iro(name=name, fte=fte, username=username)
-    add_new(session, ctx, iro, "iro.add", name=name, fte=fte)
-    session.flush()
+    # Another desk may add the same name between the check and the insert; asked again
+    # after the clash, the check says which of name and login it was.
+    with unique_or(session, lambda: _taken(session, name, username) or _name_taken(name)):
+        add_new(session, ctx, iro, "iro.add", name=name, fte=fte)
     return iro
+
+
+def _name_taken(name: str) -> InvalidInput:
+    return InvalidInput.one("name", f"an IRO called {name!r} already exists")
+
+
+def _taken(session: Session, name: str, username: str | None) -> InvalidInput | None:
+    """The problem if the name (ignoring case) or the login is already an IRO's."""
+    if session.scalars(select(Iro.id).where(func.lower(Iro.name) == name.lower())).first():
+        return _name_taken(name)
+    if username and iro_for_user(session, username):
+        return InvalidInput.one("username", f"{username!r} is already linked to an IRO")
+    return None
 
 
 def set_active(session: Session, ctx: Ctx, name: str, active: bool) -> Iro:

@@ -13,6 +13,7 @@ from iro_desk.db.models import Child, ConferenceReport, CpPlan, Iro, Meeting, Me
 from iro_desk.rules import clocks, codes
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import check_cp_participation, check_review
+from iro_desk.rules.plausible import RECORD
 from iro_desk.rules.reviews import ReviewKind, is_short_break
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import episode_on, open_cp_plan, period_on
@@ -84,6 +85,7 @@ def record_review(
         check.done()
     assert meeting_date is not None
     check.not_future("review_date", meeting_date, ctx.today)
+    check.plausible("review_date", meeting_date, RECORD, ctx.today)
     period = period_on(session, child.id, meeting_date)
     episode = episode_on(session, child.id, meeting_date)
     if period is None:
@@ -224,6 +226,7 @@ def record_conference(
     check.choice("kind", kind, ("ICPC", "RCPC"))
     check.require(bool(children), "children", "a conference needs at least one child")
     check.not_future("date", meeting_date, ctx.today)
+    check.plausible("date", meeting_date, RECORD, ctx.today)
     notes = check.text("notes", notes)
     if kind == "ICPC" and outcome_plan:
         check.choice("category", category, codes.CP_CATEGORIES)

@@ -53,6 +53,7 @@ from iro_desk.rules import codes
 from iro_desk.rules.dates import reporting_year_bounds, reporting_year_label
 from iro_desk.rules.identity import normalise_postcode, normalise_upn, text_problem, upn_problem
 from iro_desk.rules.participation import check_review
+from iro_desk.rules.plausible import BIRTH, RECORD, date_problem, report_year_problem
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.children import allocate
 from iro_desk.services.context import Ctx
@@ -353,6 +354,11 @@ class _Cells:
         if parsed > self.today:
             self.add(field, f"{_fmt(parsed)} is in the future")
             return None
+        # No 903 date (a birth, a care episode) can plausibly be before 1900.
+        problem = date_problem(BIRTH, parsed, self.today)
+        if problem:
+            self.add(field, problem)
+            return None
         return parsed
 
     def postcode(self, field: str, warnings: list[Problem]) -> str | None:
@@ -526,6 +532,8 @@ def _parse_reviews(
         review_date = _parse_date(raw_date) if raw_date else None
         if review_date is not None and review_date > today:
             cells.add("REVIEW", f"{_fmt(review_date)} is in the future")
+        elif review_date is not None and (problem := date_problem(RECORD, review_date, today)):
+            cells.add("REVIEW", problem)
         if ref is None or raw_date is None or raw_code is None:
             continue
         if review_date is not None:
@@ -1076,9 +1084,13 @@ def export_903(session: Session, ctx: Ctx, directory: Path, *, year_start: int) 
     Children looked after at any time in the year, their episodes open in the year
     (as known on 31 March: a later end is left blank) and their reviews in the year.
     """
+    problem = report_year_problem(year_start, ctx.today)
+    if problem:
+        raise InvalidInput.one("year", problem)
     first, last = reporting_year_bounds(year_start)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    # Records about children: a new folder is private, like the data folder.
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     numeric_sex = year_start <= _LAST_NUMERIC_SEX_YEAR
     label = reporting_year_label(year_start)
     warnings: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from iro_desk.rules.identity import text_problem
+from iro_desk.rules.plausible import DateRange, date_problem
 from iro_desk.services.errors import InvalidInput, Problem
 
 
@@ -49,6 +50,16 @@ class Checker:
     def not_future(self, field: str, value: date | None, today: date) -> None:
         if value is not None and value > today:
             self.add(field, f"{value.isoformat()} is in the future")
+
+    def plausible(self, field: str, value: date | None, kind: DateRange, today: date) -> bool:
+        """Refuse a date outside the range the desk accepts for this kind (rules/plausible)."""
+        # One reason per field: a date already refused (say, as in the future) needs no second.
+        if value is None or any(p.field == field for p in self.problems):
+            return True
+        problem = date_problem(kind, value, today)
+        if problem:
+            self.add(field, problem)
+        return problem is None
 
     def order(self, first_field: str, first: date | None, second_field: str, second: date | None):
         if first is not None and second is not None and second < first:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Child, Iro, Visit
 from iro_desk.rules import codes
+from iro_desk.rules.plausible import RECORD
 from iro_desk.services.audit import add_new
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
@@ -41,6 +42,7 @@ def _check(
     if visit_date is None:
         check.add("date", "is required")
     check.not_future("date", visit_date, ctx.today)
+    check.plausible("date", visit_date, RECORD, ctx.today)
     check.choice("location", location, codes.VISIT_LOCATIONS)
     check.choice("purpose", purpose, codes.VISIT_PURPOSES)
     return check.text("views", views, max_len=20_000)
