@@ -782,9 +782,7 @@ def export_903_cmd(directory: str, year_start: int) -> None:
 @click.option("--last-name")
 @click.option("--notes")
 @handles_errors
-def child_edit(
-    ref: str, first_name: str | None, last_name: str | None, notes: str | None
-) -> None:
+def child_edit(ref: str, first_name: str | None, last_name: str | None, notes: str | None) -> None:
     """Correct a child's names or notes (only what you give changes).
 
     Example: iro-desk child edit DEMO000223 --notes "Prefers to be called Jay"

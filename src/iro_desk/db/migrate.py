@@ -18,7 +18,7 @@ from iro_desk import clock
 from iro_desk.db.engine import prepare_private_file, sqlite_path
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

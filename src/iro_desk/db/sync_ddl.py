@@ -111,6 +111,11 @@ END $$;
 """
 
 
+def _ddl(conn: Connection, sql: str) -> None:
+    """Run DDL as written: straight to psycopg, which then leaves '%' in PL/pgSQL alone."""
+    conn.connection.driver_connection.execute(sql)
+
+
 def install_server_capture(conn: Connection) -> int:
     """Make the change log, the trigger on every shared table and the users' role.
 
@@ -118,8 +123,8 @@ def install_server_capture(conn: Connection) -> int:
     the order of their tables, so the first laptop to sync copies them too. Returns how
     many rows were so logged.
     """
-    conn.exec_driver_sql(SERVER_TABLES)
-    conn.exec_driver_sql(SERVER_FUNCTION)
+    _ddl(conn, SERVER_TABLES)
+    _ddl(conn, SERVER_FUNCTION)
     for table in shared_tables():
         conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS iro_desk_sync ON "{table.name}"')
         conn.exec_driver_sql(

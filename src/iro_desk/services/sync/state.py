@@ -23,7 +23,7 @@ def without_password(url: str) -> str:
         parsed = make_url(url)
     except Exception:  # an unparseable URL is shown as typed, minus anything after '@'
         return url.split("@")[-1]
-    return parsed.set(password=None).render_as_string(hide_password=False)
+    return parsed._replace(password=None).render_as_string(hide_password=False)
 
 
 def read_state(conn: Connection) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def from_stored(table: Table, stored: dict[str, Any], dialect: Dialect) -> dict[
     row = {}
     for column in table.columns:
         value = stored.get(column.name)
-        process = column.type.result_processor(dialect, None)
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
         row[column.name] = process(value) if process is not None and value is not None else value
     return row
 
