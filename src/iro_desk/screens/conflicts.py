@@ -84,9 +84,9 @@ Either way the settlement is itself a change: it is sent with the next sync.
         self.query_one("#conflicts-empty").display = False
         self.query_one("#conflict-detail").display = False
         table.focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # Shown (first push included) or back from help: the list may have changed.
         self.load()
 
     def action_reload(self) -> None:
@@ -102,8 +102,9 @@ Either way the settlement is itself a change: it is sent with the next sync.
         table = self.query_one("#conflicts", DataTable)
         keep = table.cursor_row
         table.clear()
-        self.rows = {row.id: row for row in rows}
-        for row in rows:
+        # Keyed by position: ids are shown by their first 8 characters, which may repeat.
+        self.rows = {str(n): row for n, row in enumerate(rows)}
+        for n, row in enumerate(rows):
             table.add_row(
                 styled(row.record),
                 styled(row.field),
@@ -111,7 +112,7 @@ Either way the settlement is itself a change: it is sent with the next sync.
                 styled(first_line(shown_value(row.theirs), VALUE_WIDTH)),
                 styled(f"{row.who} ({row.device})"),
                 styled(f"{row.when:%d %b %H:%M}"),
-                key=row.id,
+                key=str(n),
             )
         if rows:
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
