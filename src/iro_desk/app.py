@@ -75,6 +75,7 @@ CHILD_SCREEN = "child"
 SYNC_EVERY = 180.0  # seconds between syncs
 SYNC_WATCH = 5.0  # seconds between looks at what waits to be sent (a new save syncs)
 SYNC_LABEL_EVERY = 30.0  # seconds between updates of "synced 2 min ago"
+HEADER_SPARE = 8 + 10 + len(" — ")  # the header's icon, its clock space, the separator
 
 
 class DeskCommands(Provider):
@@ -350,8 +351,24 @@ class IroDeskApp(QuietTeardownApp):
         self.show_sync_state()
 
     def show_sync_state(self) -> None:
+        """The header says where sync stands, dropping the date rather than the state when
+        the terminal is narrow (80 columns leave 51 for the name, the date and the state)."""
         label = sync_label(self.sync_view, self.desk.ctx.now())
-        self.sub_title = f"{self.base_sub_title} · {label}" if label else self.base_sub_title
+        if not label:
+            self.sub_title = self.base_sub_title
+            return
+        room = self.size.width - HEADER_SPARE - len(self.title)
+        who = self.me or self.desk.ctx.user
+        choices = [
+            f"{self.base_sub_title} · {label}",
+            f"{who} · {self.today:%a %d %b} · {label}",
+            f"{who} · {label}",
+        ]
+        self.sub_title = next((c for c in choices if len(c) <= room), choices[-1])
+
+    def on_resize(self) -> None:
+        if self.sync_view.server is not None:
+            self.show_sync_state()
 
     def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
         if not self.is_running:
