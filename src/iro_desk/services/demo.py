@@ -27,7 +27,7 @@ from itertools import accumulate
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Uuid, delete, insert, select
+from sqlalchemy import Uuid, insert, literal, select
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
@@ -442,8 +442,12 @@ class _Sink:
 
 
 def is_empty(session: Session) -> bool:
-    """True when the database holds no IRO and no child (nothing a demo would overwrite)."""
-    return all(session.scalars(select(model.id).limit(1)).first() is None for model in (Iro, Child))
+    """True when no table of ours holds a row (the audit trail and the rota included):
+    the only kind of database a demo may be written into."""
+    return all(
+        session.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+        for table in SQLModel.metadata.sorted_tables
+    )
 
 
 def generate_demo(
@@ -453,27 +457,22 @@ def generate_demo(
     seed: int = 1,
     children: int | None = None,
     as_of: date | None = None,
-    force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> DemoSummary:
     """Fill an empty database with a fictional unit as of ``as_of`` (default ctx.today).
 
     ``children`` is the number of children open to the unit at ``as_of`` (looked after
     plus on CP plans, 480 by default); everything else scales with it, IROs at about one
-    per 70 children. With ``force`` every row of every table is deleted first, in the
-    same transaction.
+    per 70 children. A database holding any record is refused: fictional children must
+    never mix with, or replace, real ones (there is deliberately no way to wipe).
     """
     if children is not None and not MIN_CHILDREN <= children <= MAX_CHILDREN:
         raise InvalidInput.one(
             "children", f"{children} must be between {MIN_CHILDREN} and {MAX_CHILDREN:,}"
         )
-    occupied = not is_empty(session)
-    if occupied and not force:
-        raise InvalidInput.one("database", "is not empty; use --force to replace it")
+    if not is_empty(session):
+        raise InvalidInput.one("database", "holds records; the demo only fills an empty database")
     say = progress or (lambda _msg: None)
-    if force:
-        say("Deleting every row")
-        _wipe(session)
     n_children = children or DEFAULT_CHILDREN
     with _sqlite_tuned(session, n_children), _indexes_after(session, say):
         builder = _DemoBuilder(session, ctx, seed=seed, children=n_children, as_of=as_of, say=say)
@@ -487,7 +486,6 @@ def generate_demo(
         seed=seed,
         children=n_children,
         as_of=summary.as_of,
-        replaced=occupied,
         counts={table: n for table, n in builder.sink.counts.items() if n},
     )
     say("Done")
@@ -530,12 +528,6 @@ def _indexes_after(session: Session, say: Callable[[str], None]) -> Iterator[Non
     say("Building indexes")
     for index in indexes:
         index.create(conn)
-
-
-def _wipe(session: Session) -> None:
-    """Delete every row, children before the rows they point at."""
-    for name in reversed(_ORDER):
-        session.execute(delete(TABLES[name]))
 
 
 # -- The builder ------------------------------------------------------------------------
