@@ -11,13 +11,16 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from iro_desk import textual_private
 from iro_desk.services.context import Desk
+from iro_desk.services.display import literal, plain
 from iro_desk.textual_private import QuietTeardownApp
 
 
@@ -100,8 +103,10 @@ class DeskCommands(Provider):
                 return search_children(session, query, limit=10)
 
         for hit in await asyncio.to_thread(find):
-            label = f"Child: {hit.name} ({hit.ref})"
-            yield Hit(0.9, label, partial(self.desk_app.open_child, hit.ref), help="Open the child")
+            # A Text prompt: the palette reads a str prompt as markup.
+            label = Text("Child: ").append_text(literal(f"{hit.name} ({hit.ref})", multiline=False))
+            open_it = partial(self.desk_app.open_child, hit.ref)
+            yield Hit(0.9, label, open_it, text=label.plain, help="Open the child")
 
 
 class IroDeskApp(QuietTeardownApp):
@@ -132,8 +137,24 @@ class IroDeskApp(QuietTeardownApp):
     def today(self) -> date:
         return self.desk.ctx.today
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As Textual's, but plain text: messages quote names, references and problems."""
+        super().notify(
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     def on_mount(self) -> None:
-        self.sub_title = f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}"
+        self.sub_title = plain(
+            f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False
+        )
         self.switch_mode(self.start_mode)
         self.offer_drafts()
         # Build the other main screens while the user reads the first, so that the first

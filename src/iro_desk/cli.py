@@ -459,9 +459,13 @@ def iro_list(as_json: bool) -> None:
         return
     from rich.table import Table
 
+    from iro_desk.services.display import literal
+
     table = Table("Name", "FTE", "Active", "Login")
     for r in rows:
-        table.add_row(r.name, f"{r.fte:g}", "yes" if r.active else "no", r.username or "")
+        table.add_row(
+            literal(r.name), f"{r.fte:g}", "yes" if r.active else "no", literal(r.username or "")
+        )
     console().print(table)
 
 
