@@ -14,14 +14,17 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from iro_desk import textual_private
 from iro_desk.services.context import Desk
+from iro_desk.services.display import literal, plain
 from iro_desk.textual_private import QuietTeardownApp
 from iro_desk.widgets.sync_state import SyncView, sync_label
 
@@ -114,8 +117,10 @@ class DeskCommands(Provider):
                 return search_children(session, query, limit=10)
 
         for hit in await asyncio.to_thread(find):
-            label = f"Child: {hit.name} ({hit.ref})"
-            yield Hit(0.9, label, partial(self.desk_app.open_child, hit.ref), help="Open the child")
+            # A Text prompt: the palette reads a str prompt as markup.
+            label = Text("Child: ").append_text(literal(f"{hit.name} ({hit.ref})", multiline=False))
+            open_it = partial(self.desk_app.open_child, hit.ref)
+            yield Hit(0.9, label, open_it, text=label.plain, help="Open the child")
 
 
 class IroDeskApp(QuietTeardownApp):
@@ -141,6 +146,8 @@ class IroDeskApp(QuietTeardownApp):
         self.desk = desk
         self.me = me  # the current user's IRO name, if they are an IRO here
         self.start_mode = start
+        # Tests turn this off: background building on a timer makes timing part of a picture.
+        self.warm_up = True
         self.sync_view = SyncView()  # server None: no sync, and nothing shown about it
         self._sync_flags = threading.Lock()
         self._sync_running = False
@@ -151,9 +158,23 @@ class IroDeskApp(QuietTeardownApp):
     def today(self) -> date:
         return self.desk.ctx.today
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """As Textual's, but plain text: messages quote names, references and problems."""
+        super().notify(
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     @property
     def base_sub_title(self) -> str:
-        return f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}"
+        return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.base_sub_title
@@ -162,7 +183,8 @@ class IroDeskApp(QuietTeardownApp):
         self._look_for_server()
         # Build the other main screens while the user reads the first, so that the first
         # F3/F4/... shows a ready screen instead of composing one.
-        self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
+        if self.warm_up:
+            self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
 
     def _warm_next_mode(self) -> None:
         if not self.is_running:

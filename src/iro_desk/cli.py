@@ -45,7 +45,13 @@ class Options:
     def url(self) -> str:
         from iro_desk import locations
         from iro_desk.db.engine import sqlite_url
+        from iro_desk.services.errors import InvalidInput
 
+        if self.demo and (self.db or self.database_url):
+            # The demo writes only into its own file: never a database named for real use.
+            raise InvalidInput.one(
+                "--demo", "uses its own database; leave out --db and --database-url"
+            )
         if self.database_url:
             return checked_url(self.database_url)
         if self.demo:
@@ -57,22 +63,37 @@ class Options:
             raise InvalidInput.one("--db", "give the database file's name")
         return sqlite_url(self.db or locations.default_database_path())
 
-    def desk(self) -> Desk:
+    def uses_own_folders(self) -> bool:
+        """True for the default or demo database, which live in folders IRO Desk made."""
+        return not (self.db or self.database_url)
+
+    def desk(self, *, make_demo: bool = True) -> Desk:
         if self._desk is None:
             from iro_desk import locations
             from iro_desk.config import load_settings, os_user
+            from iro_desk.db.engine import permission_warnings, sqlite_path
             from iro_desk.services.context import Ctx, open_desk
 
             settings = load_settings(self.config or locations.config_path())
             # An explicit but empty --user is a mistake, not a request for the default.
             given = self.user if self.user is not None else settings.user
             user = checked_user(given if given is not None else os_user())
-            self._desk = open_desk(self.url(), Ctx(user=user, settings=settings))
-            if self.demo:
+            url = self.url()
+            if self.uses_own_folders():
+                locations.tighten_own_folders()
+            self._desk = open_desk(url, Ctx(user=user, settings=settings), notify=_note)
+            path = sqlite_path(url)
+            for line in permission_warnings(path) if path is not None else []:
+                click.echo(f"warning: {line}", err=True)
+            if self.demo and make_demo:
                 ensure_demo(self._desk)
                 if not self.user:
                     _act_as_first_iro(self._desk)
         return self._desk
+
+
+def _note(line: str) -> None:
+    click.echo(f"note: {line}", err=True)
 
 
 # The width of the created_by/updated_by columns every write stamps with the user.
@@ -148,6 +169,7 @@ def handles_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from iro_desk.clock import BadClock
         from iro_desk.config import ConfigError
+        from iro_desk.db.errors import DatabaseUnusable
         from iro_desk.db.migrate import MigrationRefused, SchemaTooNew
         from iro_desk.services.errors import InvalidInput
 
@@ -164,6 +186,8 @@ def handles_errors(fn: F) -> F:
             fail([f"config: {exc}"])
         except (SchemaTooNew, MigrationRefused) as exc:
             fail([f"database: {exc}"], code=1)
+        except DatabaseUnusable as exc:  # the file or the disk, not the user's input
+            fail([str(exc)], code=1)
         except BadClock as exc:
             fail([str(exc)], code=1)
         except OSError as exc:
@@ -288,13 +312,37 @@ def today() -> date:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--children", type=click.IntRange(20, 1_000_000), help="Scale the unit (benchmarks).")
 @click.option("--as-of", callback=parse_date_option, help="Date the history runs up to.")
-@click.option("--force", is_flag=True, help="Replace whatever the database holds.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --demo only: rebuild the demo unit's own database from scratch.",
+)
 @handles_errors
 def demo(seed: int, children: int | None, as_of: date | None, force: bool) -> None:
-    """Fill an empty database with a fictional unit, then exit."""
-    from iro_desk.services.demo import generate_demo
+    """Fill an empty database with a fictional unit, then exit.
 
-    desk = get_opts().desk()
+    A database that holds any record is refused, whatever the flags: the demo never
+    replaces real work. --force with --demo deletes only the demo's own file first.
+    """
+    from iro_desk.services.demo import generate_demo, is_empty
+
+    opts = get_opts()
+    opts.url()  # refuses --demo with --db/--database-url before anything is deleted
+    if force and opts.demo:
+        _delete_demo_database()
+    desk = opts.desk(make_demo=False)
+    with desk.read() as session:
+        empty = is_empty(session)
+    if not empty:
+        from iro_desk.db.engine import describe
+
+        fail(
+            [
+                f"database: {describe(desk.engine)} holds records; the demo only fills an "
+                "empty database (or its own, with --demo --force) and never replaces "
+                "records; nothing was changed"
+            ]
+        )
     with desk.write() as session:
         summary = generate_demo(
             session,
@@ -302,11 +350,19 @@ def demo(seed: int, children: int | None, as_of: date | None, force: bool) -> No
             seed=seed,
             children=children,
             as_of=as_of,
-            force=force,
             progress=lambda msg: click.echo(msg, err=True),
         )
     for line in summary.lines():
         click.echo(line)
+
+
+def _delete_demo_database() -> None:
+    """Remove the demo unit's own file (and SQLite's side files): never any other."""
+    from iro_desk import locations
+
+    path = locations.demo_database_path()
+    for victim in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        victim.unlink(missing_ok=True)
 
 
 # --- caseload ----------------------------------------------------------------------
@@ -403,9 +459,13 @@ def iro_list(as_json: bool) -> None:
         return
     from rich.table import Table
 
+    from iro_desk.services.display import literal
+
     table = Table("Name", "FTE", "Active", "Login")
     for r in rows:
-        table.add_row(r.name, f"{r.fte:g}", "yes" if r.active else "no", r.username or "")
+        table.add_row(
+            literal(r.name), f"{r.fte:g}", "yes" if r.active else "no", literal(r.username or "")
+        )
     console().print(table)
 
 

@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from iro_desk.report_layout import report_sections
 from iro_desk.services.caseload import Caseload, CaseloadRow
 from iro_desk.services.child_record import ChildRecord
+from iro_desk.services.display import literal, plain
 
 AMBER_WD = 10  # due within this many working days shows amber
 
@@ -44,9 +46,20 @@ def due_style(row: CaseloadRow) -> str:
     return ""
 
 
+def _line(*parts: str | tuple[object, str]) -> Text:
+    """One line from fixed words and (stored value, style) pairs; stored text is literal."""
+    text = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            text.append(literal(part[0], part[1], multiline=False))
+        else:
+            text.append(part)
+    return text
+
+
 def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> None:
     h = result.header
-    console.print(f"[bold]{h.scope}[/] as of {_d(h.as_of)}")
+    console.print(_line((h.scope, "bold"), f" as of {_d(h.as_of)}"))
     console.print(
         f"{h.cla} looked after, {h.cp} child protection, {h.total} in all; "
         f"{h.fte:g} FTE: {h.per_fte:.0f} per FTE ({h.band})",
@@ -103,7 +116,7 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
 def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow]) -> None:
     """A plain fixed-width table: a Rich Table measures every cell several times, which
     costs more than the whole caseload query for a few hundred rows."""
-    cells = [[col.cell(row) for col in columns] for row in rows]
+    cells = [[plain(col.cell(row), multiline=False) for col in columns] for row in rows]
     widths = [
         min(col.max_width, max(len(col.title), *(len(line[i]) for line in cells)))
         for i, col in enumerate(columns)
@@ -140,20 +153,35 @@ def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow
 
 
 def print_child(console: Console, r: ChildRecord) -> None:
-    console.print(f"[bold]{r.name}[/] ({r.ref}) age {r.age}, DOB {_d(r.dob)}")
+    console.print(_line((r.name, "bold"), " (", (r.ref, ""), f") age {r.age}, DOB {_d(r.dob)}"))
     console.print(
-        f"Sex {r.sex or '-'}  Ethnicity {r.ethnicity_label or '-'}  "
-        f"NHS {r.nhs_number or '-'}  UPN {r.upn or '-'}  IRO {r.iro or 'unallocated'}"
+        _line(
+            "Sex ",
+            (r.sex or "-", ""),
+            "  Ethnicity ",
+            (r.ethnicity_label or "-", ""),
+            "  NHS ",
+            (r.nhs_number or "-", ""),
+            "  UPN ",
+            (r.upn or "-", ""),
+            "  IRO ",
+            (r.iro or "unallocated", ""),
+        )  # fmt: skip
     )
     if r.current:
         c = r.current
-        console.print(
-            f"Now: {c.status}"
-            + (f" {c.legal_status}" if c.legal_status else "")
-            + (f" placement {c.placement}" if c.placement else "")
-            + f"; next {c.next_review_kind} due {_d(c.next_review_due)}"
-            + (" [bold red](OVERDUE)[/]" if c.overdue else f" ({c.wd_left} WD left)")
+        now = _line(
+            "Now: ",
+            (c.status, ""),
+            (f" {c.legal_status}" if c.legal_status else "", ""),
+            (f" placement {c.placement}" if c.placement else "", ""),
+            f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
         )
+        if c.overdue:
+            now.append(" (OVERDUE)", style="bold red")
+        else:
+            now.append(f" ({c.wd_left} WD left)")
+        console.print(now)
     if r.periods:
         t = Table(title="Periods of care", title_justify="left")
         for col in ("From", "To", "Legal status", "Placement"):
@@ -163,8 +191,8 @@ def print_child(console: Console, r: ChildRecord) -> None:
                 t.add_row(
                     _d(e.start),
                     _d(e.end),
-                    f"{e.legal_status} {e.legal_label}",
-                    f"{e.placement or '-'} {e.placement_group or ''}",
+                    literal(f"{e.legal_status} {e.legal_label}"),
+                    literal(f"{e.placement or '-'} {e.placement_group or ''}"),
                 )
         console.print(t)
     if r.plans:
@@ -173,7 +201,11 @@ def print_child(console: Console, r: ChildRecord) -> None:
             t.add_column(col)
         for p in r.plans:
             t.add_row(
-                _d(p.strategy_date), _d(p.icpc_date), p.category or "-", _d(p.end), p.outcome or "-"
+                _d(p.strategy_date),
+                _d(p.icpc_date),
+                literal(p.category or "-"),
+                _d(p.end),
+                literal(p.outcome or "-"),
             )
         console.print(t)
     if r.meetings:
@@ -187,10 +219,10 @@ def print_child(console: Console, r: ChildRecord) -> None:
             on_time = "-" if m.on_time is None else ("yes" if m.on_time else "LATE")
             t.add_row(
                 _d(m.date),
-                m.kind + (" (brought forward)" if m.brought_forward else ""),
+                literal(m.kind + (" (brought forward)" if m.brought_forward else "")),
                 _d(m.due),
                 on_time,
-                took,
+                literal(took),
             )
         console.print(t)
     if r.visits:
@@ -201,19 +233,20 @@ def print_child(console: Console, r: ChildRecord) -> None:
             if not v.superseded:
                 t.add_row(
                     _d(v.visit_date),
-                    v.iro,
-                    v.location,
+                    literal(v.iro),
+                    literal(v.location),
                     "yes" if v.seen_alone else "no",
-                    v.views[:60],
+                    literal(v.views[:60]),
                 )
         console.print(t)
 
 
 def print_duty(console: Console, day: date, who: Any, todays: list, still_open: list) -> None:
-    console.print(
-        f"[bold]Duty {_d(day)}[/]: {who.duty or '[red]nobody on duty[/]'}"
-        f"; back-up {who.backup or '-'}"
-    )
+    line = _line((f"Duty {_d(day)}", "bold"), ": ")
+    line.append(literal(who.duty, multiline=False) if who.duty else Text("nobody on duty", "red"))
+    line.append("; back-up ")
+    line.append(literal(who.backup or "-", multiline=False))
+    console.print(line)
     for title, rows in (("Today's enquiries", todays), ("Open enquiries", still_open)):
         if not rows:
             console.print(f"{title}: none")
@@ -235,20 +268,20 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
         for e in rows:
             t.add_row(
                 e.received_at.strftime("%d %b %H:%M"),
-                e.category,
-                e.about,
-                e.summary,
+                literal(e.category, multiline=False),
+                literal(e.about, multiline=False),
+                literal(e.summary, multiline=False),
                 Text(_short(e.follow_up_due), style="bold red" if e.overdue else ""),
-                e.status,
+                literal(e.status, multiline=False),
             )
         console.print(t)
 
 
 def print_report(console: Console, report: Any) -> None:
-    for title, lines in report.sections():
+    for title, lines in report_sections(report):
         table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
         table.add_column("Figure")
         table.add_column("Value", justify="right")
         for label, value in lines:
-            table.add_row(label, value)
+            table.add_row(literal(label), literal(value))
         console.print(table)

@@ -170,22 +170,11 @@ def conflicts_group(ctx: click.Context, as_json: bool) -> None:
     if not rows:
         click.echo("No open conflicts.")
         return
-    from rich.table import Table
-
-    from iro_desk.cli import console
-
-    table = Table("Id", "Record", "Field", "Mine", "Theirs", "Who", "When")
+    # One block each: the two values can be long, and are printed exactly as stored.
     for r in rows:
-        table.add_row(
-            r.id,
-            r.record,
-            r.field,
-            r.mine,
-            r.theirs,
-            f"{r.who} ({r.device})",
-            f"{r.when:%Y-%m-%d %H:%M}",
-        )
-    console().print(table, markup=False)
+        click.echo(f"{r.id}  {r.record}  {r.field}  ({r.when:%Y-%m-%d %H:%M})")
+        click.echo(f"  mine:   {r.mine}  ({r.who}, {r.device})")
+        click.echo(f"  theirs: {r.theirs}  ({r.theirs_by or 'unknown'})")
 
 
 @conflicts_group.command("resolve")

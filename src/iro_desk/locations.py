@@ -33,5 +33,21 @@ def demo_database_path() -> Path:
     return data_dir() / "demo" / "iro-desk-demo.db"
 
 
+def own_folders() -> list[Path]:
+    """The folders IRO Desk itself makes (not ones a user picked with --db)."""
+    return [data_dir(), demo_database_path().parent]
+
+
+def tighten_own_folders() -> None:
+    """Make our folders 0700 again: an older IRO Desk left the data folder 0755 when
+    ``--demo`` ran first (mkdir's mode covers only the last folder it makes)."""
+    for folder in own_folders():
+        try:
+            if folder.stat().st_mode & 0o077:
+                folder.chmod(0o700)
+        except FileNotFoundError:
+            continue
+
+
 def backups_dir(database: Path) -> Path:
     return database.parent / "backups"

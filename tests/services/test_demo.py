@@ -229,7 +229,9 @@ def test_one_audit_event_and_stamps_name_the_user(default_unit: tuple[Desk, Demo
 # -- both backends, a smaller unit --------------------------------------------------------
 
 
-def test_same_seed_same_unit_and_force_replaces_it(desk: Desk) -> None:
+def test_same_seed_same_unit_and_a_full_database_is_refused(
+    desk: Desk, sqlite_template: Path, tmp_path: Path
+) -> None:
     with desk.write() as s:
         first = generate_demo(s, desk.ctx, children=300, seed=7)
     with desk.read() as s:
@@ -240,18 +242,22 @@ def test_same_seed_same_unit_and_force_replaces_it(desk: Desk) -> None:
     with pytest.raises(InvalidInput) as refused, desk.write() as s:
         generate_demo(s, desk.ctx, children=300, seed=7)
     assert refused.value.problems[0].field == "database"
-    assert "is not empty" in refused.value.problems[0].reason
-
-    with desk.write() as s:
-        generate_demo(s, desk.ctx, children=300, seed=7, force=True)
+    assert "holds records" in refused.value.problems[0].reason
     with desk.read() as s:
         assert snapshot(s) == before
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
-    with desk.write() as s:
-        generate_demo(s, desk.ctx, children=300, seed=8, force=True)
-    with desk.read() as s:
-        assert snapshot(s) != before
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(sqlite_template, again / "again.db")
+    other = open_desk(sqlite_url(again / "again.db"), make_ctx())
+    try:
+        with other.write() as s:
+            generate_demo(s, other.ctx, children=300, seed=7)
+        with other.read() as s:
+            assert snapshot(s) == before
+    finally:
+        other.engine.dispose()
 
 
 def test_children_out_of_range_are_refused(desk: Desk) -> None:

@@ -55,6 +55,7 @@ def app_for(demo_desk: Desk):
     def build(start: str = "duty") -> IroDeskApp:
         app = make_app(demo_desk, start=start)
         app.animation_level = "none"
+        app.warm_up = False  # screens are built when opened, not on a timer
         return app
 
     return build
@@ -69,10 +70,11 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.wait_for_scheduled_animations()
-    previous = None
-    for _ in range(30):
+    previous, same = None, 0
+    for _ in range(40):
         await pilot.pause()
         current = pilot.app.export_screenshot()
-        if current == previous:
+        same = same + 1 if current == previous else 0
+        if same == 2:  # three pictures in a row agree: nothing is still laying out
             return
         previous = current

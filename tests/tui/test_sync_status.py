@@ -35,6 +35,7 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:9/x"
 def build(desk: Desk, start: str = "duty") -> IroDeskApp:
     app = make_app(desk, start=start)
     app.animation_level = "none"
+    app.warm_up = False  # as tests/tui/conftest.py: screens are built when opened
     return app
 
 

@@ -2,13 +2,21 @@
 
 SQLite is opened in WAL mode with full sync and foreign keys on, and every write
 transaction begins IMMEDIATE so two writers queue instead of failing half-way.
-The data folder is 0700 and the database file 0600: these are records about
-children in care.
+Folders IRO Desk creates are 0700 and a database file it creates 0600: these are records
+about children in care. A file the user already has keeps its mode (a read-only file
+stays read-only); looser modes are reported, never changed.
+
+Before an engine is made for an existing SQLite file, the file is checked (is it
+SQLite at all, does ``PRAGMA quick_check`` pass), so a damaged database is refused
+before anything is written to it. SQLite's errors that are about the environment
+(locked, full, read-only, damaged) come out as ``DatabaseUnusable`` naming the file.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +26,26 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-BUSY_TIMEOUT_MS = 10_000
+from iro_desk.db.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseReadOnly,
+    DatabaseUnusable,
+    DiskFull,
+    NotADatabase,
+)
+
+# A big `import 903` or demo build holds the write lock for minutes on a slow laptop;
+# a second writer waits that long rather than failing. IRO_DESK_BUSY_TIMEOUT_MS
+# shortens it (tests).
+BUSY_TIMEOUT_MS = 300_000
 _WRITE_OPTION = "iro_desk_write"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def busy_timeout_ms() -> int:
+    override = os.environ.get("IRO_DESK_BUSY_TIMEOUT_MS", "").strip()
+    return int(override) if override.isdigit() else BUSY_TIMEOUT_MS
 
 
 def sqlite_url(path: Path) -> str:
@@ -36,37 +62,211 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest)
 
 
-def prepare_private_file(path: Path) -> None:
-    """Create the folder (0700) and the empty file (0600) before SQLite touches them.
+def describe(engine: Engine) -> str:
+    """How to name the database in a message: the file, or the URL without a password."""
+    path = sqlite_path(str(engine.url))
+    return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
 
-    SQLite gives its -wal and -shm files the permissions of the main file.
+
+# --- private folders and files -----------------------------------------------------------
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parent, each 0700 (mkdir's mode covers only the
+    last one; its parents would get the umask's 0755). Existing folders are left alone."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)
+        new.chmod(0o700)  # a umask such as 0277 would otherwise leave it unusable
+
+
+def create_private_file(path: Path) -> bool:
+    """Create an empty 0600 file unless one is there; True if it was created.
+
+    SQLite gives its -wal and -shm files the permissions of the main file. An existing
+    file is never chmodded: the user chose it and its mode (read-only means read-only).
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def prepare_private_file(path: Path) -> None:
+    """The folder (0700 where we create it) and an empty file (0600 if new)."""
+    try:
+        make_private_dirs(path.parent)
+        create_private_file(path)
+    except OSError as exc:
+        raise DatabaseUnusable(
+            str(path), f"cannot create the database file: {exc.strerror or exc}"
+        ) from exc
+
+
+def permission_warnings(path: Path) -> list[str]:
+    """Lines for a database file or folder that others may read (looser than 0600/0700)."""
+    lines = []
+    for target, private in ((path, 0o600), (path.parent, 0o700)):
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            what = "folder" if target.is_dir() else "database file"
+            lines.append(
+                f"{target}: the {what} is mode {mode:04o}, so other users may read these "
+                f"records; consider chmod {private:o} {target}"
+            )
+    return lines
+
+
+# --- checking a file before use ------------------------------------------------------------
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The most recent good backup of ``path`` in its backups folder, if any."""
+    folder = path.parent / "backups"
+    try:
+        found = [p for p in folder.glob(f"{path.stem}-*{path.suffix}") if p.is_file()]
+    except OSError:
+        return None
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+
+
+def damaged(path: Path, detail: str) -> DatabaseDamaged:
+    backup = newest_backup(path)
+    hint = f"; the newest backup is {backup}" if backup else "; there is no backup beside it"
+    return DatabaseDamaged(
+        str(path),
+        f"the database is damaged ({detail}); IRO Desk will not write to it{hint}",
+    )
+
+
+# quick_check reads every page: about a second per 100 MB here. A larger file (a whole
+# authority's history) is checked on its first opening each day; SQLite itself still
+# refuses any damaged page it meets in between ("malformed"), which comes out as
+# DatabaseDamaged too.
+FULL_CHECK_BYTES = 64 * 1024 * 1024
+
+
+def _checked_stamp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.checked")
+
+
+def _checked_today(path: Path) -> bool:
+    from iro_desk import clock
+
+    if path.stat().st_size <= FULL_CHECK_BYTES:
+        return False
+    try:
+        return _checked_stamp(path).read_text().strip() == clock.today().isoformat()
+    except OSError:
+        return False
+
+
+def _mark_checked(path: Path) -> None:
+    from iro_desk import clock
+
+    if path.stat().st_size <= FULL_CHECK_BYTES:
+        return
+    try:
+        fd = os.open(_checked_stamp(path), os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(clock.today().isoformat())
+    except OSError:
+        pass  # a read-only folder: check again next time
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not SQLite or fails ``PRAGMA quick_check``.
+
+    An empty file is a database not yet made, and passes. The check reads every page;
+    a file over FULL_CHECK_BYTES is fully checked once a day.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseUnusable(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    if not head:
+        return
+    if head != SQLITE_MAGIC:
+        raise NotADatabase(
+            str(path), "is not a SQLite database (another kind of file, or a broken header)"
+        )
+    if _checked_today(path):
+        return
+    try:
+        con = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        translated = translate_sqlite_error(path, exc)
+        raise (translated or damaged(path, str(exc))) from exc
+    if rows != ["ok"]:
+        raise damaged(path, f"PRAGMA quick_check: {rows[0] if rows else 'no answer'}")
+    _mark_checked(path)
+
+
+def translate_sqlite_error(path: Path, exc: BaseException) -> DatabaseUnusable | None:
+    """The environment problem behind a SQLite error, or None for anything else (a
+    programming error or a constraint stays what it is)."""
+    message = str(exc).lower()
+    where = str(path)
+    if "database is locked" in message or "database is busy" in message:
+        seconds = busy_timeout_ms() / 1000
+        return DatabaseBusy(
+            where,
+            f"another write (for example an import) is still running after waiting "
+            f"{seconds:g} s; nothing was written, try again when it has finished",
+        )
+    if "database or disk is full" in message:
+        return DiskFull(where, "the disk is full; nothing was written")
+    if "readonly database" in message:
+        return DatabaseReadOnly(
+            where, "the database is read-only (file or folder); nothing was written"
+        )
+    if "file is not a database" in message:
+        return NotADatabase(where, "is not a SQLite database (or its header is broken)")
+    if "malformed" in message:
+        return damaged(path, str(exc))
+    if "unable to open database file" in message or "disk i/o error" in message:
+        return DatabaseUnusable(where, f"cannot be opened or read: {exc}")
+    return None
+
+
+# --- engines -----------------------------------------------------------------------------
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         prepare_private_file(path)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        check_sqlite_file(path)
+        timeout_ms = busy_timeout_ms()
+        engine = create_engine(url, echo=echo, connect_args={"timeout": timeout_ms / 1000})
+        _configure_sqlite(engine, path, timeout_ms)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, path: Path, timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -76,6 +276,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         write = conn.get_execution_options().get(_WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # Raising here replaces SQLAlchemy's wrapper after its clean-up (rollback).
+        translated = translate_sqlite_error(path, context.original_exception)
+        if translated is not None:
+            raise translated from context.original_exception
 
 
 @contextmanager

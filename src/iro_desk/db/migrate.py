@@ -2,20 +2,31 @@
 
 The common path is one cheap query of ``alembic_version`` against the head
 revision this package ships; Alembic itself is imported only when an upgrade is
-due, and a SQLite file is copied to ``backups/`` first.
+due, and a SQLite file is copied to ``backups/`` first. The copy is made under a
+temporary name, checked and synced before it takes a backup's name, so a kill or a
+full disk never leaves an empty file that looks like a good backup. PostgreSQL gets
+no copy from us: the server's own backups apply, and the caller is told so.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from iro_desk import clock
-from iro_desk.db.engine import prepare_private_file, sqlite_path
+from iro_desk.db.engine import (
+    create_private_file,
+    describe,
+    make_private_dirs,
+    sqlite_path,
+)
+from iro_desk.db.errors import BackupFailed, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0004"
@@ -47,45 +58,143 @@ def alembic_config(engine: Engine, connection: object | None = None):
     return cfg
 
 
+Notify = Callable[[str], None]
+
+
 def backup_sqlite(path: Path, revision: str | None) -> Path:
-    """A consistent copy of the file (SQLite's backup API), private like the original."""
+    """A whole, checked copy of the file, private like the original, or BackupFailed.
+
+    Written to a hidden temporary name in the same folder, checked (integrity_check and
+    the schema version it should hold), synced, and only then renamed, so a file with a
+    backup's name is always a good backup.
+    """
     stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    target = path.parent / "backups" / f"{path.stem}-{revision or 'new'}-{stamp}{path.suffix}"
-    prepare_private_file(target)
-    src = sqlite3.connect(path)
+    folder = path.parent / "backups"
+    target = folder / f"{path.stem}-{revision or 'new'}-{stamp}{path.suffix}"
+    partial = folder / f".{target.name}.partial"
+    try:
+        make_private_dirs(folder)
+        partial.unlink(missing_ok=True)  # left by a kill during an earlier attempt
+        create_private_file(partial)
+        copy_sqlite(path, partial)
+        verify_backup(partial, revision)
+        _fsync(partial)
+        os.replace(partial, target)
+        _fsync(folder)
+    except (OSError, sqlite3.Error, ValueError) as exc:
+        partial.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BackupFailed(
+            str(path),
+            f"the backup before the schema upgrade failed ({reason}); "
+            "the upgrade was not started and the database is unchanged",
+        ) from exc
+    return target
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (safe while others read)."""
+    src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
-    return target
 
 
-def upgrade(engine: Engine, revision: str = "head") -> Path | None:
-    """Run migrations up to ``revision``; returns the backup made, if any."""
+def verify_backup(copy: Path, revision: str | None) -> None:
+    """ValueError unless ``copy`` passes integrity_check and holds ``revision``."""
+    con = sqlite3.connect(copy)
+    try:
+        check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+        if check != ["ok"]:
+            raise ValueError(f"the copy fails integrity_check: {check[0] if check else '?'}")
+        if revision is not None:
+            # An empty file passes integrity_check; the schema version it must carry does not.
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            if row is None or row[0] != revision:
+                raise ValueError("the copy does not hold the database's schema version")
+    finally:
+        con.close()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None) -> Path | None:
+    """Run migrations up to ``revision``; returns the backup made, if any.
+
+    ``notify`` hears one line on an upgrade of an existing database: where the SQLite
+    backup is, or that PostgreSQL is upgraded without one from us.
+    """
     from alembic import command
 
+    say = notify or (lambda _line: None)
     rev = current_revision(engine)
     backup = None
     path = sqlite_path(str(engine.url))
-    if path is not None and rev is not None:
-        backup = backup_sqlite(path, rev)
+    if rev is not None:
+        if path is not None:
+            backup = backup_sqlite(path, rev)
+            say(f"{path}: backed up to {backup} before upgrading schema {rev} to {revision}")
+        else:
+            say(
+                f"{describe(engine)}: upgrading schema {rev} to {revision} without a backup "
+                "from IRO Desk; the PostgreSQL server's own backups apply"
+            )
     with engine.begin() as conn:
         command.upgrade(alembic_config(engine, conn), revision)
+        if path is not None:
+            _refresh_sync_capture(conn)
     return backup
 
 
-def ensure_schema(engine: Engine) -> Path | None:
+def _refresh_sync_capture(conn) -> None:
+    """A laptop replica's change capture names every column: remake it for the new ones."""
+    from iro_desk.db.sync_ddl import install_laptop_capture, laptop_capture_installed
+
+    if laptop_capture_installed(conn):
+        install_laptop_capture(conn)
+
+
+def ensure_schema(engine: Engine, notify: Notify | None = None) -> Path | None:
     rev = current_revision(engine)
     if rev == HEAD_REVISION:
         return None
-    if rev is not None and not _known_revision(rev):
+    if rev is None:
+        _refuse_foreign_tables(engine)
+    elif not _known_revision(rev):
+        if not rev.isdigit():  # ours are numbered 0001, 0002, ...
+            raise NotIroDeskDatabase(
+                describe(engine),
+                f"is not an IRO Desk database (schema version {rev!r} is not one of ours); "
+                "IRO Desk will not add its tables to it",
+            )
         raise SchemaTooNew(
             f"the database is at schema {rev}, newer than this IRO Desk ({HEAD_REVISION}); "
             "upgrade IRO Desk"
         )
-    return upgrade(engine)
+    return upgrade(engine, notify=notify)
+
+
+def _refuse_foreign_tables(engine: Engine) -> None:
+    """A database without our schema version may be new (no tables) but nothing else:
+    another program's tables must not get ours mixed in."""
+    tables = inspect(engine).get_table_names()
+    if tables:
+        raise NotIroDeskDatabase(
+            describe(engine),
+            f"is not an IRO Desk database (it has {len(tables)} "
+            f"table{'' if len(tables) == 1 else 's'}, such as {sorted(tables)[0]!r}, "
+            "but no IRO Desk schema version); "
+            "IRO Desk will not add its tables to it",
+        )
 
 
 def _known_revision(rev: str) -> bool:

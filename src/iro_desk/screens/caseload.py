@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.caseload import Caseload, CaseloadRow, build_caseload
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.iros import list_iros
 from iro_desk.widgets.caseload_iro_picker import ALL_CHILDREN, IroPicker
@@ -179,7 +180,7 @@ children per full-time IRO.
         self.caseload = caseload
         h = caseload.header
         self.query_one("#caseload-title", Static).update(
-            Text(f"Caseload: {h.scope} · {h.as_of:%a %d %b %Y}")
+            literal(f"Caseload: {h.scope} · {h.as_of:%a %d %b %Y}", multiline=False)
         )
         fte = f"{h.fte:g} FTE, {h.per_fte:.0f} per FTE ({h.band})" if h.fte else "no FTE"
         counts = Text(f"{h.total} children: {h.cla} looked after, {h.cp} on CP plans · {fte} · ")

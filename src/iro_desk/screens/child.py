@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
+from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
     cp_participation_text,
@@ -89,8 +90,8 @@ escalate it). Escape goes back.
         self.record = None
         if not self.is_mounted:
             return
-        self.title = ref
-        self.query_one("#child-title", Static).update(ref)
+        self.title = plain(ref, multiline=False)
+        self.query_one("#child-title", Static).update(literal(ref, multiline=False))
         for static_id in ("child-next", "child-profile", "child-views"):
             self.query_one(f"#{static_id}", Static).update("")
         for table in self.query(DataTable):
@@ -99,7 +100,7 @@ escalate it). Escape goes back.
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static(self.ref, id="child-title", classes="screen-title")
+        yield Static(literal(self.ref, multiline=False), id="child-title", classes="screen-title")
         yield Static("", id="child-next")
         with TabbedContent(id="child-tabs"):
             with TabPane("Profile", id="tab-profile"), VerticalScroll():
@@ -161,7 +162,7 @@ escalate it). Escape goes back.
 
     def _show(self, record: ChildRecord) -> None:
         self.record = record
-        self.title = record.name
+        self.title = plain(record.name, multiline=False)
         self.query_one("#child-title", Static).update(self._title_text(record))
         self.query_one("#child-next", Static).update(self._next_text(record))
         self.query_one("#child-profile", Static).update(self._profile_text(record))
@@ -193,10 +194,10 @@ escalate it). Escape goes back.
 
     @staticmethod
     def _title_text(r: ChildRecord) -> Text:
-        text = Text(f"{r.name} · {r.ref} · age {r.age}")
+        text = literal(f"{r.name} · {r.ref} · age {r.age}", multiline=False)
         if r.current:
             text.append(f" · {r.current.status}")
-        text.append(f" · IRO {r.iro}" if r.iro else " · no IRO")
+        text.append(plain(f" · IRO {r.iro}", multiline=False) if r.iro else " · no IRO")
         return text
 
     def _next_text(self, r: ChildRecord) -> Text:
@@ -217,8 +218,8 @@ escalate it). Escape goes back.
 
     def _profile_text(self, r: ChildRecord) -> Text:
         t = Text()
-        t.append(f"{r.name}", style="bold")
-        t.append(f"  ({r.ref})\n")
+        t.append(plain(r.name, multiline=False), style="bold")
+        t.append(f"  ({plain(r.ref, multiline=False)})\n")
         if r.dob:
             t.append(f"Born {day(r.dob)}, age {r.age}")
         elif r.expected_dob:
@@ -231,7 +232,10 @@ escalate it). Escape goes back.
         if r.ethnicity:
             t.append(f" · {r.ethnicity_label or r.ethnicity} ({r.ethnicity})")
         t.append("\n")
-        t.append(f"NHS number {r.nhs_number or 'not recorded'} · UPN {r.upn or 'not recorded'}\n\n")
+        t.append(
+            plain(f"NHS number {r.nhs_number or 'not recorded'} · UPN {r.upn or 'not recorded'}")
+            + "\n\n"
+        )
         t.append("Now\n", style="bold")
         c = r.current
         if c is None:
@@ -260,12 +264,12 @@ escalate it). Escape goes back.
                 f"{day(c.last_visit, 'none')} · last took part: "
                 f"{participation_summary(c.last_participation) or 'not recorded'}\n"
             )
-        t.append(f"IRO: {r.iro or 'none allocated'}\n\n")
+        t.append(f"IRO: {plain(r.iro) or 'none allocated'}\n\n")
         t.append("IRO allocations\n", style="bold")
         if not r.allocations:
             t.append("None recorded.\n")
         for a in r.allocations:
-            t.append(f"  {a.iro}: {day(a.start)} to {day(a.end, 'now')}\n")
+            t.append(f"  {plain(a.iro)}: {day(a.start)} to {day(a.end, 'now')}\n")
         return t
 
     @staticmethod
@@ -274,8 +278,8 @@ escalate it). Escape goes back.
             return Text("No views, wishes or feelings recorded yet.", style="dim")
         t = Text()
         for v in r.views:
-            t.append(f"{long_day(v.date)} · {v.source}\n", style="bold")
-            t.append(f"{v.text.strip()}\n\n")
+            t.append(f"{long_day(v.date)} · {plain(v.source)}\n", style="bold")
+            t.append(f"{plain(v.text.strip())}\n\n")
         return t
 
     def _episode_rows(self, r: ChildRecord) -> list[tuple[str, list[Text]]]:

@@ -36,6 +36,7 @@ from iro_desk.services.compliance import (
     send_form,
     start_form,
 )
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.meetings import meetings_of
 from iro_desk.services.resolution import raise_from_form
@@ -116,7 +117,7 @@ def show_problems(screen: Screen, problems: Iterable[Problem], *, fallback: str)
         texts.setdefault(target, []).append(f"{field_label(problem.field)}: {problem.reason}")
     for target, lines in texts.items():
         widget = screen.query_one(f"#{target}", Static)
-        widget.update("\n".join(lines))
+        widget.update(literal("\n".join(lines)))
         widget.display = True
     # The topmost error on the form, whatever order the service reported them in.
     return next((w for w in screen.query(".field-error") if w.display), None)
@@ -369,11 +370,13 @@ at stage 1, held by the Team Manager, and opens the case.
         select.value = facts.default
         self.query_one("#team_manager", Input).value = facts.team_manager
         self.query_one("#title", Static).update(
-            f"New compliance form · {facts.child_name} ({facts.child_ref})"
+            literal(f"New compliance form · {facts.child_name} ({facts.child_ref})")
         )
         self.query_one("#summary", Static).update(
-            f"IRO: {facts.iro_name or '(no IRO: you are not an IRO and none is allocated)'}"
-            "\nStatus: new (not saved yet)"
+            literal(
+                f"IRO: {facts.iro_name or '(no IRO: you are not an IRO and none is allocated)'}"
+                "\nStatus: new (not saved yet)"
+            )
         )
         self.query_one("#concerns", Static).update(
             "Save the form (Ctrl+S) to escalate its concerns to Issues Resolution."
@@ -390,8 +393,10 @@ at stage 1, held by the Team Manager, and opens the case.
             self.query_one("#meeting-row").display = False
         when = f" on {long_day(detail.meeting_date)}" if detail.meeting_date else ""
         self.query_one("#title", Static).update(
-            f"Compliance form · {detail.child_name} ({detail.child_ref}) · "
-            f"{detail.meeting_kind}{when}"
+            literal(
+                f"Compliance form · {detail.child_name} ({detail.child_ref}) · "
+                f"{detail.meeting_kind}{when}"
+            )
         )
         for item in detail.items:
             answer = self.query_one(f"#answer-{item.key}", Select)
@@ -421,9 +426,9 @@ at stage 1, held by the Team Manager, and opens the case.
         responded.disabled = detail.status == "answered"
         response.read_only = detail.status == "answered"
         self.query_one("#record-row").display = detail.status == "sent"
-        self.query_one("#summary", Static).update(_summary_text(detail))
+        self.query_one("#summary", Static).update(literal(_summary_text(detail)))
         self.query_one("#summary", Static).set_class(detail.response_overdue, "overdue")
-        self.query_one("#concerns", Static).update(_concerns_text(detail))
+        self.query_one("#concerns", Static).update(literal(_concerns_text(detail)))
         self.query_one("#escalate-row").display = self._can_escalate()
         self._saved_values = self._values()
         self.refresh_bindings()

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, NotFound
 from iro_desk.services.sync import ConflictRow, list_conflicts, resolve_conflict
 from iro_desk.widgets.child_format import first_line, styled
@@ -145,11 +146,11 @@ Either way the settlement is itself a change: it is sent with the next sync.
         if row is None:
             return
         text = Text()
-        text.append(f"{row.record} · {row.field}\n", style="bold")
-        text.append(f"Mine ({row.who}, {row.device}): ", style="dim")
-        text.append(shown_value(row.mine) + "\n")
-        text.append(f"Theirs ({row.theirs_by}): ", style="dim")
-        text.append(shown_value(row.theirs))
+        text.append(literal(f"{row.record} · {row.field}\n", "bold"))
+        text.append(literal(f"Mine ({row.who}, {row.device}): ", "dim", multiline=False))
+        text.append(literal(shown_value(row.mine)))
+        text.append(literal(f"\nTheirs ({row.theirs_by}): ", "dim"))
+        text.append(literal(shown_value(row.theirs)))
         detail.update(text)
 
     def action_keep(self, keep: str) -> None:

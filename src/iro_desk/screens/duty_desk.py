@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from textual.worker import get_current_worker
 
 from iro_desk.screens.base import DeskScreen
+from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import (
     CLOSED,
     DutyDay,
@@ -261,12 +262,12 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
             text.append(" — assign someone on the rota (F4).")
         else:
             text = Text("On duty: ")
-            text.append(duty.duty, style="bold")
+            text.append(plain(duty.duty, multiline=False), style="bold")
             if me and duty.duty == me:
                 text.append(" (you)", style="bold")
             text.append("   Back-up: ")
             if duty.backup:
-                text.append(duty.backup, style="bold")
+                text.append(plain(duty.backup, multiline=False), style="bold")
                 if me and duty.backup == me:
                     text.append(" (you)", style="bold")
             else:
@@ -280,7 +281,9 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
         table.clear()
         for row in rows:
             style = MUTED if row.status == CLOSED else ""
-            values = [c if isinstance(c, Text) else Text(str(c), style=style) for c in cells(row)]
+            values = [
+                c if isinstance(c, Text) else literal(c, style, multiline=False) for c in cells(row)
+            ]
             table.add_row(*values, key=str(row.id))
         if keep is not None and keep in {str(r.id) for r in rows}:
             table.move_cursor(row=table.get_row_index(keep))

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, TextAr
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import (
     CLOSED,
     LADO,
@@ -198,8 +199,8 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         title.update(Text(f"Enquiry · {e.category} {e.category_label} · {e.status}"))
         self.query_one("#facts", Static).update(self._facts(e))
         self.query_one("#facts", Static).remove_class("muted")
-        self.query_one("#summary", Static).update(Text(e.summary or "—"))
-        self.query_one("#action", Static).update(Text(e.action or "—"))
+        self.query_one("#summary", Static).update(literal(e.summary or "—"))
+        self.query_one("#action", Static).update(literal(e.action or "—"))
         self.query_one("#history", Static).update(self._history(loaded.history))
         if reset_form:
             self._loaded_dates = {
@@ -230,7 +231,9 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         text = Text()
         for label, value in rows:
             text.append(f"{label:<15}", style="dim")
-            text.append(value if isinstance(value, Text) else Text(value or "—"))
+            text.append(
+                value if isinstance(value, Text) else literal(value or "—", multiline=False)
+            )
             text.append("\n")
         if e.lado_referral is not None:
             text.append(_clock_text("LADO referral", e.lado_referral))
@@ -245,10 +248,10 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         text = Text()
         before: UpdateRow | None = None
         for update in history:
-            text.append(f"{update.at:%d %b %Y %H:%M} UTC · {update.by} · ", style="dim")
+            text.append(f"{update.at:%d %b %Y %H:%M} UTC · {plain(update.by)} · ", style="dim")
             text.append(update.status, style="bold" if update.status == CLOSED else "")
             text.append("\n")
-            text.append(f"  {update.note}\n")
+            text.append(f"  {plain(update.note)}\n")
             changes = []
             for field in DATE_FIELDS:
                 value = getattr(update, field)

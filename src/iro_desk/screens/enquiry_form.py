@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.services.display import literal
 from iro_desk.services.duty import log_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
@@ -94,7 +95,7 @@ Problems are shown in red under the field they are about; nothing is saved until
         yield Header(show_clock=False)
         yield Static("New safeguarding enquiry", classes="screen-title")
         with VerticalScroll(id="form"):
-            yield Static(self._taken_by_text(), id="taken-by", classes="muted")
+            yield Static(literal(self._taken_by_text()), id="taken-by", classes="muted")
             yield from self._row(
                 "Received (UTC)",
                 "received_at",

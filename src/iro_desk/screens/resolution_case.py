@@ -36,6 +36,7 @@ from iro_desk.screens.compliance_form import (
 from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
 from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution import (
     CaseDetail,
@@ -123,8 +124,10 @@ that ran past its due date is red.
     def _show(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.query_one("#title", Static).update(
-            f"Issues Resolution · {detail.child_name} ({detail.child_ref}) · "
-            f"{STATUS_WORDS.get(detail.status, detail.status)}"
+            literal(
+                f"Issues Resolution · {detail.child_name} ({detail.child_ref}) · "
+                f"{STATUS_WORDS.get(detail.status, detail.status)}"
+            )
         )
         lines = [f"Raised {day(detail.raised)} by {detail.iro_name}"]
         if detail.current is not None:
@@ -139,9 +142,9 @@ that ran past its due date is red.
         if detail.compliance_form_id is not None:
             lines.append("Raised from a compliance form (o opens it)")
         summary = self.query_one("#summary", Static)
-        summary.update("\n".join(lines))
+        summary.update(literal("\n".join(lines)))
         summary.set_class(detail.overdue, "overdue")
-        self.query_one("#issue", Static).update(detail.issue)
+        self.query_one("#issue", Static).update(literal(detail.issue))
         table = self.query_one("#stages", DataTable)
         table.clear()
         for index, stage in enumerate(detail.stages):
@@ -158,7 +161,7 @@ that ran past its due date is red.
         closed = detail.status != "open"
         self.query_one("#outcome-title").display = closed
         outcome = self.query_one("#outcome", Static)
-        outcome.update(detail.outcome)
+        outcome.update(literal(detail.outcome))
         outcome.display = closed
         self.refresh_bindings()
 
@@ -286,9 +289,11 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
             yield Label(STEP_TITLES[self.kind].format(next=next_label), classes="step-title")
             if current is not None:
                 yield Static(
-                    f"Now at {current.label}"
-                    + (f", held by {current.holder}" if current.holder else "")
-                    + f" since {day(current.started)}",
+                    literal(
+                        f"Now at {current.label}"
+                        + (f", held by {current.holder}" if current.holder else "")
+                        + f" since {day(current.started)}"
+                    ),
                     classes="muted",
                     markup=False,
                 )
@@ -490,10 +495,12 @@ Record an issue the IRO is taking through the Issues Resolution process for this
     def _show(self, name: str, iro: str | None) -> None:
         self.iro_name = iro
         self.query_one("#raise-title", Label).update(
-            f"Raise an Issues Resolution case · {name} ({self.child_ref})"
+            literal(f"Raise an Issues Resolution case · {name} ({self.child_ref})")
         )
         self.query_one("#raise-who", Static).update(
-            f"Raised by {iro}" if iro else "No IRO: you are not an IRO and none is allocated"
+            literal(
+                f"Raised by {iro}" if iro else "No IRO: you are not an IRO and none is allocated"
+            )
         )
 
     def _values(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from iro_desk.screens.base import DeskModal
 from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
 from iro_desk.services.children import child_by_ref
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.iros import find_iro, list_iros
 from iro_desk.services.meetings import (
@@ -234,7 +235,9 @@ Opened with `p` on a held review, the form corrects the participation code only.
     def _fill(self, record: ChildRecord, chairs: list[str]) -> None:
         self.record = record
         self.query_one("#review-body").loading = False
-        self.query_one("#review-chair", Select).set_options([(n, n) for n in chairs])
+        self.query_one("#review-chair", Select).set_options(
+            [(literal(n, multiline=False), n) for n in chairs]
+        )
         self.query_one("#review-chair-row").display = bool(chairs)
         kind = self.query_one("#review-kind", Select)
         when = self.query_one("#review-date", Input)
@@ -247,7 +250,10 @@ Opened with `p` on a held review, the form corrects the participation code only.
                 return
             m = self.meeting
             self.query_one("#review-title", Static).update(
-                f"Correct how {record.name} ({record.ref}) took part: {m.kind} held {day(m.date)}"
+                literal(
+                    f"Correct how {record.name} ({record.ref}) took part: "
+                    f"{m.kind} held {day(m.date)}"
+                )
             )
             kind.value = m.kind
             when.value = m.date.isoformat()
@@ -264,7 +270,10 @@ Opened with `p` on a held review, the form corrects the participation code only.
             self.query_one("#review-participation", Select).focus()
         else:
             self.query_one("#review-title", Static).update(
-                f"Record a review or conference for {record.name} ({record.ref}), age {record.age}"
+                literal(
+                    f"Record a review or conference for {record.name} ({record.ref}), "
+                    f"age {record.age}"
+                )
             )
             kind.value = _default_kind(record)
             when.value = self.iro_app.today.isoformat()

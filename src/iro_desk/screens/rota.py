@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from iro_desk.rules.dates import add_months
 from iro_desk.screens.base import DeskModal, DeskScreen
 from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
+from iro_desk.services.display import literal
 from iro_desk.services.duty import DutyDay, assign_duty, clear_duty, rota, swap_duty
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.iros import list_iros
@@ -95,7 +96,7 @@ are listed; one person cannot be both.
         return name if name in self.iros else Select.NULL
 
     def compose(self) -> ComposeResult:
-        options = [(name, name) for name in self.iros]
+        options = [(literal(name, multiline=False), name) for name in self.iros]
         with Vertical():
             yield Label(f"Duty on {long_day(self.day.day)}", classes="screen-title")
             with Horizontal(classes="form-row"):
@@ -339,11 +340,11 @@ first; `m` switches between the week and the whole month.
         if item.duty is None:
             duty = Text(NOBODY, style=OVERDUE if working else MUTED)
         else:
-            duty = Text(item.duty, style=ME if item.duty == me else base)
+            duty = literal(item.duty, ME if item.duty == me else base, multiline=False)
         if item.backup is None:
             backup = Text("—", style=MUTED)
         else:
-            backup = Text(item.backup, style=ME if item.backup == me else base)
+            backup = literal(item.backup, ME if item.backup == me else base, multiline=False)
         notes = []
         if me and item.duty == me:
             notes.append("you")

@@ -19,6 +19,7 @@ from iro_desk.screens.base import DeskModal
 from iro_desk.screens.confirm import leave_or_ask
 from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
+from iro_desk.services.display import literal
 from iro_desk.services.drafts import discard_draft, load_draft, save_draft
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.iros import find_iro, list_iros
@@ -185,10 +186,12 @@ typed it asks before throwing the draft away. Tab moves between fields.
         draft: dict[str, Any] | None,
         resumed: bool,
     ) -> None:
-        self.query_one("#visit-title", Static).update(f"Visit to {name} ({self.ref})")
+        self.query_one("#visit-title", Static).update(literal(f"Visit to {name} ({self.ref})"))
         if allocated in names:
             self._blank["iro"] = allocated
-        self.query_one("#visit-iro", Select).set_options([(n, n) for n in names])
+        self.query_one("#visit-iro", Select).set_options(
+            [(literal(n, multiline=False), n) for n in names]
+        )
         values = dict(self._blank)
         if draft:
             values.update({k: draft[k] for k in FIELDS if k in draft})

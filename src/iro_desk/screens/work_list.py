@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.compliance_form import due_style
+from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import long_day, styled
 
@@ -127,8 +128,11 @@ class WorkListScreen(DeskScreen, Generic[Item]):
         whose = f"{self.iro_app.me}'s" if self.mine else "All"
         more = f", first {SHOWN} shown" if len(items) > SHOWN else ""
         self.query_one("#title", Static).update(
-            f"{self.heading(whose, f'{len(items)}{more}', overdue)} · "
-            f"m shows {'all' if self.mine else 'mine'}"
+            literal(  # the heading names the IRO
+                f"{self.heading(whose, f'{len(items)}{more}', overdue)} · "
+                f"m shows {'all' if self.mine else 'mine'}",
+                multiline=False,
+            )
         )
         empty = self.query_one("#list-empty", Static)
         empty.update(self.EMPTY)

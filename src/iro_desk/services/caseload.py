@@ -35,6 +35,7 @@ from iro_desk.rules.reviews import (
     working_days_left,
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
+from iro_desk.rules.working_days import WorkingCalendar
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import lookup_iro
 
@@ -324,6 +325,33 @@ def build_caseload(
     ``due_within`` keeps children whose next review is at most that many working
     days away (overdue ones included). Rows come soonest-due first.
     """
+    scope, fte, ids = _scope(session, as_of, iro_name, child_ids)
+    facts: dict[Key, _Facts] = {}
+    if ids is None or ids:
+        _merge_cla(_cla_rows(session, as_of, ids), facts)
+        _merge_cp(_cp_rows(session, as_of, ids), as_of, facts)
+    _load_secure(session, as_of, facts)
+
+    picked, (cla, cp, overdue_count) = _pick(ctx, facts, as_of, overdue_only, due_within)
+    header = CaseloadHeader(scope, as_of, cla, cp, len(facts), fte, overdue_count)
+
+    picked.sort(key=lambda item: item[2].date if item[2] else date.max)
+    if limit is not None:
+        picked = picked[:limit]
+    out_ids = [cid for cid, _, _ in picked]
+    children, iros = _people(session, out_ids, as_of)
+    visits, took_part = _latest(session, out_ids, as_of)
+    rows = [
+        _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part)
+        for cid, f, due in picked
+    ]
+    return Caseload(header, rows)
+
+
+def _scope(
+    session: Session, as_of: date, iro_name: str | None, child_ids: list[uuid.UUID] | None
+) -> tuple[str, float, list[Key] | None]:
+    """The caseload's title, its FTE, and its children's keys (None: every child)."""
     ids: list[Key] | None = None
     fte = 0.0
     conn = session.connection()
@@ -344,12 +372,18 @@ def build_caseload(
     else:
         scope = "All children"
         fte = float(conn.scalar(select(func.coalesce(func.sum(Iro.fte), 0.0)).where(Iro.active)))
-    facts: dict[Key, _Facts] = {}
-    if ids is None or ids:
-        _merge_cla(_cla_rows(session, as_of, ids), facts)
-        _merge_cp(_cp_rows(session, as_of, ids), as_of, facts)
-    _load_secure(session, as_of, facts)
+    return scope, fte, ids
 
+
+def _pick(
+    ctx: Ctx,
+    facts: dict[Key, _Facts],
+    as_of: date,
+    overdue_only: bool,
+    due_within: int | None,
+) -> tuple[list[tuple[Key, _Facts, Due | None]], tuple[int, int, int]]:
+    """Each child's next review, and the children the filters keep; with the counts of
+    looked-after, CP and overdue children over all of them."""
     cal = ctx.calendar
     schedules = ScheduleCache(cal, ctx.settings.timescales)
     picked: list[tuple[Key, _Facts, Due | None]] = []
@@ -378,42 +412,43 @@ def build_caseload(
         ):
             continue
         picked.append((cid, f, due))
-    header = CaseloadHeader(scope, as_of, cla, cp, len(facts), fte, overdue_count)
+    return picked, (cla, cp, overdue_count)
 
-    picked.sort(key=lambda item: item[2].date if item[2] else date.max)
-    if limit is not None:
-        picked = picked[:limit]
-    out_ids = [cid for cid, _, _ in picked]
-    children, iros = _people(session, out_ids, as_of)
-    visits, took_part = _latest(session, out_ids, as_of)
-    rows = []
-    for cid, f, due in picked:
-        ref, name, dob = children[cid]
-        last_review = max(
-            (d for d in (*f.lar_dates, *f.rcpc_dates, f.icpc_date) if d is not None), default=None
-        )
-        rows.append(
-            CaseloadRow(
-                child_id=cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)),
-                ref=ref,
-                name=name,
-                dob=dob,
-                iro=iros.get(cid),
-                status=_status(f),
-                legal_status=f.legal_status,
-                placement=f.placement,
-                cp_category=f.category if f.plan_start else None,
-                last_review=last_review,
-                next_review_due=due.date if due else None,
-                next_review_kind=due.kind.value if due else None,
-                next_review_basis=due.basis if due else None,
-                wd_left=working_days_left(as_of, due, cal) if due else None,
-                overdue=bool(due and as_of > due.date),
-                last_visit=visits.get(cid),
-                last_participation=took_part.get(cid),
-            )
-        )
-    return Caseload(header, rows)
+
+def _row(
+    cid: Key,
+    f: _Facts,
+    due: Due | None,
+    as_of: date,
+    cal: WorkingCalendar,
+    person: tuple[str, str, date | None],
+    iros: dict[Key, str],
+    visits: dict[Key, date],
+    took_part: dict[Key, str | None],
+) -> CaseloadRow:
+    ref, name, dob = person
+    last_review = max(
+        (d for d in (*f.lar_dates, *f.rcpc_dates, f.icpc_date) if d is not None), default=None
+    )
+    return CaseloadRow(
+        child_id=cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid)),
+        ref=ref,
+        name=name,
+        dob=dob,
+        iro=iros.get(cid),
+        status=_status(f),
+        legal_status=f.legal_status,
+        placement=f.placement,
+        cp_category=f.category if f.plan_start else None,
+        last_review=last_review,
+        next_review_due=due.date if due else None,
+        next_review_kind=due.kind.value if due else None,
+        next_review_basis=due.basis if due else None,
+        wd_left=working_days_left(as_of, due, cal) if due else None,
+        overdue=bool(due and as_of > due.date),
+        last_visit=visits.get(cid),
+        last_participation=took_part.get(cid),
+    )
 
 
 def build_caseload_for_child(

@@ -19,6 +19,7 @@ from iro_desk.rules.reviews import (
     rcpc_timeliness,
     short_break_timeliness,
 )
+from iro_desk.rules.working_days import WorkingCalendar
 from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
 from iro_desk.services.children import (
     age_text,
@@ -143,13 +144,53 @@ class ChildRecord:
 
 def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildRecord:
     child = child_by_ref(session, ref)
-    cal = ctx.calendar
     periods = periods_of(session, child.id)
     episodes = episodes_of(session, child.id)
     plans = cp_plans_of(session, child.id)
     pairs = meetings_of(session, child.id)
 
-    period_lines = [
+    judged = _judge_period_reviews(periods, pairs, ctx.calendar)
+    judged.update(_judge_conferences(plans, pairs, ctx.calendar))
+    meeting_lines = _meeting_lines(pairs, judged)
+    visits = visits_of(session, child.id)
+    allocations = _allocations(session, child.id)
+    from iro_desk.services.compliance import forms_for_child
+    from iro_desk.services.resolution import cases_for_child
+
+    return ChildRecord(
+        id=child.id,
+        ref=child.ref,
+        name=display_name(child),
+        first_name=child.first_name,
+        last_name=child.last_name,
+        dob=child.dob,
+        expected_dob=child.expected_dob,
+        age=age_text(child.dob, child.expected_dob, as_of),
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        ethnicity_label=codes.ETHNIC_CODES.get(child.ethnicity) if child.ethnicity else None,
+        nhs_number=child.nhs_number,
+        upn=child.upn,
+        as_of=as_of,
+        current=build_caseload_for_child(session, ctx, child.id, as_of),
+        allocations=allocations,
+        periods=_period_lines(periods, episodes),
+        plans=[
+            PlanLine(
+                p.id, p.strategy_date, p.icpc_date, p.start_date, p.category, p.end_date, p.outcome
+            )
+            for p in plans
+        ],
+        meetings=meeting_lines,
+        visits=visits,
+        views=_views(visits, meeting_lines),
+        forms=forms_for_child(session, child.id, as_of=as_of),
+        cases=cases_for_child(session, child.id, as_of=as_of),
+    )
+
+
+def _period_lines(periods: list[Any], episodes: list[Any]) -> list[PeriodLine]:
+    return [
         PeriodLine(
             p.id,
             p.start_date,
@@ -171,7 +212,11 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
         for p in periods
     ]
 
-    # Judge each review against the schedule of its own period or plan.
+
+def _judge_period_reviews(
+    periods: list[Any], pairs: list[Any], cal: WorkingCalendar
+) -> dict[uuid.UUID, tuple[date, bool]]:
+    """Each LAR or short-break review against the schedule of its own period of care."""
     judged: dict[uuid.UUID, tuple[date, bool]] = {}
     for p in periods:
         held = [
@@ -189,6 +234,14 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
             t = timings.get(mc.meeting_date)
             if t:
                 judged[mc.id] = (t.due, t.on_time)
+    return judged
+
+
+def _judge_conferences(
+    plans: list[Any], pairs: list[Any], cal: WorkingCalendar
+) -> dict[uuid.UUID, tuple[date, bool]]:
+    """Each ICPC and RCPC against the schedule of its own CP plan."""
+    judged: dict[uuid.UUID, tuple[date, bool]] = {}
     for plan in plans:
         for _m, mc in pairs:
             if mc.cp_plan_id != plan.id:
@@ -207,8 +260,14 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
                 if mc.kind == "RCPC" and mc.cp_plan_id == plan.id and mc.meeting_date in timings:
                     t = timings[mc.meeting_date]
                     judged[mc.id] = (t.due, t.on_time)
+    return judged
 
-    meeting_lines = [
+
+def _meeting_lines(
+    pairs: list[Any], judged: dict[uuid.UUID, tuple[date, bool]]
+) -> list[MeetingLine]:
+    """The child's meetings, latest first, each with its due date and whether it was on time."""
+    return [
         MeetingLine(
             m.id,
             mc.id,
@@ -226,7 +285,10 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
         )
         for m, mc in sorted(pairs, key=lambda pair: pair[0].meeting_date, reverse=True)
     ]
-    visits = visits_of(session, child.id)
+
+
+def _views(visits: list[Any], meeting_lines: list[MeetingLine]) -> list[ViewLine]:
+    """The child's recorded views, from visits and meetings, latest first."""
     views = [
         ViewLine(v.visit_date, f"visit ({v.iro})", v.views)
         for v in visits
@@ -234,46 +296,16 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
     ]
     views += [ViewLine(m.date, m.kind, m.views) for m in meeting_lines if m.views]
     views.sort(key=lambda v: v.date, reverse=True)
+    return views
 
-    allocations = [
+
+def _allocations(session: Session, child_id: uuid.UUID) -> list[AllocationLine]:
+    return [
         AllocationLine(name, a.start_date, a.end_date)
         for a, name in session.execute(
             select(Allocation, Iro.name)
             .join(Iro, Iro.id == Allocation.iro_id)
-            .where(Allocation.child_id == child.id)
+            .where(Allocation.child_id == child_id)
             .order_by(Allocation.start_date.desc())
         )
     ]
-    from iro_desk.services.compliance import forms_for_child
-    from iro_desk.services.resolution import cases_for_child
-
-    return ChildRecord(
-        id=child.id,
-        ref=child.ref,
-        name=display_name(child),
-        first_name=child.first_name,
-        last_name=child.last_name,
-        dob=child.dob,
-        expected_dob=child.expected_dob,
-        age=age_text(child.dob, child.expected_dob, as_of),
-        sex=child.sex,
-        ethnicity=child.ethnicity,
-        ethnicity_label=codes.ETHNIC_CODES.get(child.ethnicity) if child.ethnicity else None,
-        nhs_number=child.nhs_number,
-        upn=child.upn,
-        as_of=as_of,
-        current=build_caseload_for_child(session, ctx, child.id, as_of),
-        allocations=allocations,
-        periods=period_lines,
-        plans=[
-            PlanLine(
-                p.id, p.strategy_date, p.icpc_date, p.start_date, p.category, p.end_date, p.outcome
-            )
-            for p in plans
-        ],
-        meetings=meeting_lines,
-        visits=visits,
-        views=views,
-        forms=forms_for_child(session, child.id, as_of=as_of),
-        cases=cases_for_child(session, child.id, as_of=as_of),
-    )

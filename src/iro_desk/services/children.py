@@ -105,14 +105,14 @@ def check_identity(
     if ethnicity:
         check.choice("ethnicity", ethnicity, codes.ETHNIC_CODES)
     nhs = None
-    if nhs_number and nhs_number.strip():
+    if nhs_number and nhs_number.strip() and check.one_line("nhs_number", nhs_number):
         problem = nhs_number_problem(nhs_number)
         if problem:
             check.add("nhs_number", problem)
         else:
             nhs = normalise_nhs_number(nhs_number)
     clean_upn = None
-    if upn and upn.strip():
+    if upn and upn.strip() and check.one_line("upn", upn):
         problem = upn_problem(upn.strip().upper())
         if problem:
             check.add("upn", problem)
@@ -136,9 +136,9 @@ def add_child(
     upn: str | None = None,
 ) -> Child:
     check = Checker()
-    ref = check.text("ref", ref, required=True, max_len=40)
-    first_name = check.text("first_name", first_name, max_len=100)
-    last_name = check.text("last_name", last_name, max_len=100)
+    ref = check.text("ref", ref, required=True, max_len=40, one_line=True)
+    first_name = check.text("first_name", first_name, max_len=100, one_line=True)
+    last_name = check.text("last_name", last_name, max_len=100, one_line=True)
     sex, nhs, clean_upn = check_identity(
         check,
         dob=dob,

@@ -190,7 +190,9 @@ def send_form(
     if form.status != DRAFT:
         raise InvalidInput.one("form", f"the form is already {form.status} (sent {form.sent_date})")
     check = Checker()
-    team_manager = check.text("team_manager", team_manager, required=True, max_len=100)
+    team_manager = check.text(
+        "team_manager", team_manager, required=True, max_len=100, one_line=True
+    )
     check.not_future("sent", sent, ctx.today)
     meeting_date = _meeting_date(session, form)
     check.order("meeting_date", meeting_date, "sent", sent)

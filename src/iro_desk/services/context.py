@@ -56,12 +56,26 @@ class Desk:
         return write_session(self.engine)
 
 
-def open_desk(url: str, ctx: Ctx, *, migrate: bool = True) -> Desk:
-    """Open (and if needed create or upgrade) the database behind ``url``."""
+def open_desk(
+    url: str,
+    ctx: Ctx,
+    *,
+    migrate: bool = True,
+    notify: Callable[[str], None] | None = None,
+) -> Desk:
+    """Open (and if needed create or upgrade) the database behind ``url``.
+
+    A file that is damaged, not a database or another program's raises
+    ``DatabaseUnusable``; ``notify`` hears what an upgrade did about a backup.
+    """
     from iro_desk.db.engine import make_engine
     from iro_desk.db.migrate import ensure_schema
 
     engine = make_engine(url)
-    if migrate:
-        ensure_schema(engine)
+    try:
+        if migrate:
+            ensure_schema(engine, notify=notify)
+    except BaseException:
+        engine.dispose()
+        raise
     return Desk(engine, ctx)

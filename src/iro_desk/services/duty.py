@@ -90,7 +90,7 @@ def _lookup_iro(
 ) -> Iro | None:
     """Find an IRO by name or login, adding a problem (not raising) when there is none."""
     before = len(check.problems)
-    name = check.text(field, name, required=required, max_len=NAME_MAX)
+    name = check.text(field, name, required=required, max_len=NAME_MAX, one_line=True)
     # A NUL would make PostgreSQL refuse the look-up itself, so only clean text is searched.
     if not name or len(check.problems) > before:
         return None
@@ -530,6 +530,29 @@ def _append_update(
     return update
 
 
+def _taker(session: Session, ctx: Ctx, check: Checker, taken_by: str | None) -> Iro | None:
+    """The IRO named as taking the call, else the IRO who is ``ctx.user`` (if any)."""
+    if taken_by is not None and taken_by.strip():
+        return _lookup_iro(session, check, taken_by, "taken_by", required=True)
+    return None if "\x00" in ctx.user else iro_for_user(session, ctx.user)
+
+
+def _enquiry_child(
+    session: Session, check: Checker, child_ref: str | None
+) -> tuple[str | None, Child | None]:
+    """The child reference as given (checked) and the child it names, if any."""
+    before = len(check.problems)
+    ref = check.text("child_ref", child_ref, max_len=REF_MAX, one_line=True)
+    child: Child | None = None
+    if ref and len(check.problems) == before:
+        try:
+            child = child_by_ref(session, ref, "child_ref")
+        except NotFound as exc:
+            for problem in exc.problems:
+                check.add(problem.field, problem.reason)
+    return ref, child
+
+
 def log_enquiry(
     session: Session,
     ctx: Ctx,
@@ -555,25 +578,13 @@ def log_enquiry(
     """
     check = Checker()
     received = _check_received(check, received_at, ctx)
-    taker: Iro | None
-    if taken_by is not None and taken_by.strip():
-        taker = _lookup_iro(session, check, taken_by, "taken_by", required=True)
-    else:
-        taker = None if "\x00" in ctx.user else iro_for_user(session, ctx.user)
-    caller_name = check.text("caller_name", caller_name, max_len=NAME_MAX)
-    caller_role = check.text("caller_role", caller_role, max_len=NAME_MAX)
-    caller_agency = check.text("caller_agency", caller_agency, max_len=NAME_MAX)
+    taker = _taker(session, ctx, check, taken_by)
+    caller_name = check.text("caller_name", caller_name, max_len=NAME_MAX, one_line=True)
+    caller_role = check.text("caller_role", caller_role, max_len=NAME_MAX, one_line=True)
+    caller_agency = check.text("caller_agency", caller_agency, max_len=NAME_MAX, one_line=True)
     category = check.choice("category", (category or "").strip().upper(), codes.ENQUIRY_CATEGORIES)
-    before = len(check.problems)
-    ref = check.text("child_ref", child_ref, max_len=REF_MAX)
-    child: Child | None = None
-    if ref and len(check.problems) == before:
-        try:
-            child = child_by_ref(session, ref, "child_ref")
-        except NotFound as exc:
-            for problem in exc.problems:
-                check.add(problem.field, problem.reason)
-    subject = check.text("subject", subject, max_len=SUBJECT_MAX)
+    ref, child = _enquiry_child(session, check, child_ref)
+    subject = check.text("subject", subject, max_len=SUBJECT_MAX, one_line=True)
     if not ref and not subject:
         check.add("subject", "give the child's reference or say who the enquiry is about")
     summary = check.text("summary", summary, required=True, max_len=TEXT_MAX)

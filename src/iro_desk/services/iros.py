@@ -67,9 +67,9 @@ def add_iro(
     session: Session, ctx: Ctx, name: str, *, fte: float = 1.0, username: str | None = None
 ) -> Iro:
     check = Checker()
-    name = check.text("name", name, required=True, max_len=100)
+    name = check.text("name", name, required=True, max_len=100, one_line=True)
     check.require(0 < fte <= 1.0, "fte", f"{fte} must be more than 0 and at most 1.0")
-    username = check.text("username", username, max_len=100) or None
+    username = check.text("username", username, max_len=100, one_line=True) or None
     check.done()
     taken = _taken(session, name, username)
     if taken:

@@ -204,6 +204,32 @@ class AgencyReport:
     received: date | None = None
 
 
+def _conference_plans(
+    session: Session, check: Checker, kind: str, meeting_date: date, children: list[ConferenceChild]
+) -> dict[uuid.UUID, CpPlan]:
+    """Each child's open CP episode, checked for this kind of conference, and their
+    participation checked for their age; problems go to ``check``."""
+    plans: dict[uuid.UUID, CpPlan] = {}
+    for item in children:
+        child = item.child
+        plan = open_cp_plan(session, child.id, meeting_date)
+        if plan is None:
+            check.add("children", f"{child.ref} has no open CP episode on {meeting_date}")
+            continue
+        if kind == "ICPC" and plan.icpc_date is not None:
+            check.add("children", f"{child.ref} already had an ICPC on {plan.icpc_date}")
+        if kind == "RCPC" and (plan.start_date is None or plan.start_date > meeting_date):
+            check.add("children", f"{child.ref} is not on a CP plan on {meeting_date}")
+        plans[child.id] = plan
+        age = age_on(child.dob, meeting_date) if child.dob else None
+        if age is not None and age >= 4:
+            for breach in check_cp_participation(age, item.took_part, item.method):
+                check.add(f"{child.ref}.{breach.field}", breach.message)
+        elif item.took_part is not None:
+            check.add(f"{child.ref}.took_part", "only recorded for children aged 4 or over")
+    return plans
+
+
 def record_conference(
     session: Session,
     ctx: Ctx,
@@ -230,26 +256,9 @@ def record_conference(
     notes = check.text("notes", notes)
     if kind == "ICPC" and outcome_plan:
         check.choice("category", category, codes.CP_CATEGORIES)
-    plans: dict[uuid.UUID, CpPlan] = {}
-    for item in children:
-        child = item.child
-        plan = open_cp_plan(session, child.id, meeting_date)
-        if plan is None:
-            check.add("children", f"{child.ref} has no open CP episode on {meeting_date}")
-            continue
-        if kind == "ICPC" and plan.icpc_date is not None:
-            check.add("children", f"{child.ref} already had an ICPC on {plan.icpc_date}")
-        if kind == "RCPC" and (plan.start_date is None or plan.start_date > meeting_date):
-            check.add("children", f"{child.ref} is not on a CP plan on {meeting_date}")
-        plans[child.id] = plan
-        age = age_on(child.dob, meeting_date) if child.dob else None
-        if age is not None and age >= 4:
-            for breach in check_cp_participation(age, item.took_part, item.method):
-                check.add(f"{child.ref}.{breach.field}", breach.message)
-        elif item.took_part is not None:
-            check.add(f"{child.ref}.took_part", "only recorded for children aged 4 or over")
+    plans = _conference_plans(session, check, kind, meeting_date, children)
     for report in reports or []:
-        check.text("agency", report.agency, required=True, max_len=60)
+        check.text("agency", report.agency, required=True, max_len=60, one_line=True)
         if report.received is not None and report.received > ctx.today:
             check.add("received", f"{report.received} is in the future")
     check.done()

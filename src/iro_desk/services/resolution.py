@@ -104,7 +104,7 @@ def raise_case(
     """
     check = Checker()
     issue = check.text("issue", issue, required=True)
-    holder = check.text("holder", holder, max_len=100)
+    holder = check.text("holder", holder, max_len=100, one_line=True)
     if check.require(stage in RESOLUTION_STAGES, "stage", f"{stage!r} is not a stage (0 to 4)"):
         check.require(
             stage == FIRST_STAGE or bool(holder),
@@ -210,7 +210,7 @@ def escalate(
         )
     nxt = current.stage + 1
     check = Checker()
-    holder = check.text("holder", holder, required=True, max_len=100)
+    holder = check.text("holder", holder, required=True, max_len=100, one_line=True)
     note = check.text("note", note, required=True)
     _check_step_date(check, "on", on, current, ctx)
     check.done()

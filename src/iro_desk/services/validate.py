@@ -6,6 +6,7 @@ from datetime import date
 
 from iro_desk.rules.identity import text_problem
 from iro_desk.rules.plausible import DateRange, date_problem
+from iro_desk.rules.text import control_problem
 from iro_desk.services.errors import InvalidInput, Problem
 
 
@@ -23,8 +24,18 @@ class Checker:
         return ok
 
     def text(
-        self, field: str, value: str | None, *, required: bool = False, max_len: int = 10_000
+        self,
+        field: str,
+        value: str | None,
+        *,
+        required: bool = False,
+        max_len: int = 10_000,
+        one_line: bool = False,
     ) -> str:
+        """Stripped text. ``one_line`` (references, names, codes) refuses control characters,
+        checked before stripping so none slips in at either end."""
+        if one_line and not self.one_line(field, value):
+            return (value or "").strip()
         value = (value or "").strip()
         if required and not value:
             self.add(field, "is required")
@@ -35,6 +46,13 @@ class Checker:
             if problem:
                 self.add(field, problem)
         return value
+
+    def one_line(self, field: str, value: str | None) -> bool:
+        """False (and the problem noted) if an identifier holds a control character."""
+        problem = control_problem(value or "")
+        if problem:
+            self.add(field, problem)
+        return problem is None
 
     def choice(self, field: str, value: str | None, allowed: object, *, required: bool = True):
         if value is None or value == "":

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from iro_desk.services.display import literal
+
 ALL_CHILDREN = "\x00all"  # can never be an IRO's name (names reject NUL characters)
 
 
@@ -54,7 +56,10 @@ Up/Down move, Enter chooses, Escape cancels.
         with Vertical():
             yield Static(self.prompt)
             yield OptionList(
-                *[Option(label, id=str(i)) for i, (label, _value) in enumerate(self.choices)],
+                *[
+                    Option(literal(label, multiline=False), id=str(i))
+                    for i, (label, _value) in enumerate(self.choices)
+                ],
                 id="picker-iro",
             )
 

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.widgets import Static
 
 from iro_desk.rules import codes
+from iro_desk.services.display import literal, plain
 
 # Within this many working days a review counts as "due soon" (amber).
 SOON_WD = 10
@@ -72,18 +73,22 @@ def deadline_style(app: App, overdue: bool, wd_left: int | None) -> str:
 
 
 def styled(value: str, style: str = "") -> Text:
-    """A table cell that is never read as markup (names and views may hold "[")."""
-    return Text(value, style=style, no_wrap=True, overflow="ellipsis")
+    """A one-line table cell that is never read as markup (names and views may hold "[")
+    and shows any control character escaped."""
+    text = literal(value, style, multiline=False)
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
 
 
 def first_line(value: str, width: int = 50) -> str:
-    line = " ".join(value.split())
+    """Free text on one line, cut to ``width``; control characters escaped before cutting."""
+    line = " ".join(plain(value).split())
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def set_note(note: Static, text: str) -> None:
     """A field's error note: shown with its reason, hidden (no blank line) when empty."""
-    note.update(Text(text))
+    note.update(literal(text))
     note.display = bool(text)
 
 

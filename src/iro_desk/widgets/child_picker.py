@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from iro_desk.services.children import ChildHit, search_children
 from iro_desk.services.context import Desk
+from iro_desk.services.display import literal
 
 __all__ = ["ChildPicker"]
 
@@ -152,7 +153,11 @@ class ChildPicker(Vertical):
         self._hits = {hit.ref: hit for hit in hits}
         matches = self.query_one(".picker-matches", OptionList)
         matches.set_options(
-            Option(f"{hit.name or '(no name)'} · {hit.ref}{_born(hit)}", id=hit.ref) for hit in hits
+            Option(
+                literal(f"{hit.name or '(no name)'} · {hit.ref}{_born(hit)}", multiline=False),
+                id=hit.ref,
+            )
+            for hit in hits
         )
         if hits:
             matches.highlighted = 0
@@ -218,7 +223,7 @@ class ChildPicker(Vertical):
 
     def _status(self, text: str, *, chosen: bool = False) -> None:
         status = self.query_one(".picker-status", Static)
-        status.update(text)
+        status.update(literal(text))  # names the child and echoes what was typed
         status.set_class(chosen, "-chosen")
         status.set_class(not chosen, "muted")
         status.display = bool(text)

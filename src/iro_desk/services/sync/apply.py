@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from iro_desk.services.sync.state import OUTBOX
@@ -43,19 +42,38 @@ def pending_rows(conn: Connection) -> set[tuple[str, str]]:
     return {(t, r) for t, r in conn.execute(select(OUTBOX.c.table_name, OUTBOX.c.row_id))}
 
 
+def _writer(conn: Connection, table: Table) -> tuple[str, list[Any]]:
+    """The upsert statement and each column's conversion, as SQLAlchemy itself would bind.
+
+    Rows go to sqlite3's executemany directly: a first sync writes every record of the
+    unit, and compiling and binding each batch through the ORM layer would double its time.
+    """
+    dialect = conn.dialect
+    names = [c.name for c in table.columns]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
+    sql = (
+        f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in names)}) '
+        f"ON CONFLICT (id) DO UPDATE SET {updates}"
+    )
+    return sql, list(zip(names, processors, strict=True))
+
+
 def upsert(
     conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], pending: set[tuple[str, str]]
 ) -> int:
-    wanted = [dict(r) for r in rows if (table.name, hex_id(r["id"])) not in pending]
-    if not wanted:
-        return 0
-    statement = sqlite_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"},
-    )
-    for part in chunks(wanted):
-        conn.execute(statement, list(part))
+    sql, columns = _writer(conn, table)
+    wanted = [
+        tuple(
+            r[name] if process is None or r[name] is None else process(r[name])
+            for name, process in columns
+        )
+        for r in rows
+        if (table.name, hex_id(r["id"])) not in pending
+    ]
+    if wanted:
+        conn.connection.driver_connection.executemany(sql, wanted)
     return len(wanted)
 
 

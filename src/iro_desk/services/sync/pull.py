@@ -46,6 +46,37 @@ def _server_rows(
     return rows
 
 
+def clone(local: Engine, server: Engine, progress: Progress | None = None) -> int:
+    """A replica's first pull: every shared table read whole from one server snapshot.
+
+    Reading tables straight through is far quicker than following the log record by
+    record; the snapshot's end of the log becomes the cursor, in the same laptop
+    transaction as the rows. Records the laptop made before joining stay pending.
+    """
+    with server.connect() as sc, sc.begin():
+        sc.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor = sc.execute(select(func.coalesce(func.max(_log().c.seq), 0))).scalar() or 0
+        total = sum(
+            sc.execute(select(func.count()).select_from(t)).scalar() or 0 for t in shared_tables()
+        )
+        done = 0
+        with write_connection(local) as lc:
+            begin_apply(lc)
+            pending = pending_rows(lc)
+            for table in shared_tables():
+                result = sc.execution_options(yield_per=BATCH).execute(select(table))
+                for part in result.mappings().partitions():
+                    upsert(lc, table, part, pending)
+                    done += len(part)
+                    if progress is not None:
+                        progress(done, total)
+                    checkpoint("pull:fetched")
+            end_apply(lc)
+            write_state(lc, cursor=cursor)
+            checkpoint("pull:applied-before-commit")
+    return cursor
+
+
 def pull_log(
     local: Engine,
     server: Engine,
@@ -53,6 +84,8 @@ def pull_log(
     progress: Progress | None = None,
 ) -> int:
     """Apply the log after ``cursor``; returns the new cursor."""
+    if cursor == 0:
+        return clone(local, server, progress)
     with server.connect() as sc:
         last = sc.execute(select(func.coalesce(func.max(_log().c.seq), 0))).scalar() or 0
     start = cursor

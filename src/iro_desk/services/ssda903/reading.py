@@ -1,0 +1,209 @@
+"""Reading the 903 CSV files: bytes to rows, every problem noted with its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from iro_desk.rules.identity import normalise_postcode, text_problem
+from iro_desk.rules.plausible import BIRTH, date_problem
+from iro_desk.rules.text import control_problem
+from iro_desk.services.errors import Problem
+from iro_desk.services.ssda903.fileformat import DATE_SHAPE, FILES
+
+# --- reading files ------------------------------------------------------------------
+
+
+def fmt(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def parse_date(text: str) -> date | None:
+    match = DATE_SHAPE.match(text)
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+class Problems:
+    """Problems in file order (header, episodes, reviews; then line), however found."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, int, int, Problem]] = []
+
+    def add(self, file: str, line: int | None, field: str, reason: str) -> None:
+        order = [name for name, _ in FILES].index(file) if file in dict(FILES) else 9
+        where = f"{file}:{line}" if line is not None else file
+        self._items.append((order, line or 0, len(self._items), Problem(field, reason, where)))
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def sorted(self) -> list[Problem]:
+        return [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
+
+
+@dataclass
+class _Row:
+    line: int  # where the row starts, counted as a text editor counts (header = 1)
+    values: dict[str, str]
+
+
+@dataclass
+class File:
+    name: str
+    usable: bool  # present and with every column; rows are checked only then
+    rows: list[_Row]
+
+
+def read_file(directory: Path, name: str, columns: Sequence[str], problems: Problems) -> File:
+    path = directory / name
+    if not path.is_file():
+        problems.add(name, None, "file", f"is missing from {directory}")
+        return File(name, False, [])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(name, line, "file", "is not UTF-8 text")
+        return File(name, False, [])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[_Row] = []
+    usable = True
+    while True:
+        start = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.add(name, start, "row", f"cannot be read as CSV ({exc})")
+            usable = False
+            continue
+        if not any(f.strip() for f in fields):
+            continue  # blank lines (and rows of empty cells) carry nothing
+        if header is None:
+            header, header_line = [f.strip().upper() for f in fields], start
+            continue
+        # Extra empty cells (a trailing comma) are harmless; missing or extra values are not.
+        if len(fields) < len(header) or any(f.strip() for f in fields[len(header) :]):
+            problems.add(
+                name, start, "row",
+                f"has {len(fields)} values but the header row has {len(header)} columns",
+            )  # fmt: skip
+            continue
+        rows.append(_Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)}))
+    if header is None:
+        problems.add(name, 1, "file", "is empty (no header row)")
+        return File(name, False, [])
+    for column in columns:
+        if column not in header:
+            problems.add(name, header_line, column, "column is missing from the header row")
+            usable = False
+    seen: set[str] = set()
+    for column in header:
+        if column in columns and column in seen:
+            problems.add(name, header_line, column, "column appears twice in the header row")
+            usable = False
+        seen.add(column)
+    return File(name, usable, rows)
+
+
+class Cells:
+    """One row's values; every problem names the file, line and column."""
+
+    def __init__(self, file: str, row: _Row, problems: Problems, today: date) -> None:
+        self.file = file
+        self.row = row
+        self.problems = problems
+        self.today = today
+        self.bad: set[str] = set()
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.row.line}"
+
+    def add(self, field: str, reason: str) -> None:
+        self.problems.add(self.file, self.row.line, field, reason)
+        self.bad.add(field)
+
+    def get(self, field: str) -> str | None:
+        """The raw value, or None if it cannot be stored at all (already reported)."""
+        value = self.row.values.get(field, "")
+        # Every 903 column is a code, a date or an identifier: none may hold a control
+        # character, which would reach the screen raw and go back out in the next return.
+        problem = text_problem(value) or control_problem(value)
+        if problem:
+            self.add(field, problem)
+            return None
+        return value
+
+    def text(self, field: str, *, required: bool = False, max_len: int = 100) -> str | None:
+        value = self.get(field)
+        if value is None:
+            return None
+        if not value:
+            if required:
+                self.add(field, "is required")
+            return None
+        if len(value) > max_len:
+            self.add(field, f"{value[:20]!r} is too long (at most {max_len} characters)")
+            return None
+        return value
+
+    def code(
+        self, field: str, allowed: Iterable[str], label: str, *, required: bool = True
+    ) -> str | None:
+        value = self.text(field, required=required, max_len=20)
+        if value is None:
+            return None
+        value = value.upper()
+        allowed = tuple(allowed)
+        if value not in allowed:
+            options = (
+                f"one of {', '.join(allowed)}" if len(allowed) <= 15 else f"a known {label} code"
+            )
+            self.add(field, f"{value!r} is not {options}")
+            return None
+        return value
+
+    def date(self, field: str, *, required: bool = False) -> date | None:
+        value = self.text(field, required=required, max_len=10)
+        if value is None:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.add(field, f"{value!r} is not a date (dd/mm/yyyy)")
+            return None
+        if parsed > self.today:
+            self.add(field, f"{fmt(parsed)} is in the future")
+            return None
+        # No 903 date (a birth, a care episode) can plausibly be before 1900.
+        problem = date_problem(BIRTH, parsed, self.today)
+        if problem:
+            self.add(field, problem)
+            return None
+        return parsed
+
+    def postcode(self, field: str, warnings: list[Problem]) -> str | None:
+        value = self.text(field, max_len=20)
+        if value is None:
+            return None
+        tidied, warning = normalise_postcode(value)
+        if len(tidied) > 8:
+            self.add(field, f"{tidied!r} is too long for a postcode")
+            return None
+        if warning:
+            warnings.append(Problem(field, warning, self.where))
+        return tidied

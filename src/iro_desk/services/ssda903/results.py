@@ -1,0 +1,76 @@
+"""What an import or an export did, in words for the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from iro_desk.rules.dates import reporting_year_label
+from iro_desk.services.errors import Problem
+
+# --- results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did. ``unchanged`` counts file rows that matched and needed nothing."""
+
+    children_added: int = 0
+    children_updated: int = 0
+    episodes_added: int = 0
+    episodes_updated: int = 0
+    periods_added: int = 0
+    periods_updated: int = 0
+    reviews_added: int = 0
+    reviews_updated: int = 0
+    allocated: int = 0
+    unchanged: int = 0
+    warnings: tuple[Problem, ...] = ()
+
+    def summary(self) -> str:
+        parts = [
+            _plural(n, one, many) + f" {verb}"
+            for n, one, many, verb in (
+                (self.children_added, "child", "children", "added"),
+                (self.children_updated, "child", "children", "updated"),
+                (self.periods_added, "period of care", "periods of care", "added"),
+                (self.periods_updated, "period of care", "periods of care", "updated"),
+                (self.episodes_added, "episode", "episodes", "added"),
+                (self.episodes_updated, "episode", "episodes", "updated"),
+                (self.reviews_added, "review", "reviews", "added"),
+                (self.reviews_updated, "review", "reviews", "updated"),
+                (self.allocated, "child", "children", "allocated to the IRO"),
+            )
+            if n
+        ]
+        parts = parts or ["nothing to change"]
+        parts.append(f"{_plural(self.unchanged, 'row', 'rows')} already up to date")
+        if self.warnings:
+            parts.append(_plural(len(self.warnings), "warning", "warnings"))
+        return "SSDA903 import: " + "; ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    year_start: int
+    children: int
+    episodes: int
+    reviews: int
+    files: tuple[Path, ...]
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        text = (
+            f"SSDA903 {reporting_year_label(self.year_start)}: "
+            f"{_plural(self.children, 'child', 'children')}, "
+            f"{_plural(self.episodes, 'episode', 'episodes')}, "
+            f"{_plural(self.reviews, 'review', 'reviews')} written to "
+            f"{self.files[0].parent if self.files else '?'}"
+        )
+        if self.warnings:
+            text += f" ({_plural(len(self.warnings), 'warning', 'warnings')})"
+        return text + "."
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
