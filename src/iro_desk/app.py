@@ -260,7 +260,10 @@ class IroDeskApp(QuietTeardownApp):
     def _look_for_server(self) -> None:
         from iro_desk.services.sync import sync_status
 
-        status = sync_status(self.desk.engine)
+        try:
+            status = sync_status(self.desk.engine)
+        except Exception:  # no sync tables to read: this desk does not sync
+            return
         if status.server is not None:
             self._from_thread(self._start_syncing, status)
 
@@ -339,7 +342,11 @@ class IroDeskApp(QuietTeardownApp):
     def _watch_outbox(self) -> None:
         from iro_desk.services.sync import sync_status
 
-        self._from_thread(self._outbox_seen, sync_status(self.desk.engine))
+        try:
+            status = sync_status(self.desk.engine)
+        except Exception:  # busy or closing: the next look will tell
+            return
+        self._from_thread(self._outbox_seen, status)
 
     def _outbox_seen(self, status: Any) -> None:
         grew = status.pending > self.sync_view.pending
