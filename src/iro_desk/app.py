@@ -7,11 +7,15 @@ it); screens are imported when first shown, which keeps the first paint quick.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
+from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -22,6 +26,7 @@ from iro_desk import textual_private
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal, plain
 from iro_desk.textual_private import QuietTeardownApp
+from iro_desk.widgets.sync_state import SyncView, sync_label
 
 
 def _duty() -> Screen:
@@ -69,6 +74,12 @@ WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
 WARM_UP_DELAY = 1.0  # seconds
 CHILD_SCREEN = "child"
 
+# Sync, only on a laptop replica with a server: on start, this often, and soon after a save.
+SYNC_EVERY = 180.0  # seconds between syncs
+SYNC_WATCH = 5.0  # seconds between looks at what waits to be sent (a new save syncs)
+SYNC_LABEL_EVERY = 30.0  # seconds between updates of "synced 2 min ago"
+HEADER_SPARE = 8 + 10 + len(" — ")  # the header's icon, its clock space, the separator
+
 
 class DeskCommands(Provider):
     """Ctrl+P: jump to a screen, find a child by name or reference, run an action."""
@@ -82,6 +93,9 @@ class DeskCommands(Provider):
         for mode, (title, text, _factory) in MODES.items():
             yield f"Go to {title}", text, partial(app.switch_mode, mode)
         yield "New enquiry", "Log a safeguarding enquiry to the duty desk", app.action_new_enquiry
+        if app.sync_view.server is not None:
+            yield "Sync now", "Send this laptop's changes and fetch the unit's", app.action_sync_now
+            yield "Sync conflicts", "Changes that clashed: keep mine or theirs", app.show_conflicts
         yield "Keys and help", "What this screen does and its keys", app.action_help
 
     async def discover(self) -> Hits:
@@ -122,6 +136,8 @@ class IroDeskApp(QuietTeardownApp):
         Binding("f4", "switch_mode('rota')", "Rota", id="go_rota"),
         Binding("f5", "switch_mode('forms')", "Forms", id="go_forms"),
         Binding("f6", "switch_mode('resolution')", "Resolution", id="go_resolution"),
+        Binding("f7", "conflicts", "Conflicts", id="sync_conflicts"),
+        Binding("f8", "sync_now", "Sync", id="sync_now"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -132,6 +148,11 @@ class IroDeskApp(QuietTeardownApp):
         self.start_mode = start
         # Tests turn this off: background building on a timer makes timing part of a picture.
         self.warm_up = True
+        self.sync_view = SyncView()  # server None: no sync, and nothing shown about it
+        self._sync_flags = threading.Lock()
+        self._sync_running = False
+        self._sync_wanted = False
+        self._sync_error_shown: str | None = None
 
     @property
     def today(self) -> date:
@@ -151,12 +172,15 @@ class IroDeskApp(QuietTeardownApp):
             plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
         )
 
+    @property
+    def base_sub_title(self) -> str:
+        return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
+
     def on_mount(self) -> None:
-        self.sub_title = plain(
-            f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False
-        )
+        self.sub_title = self.base_sub_title
         self.switch_mode(self.start_mode)
         self.offer_drafts()
+        self._look_for_server()
         # Build the other main screens while the user reads the first, so that the first
         # F3/F4/... shows a ready screen instead of composing one.
         if self.warm_up:
@@ -211,6 +235,175 @@ class IroDeskApp(QuietTeardownApp):
         from iro_desk.screens.enquiry_form import EnquiryFormScreen
 
         self.push_screen(EnquiryFormScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Sync's keys exist only on a replica with a server (and F7 only with conflicts),
+        # so a single-laptop desk shows nothing about sync in its footer.
+        if action == "sync_now":
+            return self.sync_view.server is not None
+        if action == "conflicts":
+            return self.sync_view.server is not None and self.sync_view.conflicts > 0
+        return True
+
+    def action_conflicts(self) -> None:
+        self.show_conflicts()
+
+    def show_conflicts(self) -> None:
+        from iro_desk.screens.conflicts import ConflictsScreen
+
+        if not isinstance(self.screen, ConflictsScreen):
+            self.push_screen(ConflictsScreen())
+
+    # --- sync with the unit's server -------------------------------------------------
+
+    @work(thread=True, group="sync-look")
+    def _look_for_server(self) -> None:
+        from iro_desk.services.sync import sync_status
+
+        try:
+            status = sync_status(self.desk.engine)
+        except Exception:  # no sync tables to read: this desk does not sync
+            return
+        if status.server is not None:
+            self._from_thread(self._start_syncing, status)
+
+    def _start_syncing(self, status: Any) -> None:
+        self._show_status(status)
+        self.refresh_bindings()
+        self.set_interval(SYNC_EVERY, self.action_sync_now)
+        self.set_interval(SYNC_WATCH, self._watch_outbox)
+        self.set_interval(SYNC_LABEL_EVERY, self.show_sync_state)
+        self.action_sync_now()
+
+    def changes_saved(self) -> None:
+        """A screen saved something: send it now (nothing happens without a server)."""
+        self.action_sync_now()
+
+    def action_sync_now(self) -> None:
+        if self.sync_view.server is None or not self.is_running:
+            return
+        with self._sync_flags:
+            self._sync_wanted = True
+            if self._sync_running:
+                return  # the running sync goes round once more when it ends
+            self._sync_running = True
+        self._sync_view(syncing=True)
+        self._sync_in_background()
+
+    @work(thread=True, group="sync")
+    def _sync_in_background(self) -> None:
+        """Runs never overlap (the flags above); each pass pushes, pulls and reports."""
+        try:
+            while self.is_running:
+                with self._sync_flags:
+                    if not self._sync_wanted:
+                        break
+                    self._sync_wanted = False
+                self._sync_once()
+        finally:
+            with self._sync_flags:
+                self._sync_running = False
+
+    def _sync_once(self) -> None:
+        from iro_desk.services.sync import SyncOffline, sync_now, sync_status
+
+        offline, error = False, None
+        try:
+            sync_now(self.desk, self.desk.ctx.settings.server_url or None)
+        except SyncOffline:
+            offline = True
+        except Exception as exc:  # refused, or broken: say so once, keep working
+            error = str(exc) or type(exc).__name__
+        try:
+            status = sync_status(self.desk.engine)
+        except Exception as exc:
+            error = error or str(exc)
+            status = None
+        self._from_thread(self._synced, status, offline, error)
+
+    def _synced(self, status: Any, offline: bool, error: str | None) -> None:
+        if status is not None:
+            self._show_status(status, offline=offline, failed=error is not None, syncing=False)
+        else:
+            self._sync_view(syncing=False, failed=True)
+        if error is not None and error != self._sync_error_shown:
+            self.notify(error, title="Sync", severity="error", markup=False)
+        if error is None:
+            self._sync_error_shown = None
+        else:
+            self._sync_error_shown = error
+        self.refresh_bindings()
+        from iro_desk.screens.conflicts import ConflictsScreen
+
+        if isinstance(self.screen, ConflictsScreen):
+            self.screen.load()
+
+    @work(thread=True, group="sync-look")
+    def _watch_outbox(self) -> None:
+        from iro_desk.services.sync import sync_status
+
+        try:
+            status = sync_status(self.desk.engine)
+        except Exception:  # busy or closing: the next look will tell
+            return
+        self._from_thread(self._outbox_seen, status)
+
+    def _outbox_seen(self, status: Any) -> None:
+        grew = status.pending > self.sync_view.pending
+        self._show_status(status, offline=self.sync_view.offline, failed=self.sync_view.failed)
+        if grew:
+            self.action_sync_now()  # something was saved since the last look
+
+    def _show_status(
+        self,
+        status: Any,
+        *,
+        offline: bool = False,
+        failed: bool = False,
+        syncing: bool | None = None,
+    ) -> None:
+        self.sync_view = SyncView(
+            server=status.server,
+            last_sync=status.last_sync,
+            pending=status.pending,
+            conflicts=status.conflicts,
+            offline=offline,
+            failed=failed,
+            syncing=self._sync_running if syncing is None else syncing,
+        )
+        self.show_sync_state()
+
+    def _sync_view(self, **changes: Any) -> None:
+        from dataclasses import replace
+
+        self.sync_view = replace(self.sync_view, **changes)
+        self.show_sync_state()
+
+    def show_sync_state(self) -> None:
+        """The header says where sync stands, dropping the date rather than the state when
+        the terminal is narrow (80 columns leave 51 for the name, the date and the state)."""
+        label = sync_label(self.sync_view, self.desk.ctx.now())
+        if not label:
+            self.sub_title = self.base_sub_title
+            return
+        room = self.size.width - HEADER_SPARE - len(self.title)
+        who = self.me or self.desk.ctx.user
+        choices = [
+            f"{self.base_sub_title} · {label}",
+            f"{who} · {self.today:%a %d %b} · {label}",
+            f"{who} · {label}",
+        ]
+        self.sub_title = next((c for c in choices if len(c) <= room), choices[-1])
+
+    def on_resize(self) -> None:
+        if self.sync_view.server is not None:
+            self.show_sync_state()
+
+    def _from_thread(self, callback: Callable[..., object], *args: object) -> None:
+        if not self.is_running:
+            return
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.call_from_thread(callback, *args)
 
     # --- drafts left by a closed terminal ------------------------------------------
 

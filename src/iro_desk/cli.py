@@ -834,3 +834,32 @@ def export_903_cmd(directory: str, year_start: int) -> None:
     with desk.read() as session:
         result = export_903(session, desk.ctx, Path(directory), year_start=year_start)
     click.echo(result.summary())
+
+
+@child.command("edit")
+@click.argument("ref")
+@click.option("--first-name")
+@click.option("--last-name")
+@click.option("--notes")
+@handles_errors
+def child_edit(ref: str, first_name: str | None, last_name: str | None, notes: str | None) -> None:
+    """Correct a child's names or notes (only what you give changes).
+
+    Example: iro-desk child edit DEMO000223 --notes "Prefers to be called Jay"
+    """
+    from iro_desk.services.child_details import update_child
+
+    desk = get_opts().desk()
+    with desk.write() as session:
+        row = update_child(
+            session, desk.ctx, ref, first_name=first_name, last_name=last_name, notes=notes
+        )
+        click.echo(f"Updated {row.ref}.")
+
+
+# --- the unit: server, sync, conflicts (cli_sync.py) --------------------------------
+
+from iro_desk.cli_sync import COMMANDS as _UNIT_COMMANDS  # noqa: E402
+
+for _command in _UNIT_COMMANDS:
+    main.add_command(_command)

@@ -31,6 +31,7 @@ class Settings:
     child_population: int | None = None
     user: str | None = None
     source: Path | None = None
+    server_url: str | None = None  # the unit's PostgreSQL server, for `sync`
 
 
 def os_user() -> str:
@@ -49,7 +50,7 @@ def load_settings(path: Path | None) -> Settings:
         raise ConfigError(f"{path}: not valid UTF-8 text (byte {exc.start})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    known = {"timescales", "child_population", "user"}
+    known = {"timescales", "child_population", "user", "server_url"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: {unknown[0]}: unknown setting")
@@ -63,4 +64,7 @@ def load_settings(path: Path | None) -> Settings:
     user = data.get("user")
     if user is not None and (not isinstance(user, str) or not user.strip()):
         raise ConfigError(f"{path}: user: must be a non-empty name")
-    return Settings(timescales, population, user, path)
+    server_url = data.get("server_url")
+    if server_url is not None and not isinstance(server_url, str):
+        raise ConfigError(f"{path}: server_url: must be a postgresql:// URL")
+    return Settings(timescales, population, user, path, server_url)

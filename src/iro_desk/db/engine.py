@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from iro_desk.db.errors import (
@@ -283,6 +283,13 @@ def _configure_sqlite(engine: Engine, path: Path, timeout_ms: int) -> None:
         translated = translate_sqlite_error(path, context.original_exception)
         if translated is not None:
             raise translated from context.original_exception
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core write transaction (BEGIN IMMEDIATE on SQLite), for bulk work such as sync."""
+    with engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+        yield conn
 
 
 def read_session(engine: Engine) -> Session:

@@ -29,7 +29,7 @@ from iro_desk.db.engine import (
 from iro_desk.db.errors import BackupFailed, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -150,7 +150,17 @@ def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None
             )
     with engine.begin() as conn:
         command.upgrade(alembic_config(engine, conn), revision)
+        if path is not None:
+            _refresh_sync_capture(conn)
     return backup
+
+
+def _refresh_sync_capture(conn) -> None:
+    """A laptop replica's change capture names every column: remake it for the new ones."""
+    from iro_desk.db.sync_ddl import install_laptop_capture, laptop_capture_installed
+
+    if laptop_capture_installed(conn):
+        install_laptop_capture(conn)
 
 
 def ensure_schema(engine: Engine, notify: Notify | None = None) -> Path | None:

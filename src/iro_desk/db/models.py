@@ -329,6 +329,8 @@ class AuditEvent(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     user: str = Field(max_length=100)
+    # Which laptop (or server session) made the change: replicas sync into one trail.
+    device: str = Field(default="", max_length=100)
     action: str = Field(max_length=60)
     entity: str = Field(max_length=40)
     entity_id: uuid.UUID | None = None
@@ -344,5 +346,8 @@ class FormDraft(Record, table=True):
     key: str = Field(max_length=100)
     payload: str = Field(default="{}", sa_type=Text)
 
+
+# Registered here so that everything that reads the models (Alembic too) has them.
+from iro_desk.db import sync_models  # noqa: E402, F401
 
 TABLES = SQLModel.metadata.tables

@@ -23,6 +23,8 @@ class DeskApp(Protocol):
 
     def open_child(self, ref: str) -> None: ...
 
+    def changes_saved(self) -> None: ...
+
 
 class DeskMixin:
     """Shortcuts to the app's desk; screens call services with it, never SQL."""

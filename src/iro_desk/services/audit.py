@@ -37,6 +37,7 @@ def audit(
     session.add(
         AuditEvent(
             user=ctx.user,
+            device=ctx.device,
             action=action,
             entity=entity,
             entity_id=entity_id,

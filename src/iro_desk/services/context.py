@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ class Ctx:
     today: date = field(default_factory=wall_clock.today)
     # The clock (UTC); iro_desk.clock is the one source, which tests pin.
     clock: Callable[[], datetime] = field(default=wall_clock.now)
+    # The machine's name, kept on each audit event: a unit's laptops sync into one trail.
+    device: str = field(default_factory=lambda: socket.gethostname()[:100])
 
     def now(self) -> datetime:
         return self.clock()
