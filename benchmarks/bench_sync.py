@@ -115,9 +115,35 @@ def measure(scale: int, runs: int) -> list[tuple[str, float, float]]:
                     )
                 incremental.append(run(["--db", laptop, "--user", user, "sync"]))
             results.append((f"{scale}x incremental sync, 10 changes", *_median(incremental)))
+            results.append(
+                (f"{scale}x   the same, inside one process", *_in_process(laptop, user, refs, runs))
+            )
     finally:
         drop(name)
     return results
+
+
+def _in_process(laptop: str, user: str, refs: list[str], runs: int) -> tuple[float, float]:
+    """The sync itself, without Python starting and importing: what the desk's background
+    sync costs once it is running."""
+    import resource
+
+    from iro_desk.db.engine import sqlite_url
+    from iro_desk.services.child_details import update_child
+    from iro_desk.services.context import Ctx, open_desk
+    from iro_desk.services.sync import sync_now
+
+    desk = open_desk(sqlite_url(Path(laptop)), Ctx(user=user))
+    walls = []
+    for n in range(runs):
+        with desk.write() as session:
+            for ref in refs[:10]:
+                update_child(session, desk.ctx, ref, notes=f"in process {n}")
+        start = time.perf_counter()
+        sync_now(desk)
+        walls.append(time.perf_counter() - start)
+    desk.engine.dispose()
+    return statistics.median(walls), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _some_refs(db: str, n: int) -> list[str]:
