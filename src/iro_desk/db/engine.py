@@ -10,6 +10,10 @@ Before an engine is made for an existing SQLite file, the file is checked (is it
 SQLite at all, does ``PRAGMA quick_check`` pass), so a damaged database is refused
 before anything is written to it. SQLite's errors that are about the environment
 (locked, full, read-only, damaged) come out as ``DatabaseUnusable`` naming the file.
+
+A file encrypted with SQLCipher (see db/cipher.py) is opened the same way when a
+passphrase is given: every connection is keyed before anything else, and the pragmas
+above apply to it as to a plain file.
 """
 
 from __future__ import annotations
