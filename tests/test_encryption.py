@@ -147,6 +147,30 @@ def test_rekey_changes_the_passphrase(sqlcipher, tmp_path: Path) -> None:
     assert _leaks([db]) == []
 
 
+def test_on_a_terminal_the_passphrase_is_asked_without_echo(
+    sqlcipher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from iro_desk import cli_files
+
+    monkeypatch.delenv("IRO_DESK_PASSPHRASE", raising=False)
+    monkeypatch.setattr(
+        cli_files, "sys", SimpleNamespace(stdin=SimpleNamespace(isatty=lambda: True))
+    )
+    db = tmp_path / "unit.db"
+    runner = CliRunner()
+    made = runner.invoke(main, ["--db", str(db), "init", "--encrypt"], input="s3cret\ns3cret\n")
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(
+        main, ["--user", "ada", "--db", str(db), "iro", "list"], input="s3cret\n"
+    )
+    assert listed.exit_code == 0, listed.output
+    assert f"Passphrase for {db}" in listed.stderr and "s3cret" not in listed.output
+    wrong = runner.invoke(main, ["--user", "ada", "--db", str(db), "iro", "list"], input="nope\n")
+    assert wrong.exit_code == 1 and "wrong passphrase" in wrong.stderr
+
+
 def test_init_never_replaces_a_database(tmp_path: Path) -> None:
     db = tmp_path / "unit.db"
     assert _cli("--db", str(db), "init")[0] == 0
