@@ -201,3 +201,28 @@ def test_without_the_extra_an_encrypted_file_says_what_to_install(
     code, out = _cli("--db", str(db), "iro", "list", env={"IRO_DESK_PASSPHRASE": PASS})
     assert code == 1 and "Traceback" not in out, out
     assert "is encrypted, and this IRO Desk cannot open it" in out and "[encryption]" in out
+
+
+def test_an_encrypted_engine_keeps_the_pragmas(sqlcipher, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from iro_desk.db.engine import busy_timeout_ms, make_engine, sqlite_url
+
+    db = tmp_path / "unit.db"
+    engine = make_engine(sqlite_url(db), passphrase=PASS)
+    try:
+        with engine.connect() as conn:
+            got = {
+                name: conn.execute(text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+            assert conn.connection.driver_connection.__class__.__module__.startswith("sqlcipher3")
+    finally:
+        engine.dispose()
+    assert got == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": busy_timeout_ms(),
+    }
+    assert db.read_bytes()[:16] != SQLITE_MAGIC
