@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from iro_desk.cli import main
-from iro_desk.db import migrate
+from iro_desk.db import cipher
 from iro_desk.db.engine import make_engine, sqlite_url
 from iro_desk.db.migrate import HEAD_REVISION, current_revision, ensure_schema, upgrade
 from tests.conftest import PG_URL, _pg_schema_url
@@ -88,7 +88,7 @@ class _Sqlite3:
 def test_a_failed_backup_leaves_no_good_name_and_no_upgrade(
     old_db: Path, failure: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(migrate, "sqlite3", _Sqlite3(failure))
+    monkeypatch.setattr(cipher, "sqlite3", _Sqlite3(failure))
     code, out = _cli("--db", str(old_db), "iro", "list")
     assert "Traceback" not in out
     assert code == 1, out

@@ -41,6 +41,8 @@ class Options:
     config: Path | None
     demo: bool
     _desk: Desk | None = None
+    # An encrypted SQLite file's passphrase, asked once (cli_files.passphrase_for).
+    passphrase: str | None = None
 
     def url(self) -> str:
         from iro_desk import locations
@@ -81,15 +83,36 @@ class Options:
             url = self.url()
             if self.uses_own_folders():
                 locations.tighten_own_folders()
-            self._desk = open_desk(url, Ctx(user=user, settings=settings), notify=_note)
             path = sqlite_path(url)
+            existed = path is not None and path.is_file() and path.stat().st_size > 0
+            if existed and self.passphrase is None:
+                from iro_desk.cli_files import passphrase_for
+
+                self.passphrase = passphrase_for(path)
+            self._desk = open_desk(
+                url, Ctx(user=user, settings=settings), notify=_note, passphrase=self.passphrase
+            )
             for line in permission_warnings(path) if path is not None else []:
                 click.echo(f"warning: {line}", err=True)
+            if existed:
+                _daily_backup(path, self.passphrase)
             if self.demo and make_demo:
                 ensure_demo(self._desk)
                 if not self.user:
                     _act_as_first_iro(self._desk)
         return self._desk
+
+
+def _daily_backup(path: Path, passphrase: str | None) -> None:
+    """The first start of each day copies an existing database to backups/ (and rotates
+    them); if the copy cannot be made the work goes on, with a warning."""
+    from iro_desk.db.backups import daily_backup
+    from iro_desk.db.errors import DatabaseUnusable
+
+    try:
+        daily_backup(path, passphrase)
+    except DatabaseUnusable as exc:
+        click.echo(f"warning: {exc}; the work goes on without it", err=True)
 
 
 def _note(line: str) -> None:
@@ -862,4 +885,9 @@ def child_edit(ref: str, first_name: str | None, last_name: str | None, notes: s
 from iro_desk.cli_sync import COMMANDS as _UNIT_COMMANDS  # noqa: E402
 
 for _command in _UNIT_COMMANDS:
+    main.add_command(_command)
+
+from iro_desk.cli_files import COMMANDS as _FILE_COMMANDS  # noqa: E402
+
+for _command in _FILE_COMMANDS:
     main.add_command(_command)

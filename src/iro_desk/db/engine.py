@@ -10,17 +10,22 @@ Before an engine is made for an existing SQLite file, the file is checked (is it
 SQLite at all, does ``PRAGMA quick_check`` pass), so a damaged database is refused
 before anything is written to it. SQLite's errors that are about the environment
 (locked, full, read-only, damaged) come out as ``DatabaseUnusable`` naming the file.
+
+A file encrypted with SQLCipher (see db/cipher.py) is opened the same way when a
+passphrase is given: every connection is keyed before anything else, and the pragmas
+above apply to it as to a plain file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -110,20 +115,49 @@ def prepare_private_file(path: Path) -> None:
 
 
 def permission_warnings(path: Path) -> list[str]:
-    """Lines for a database file or folder that others may read (looser than 0600/0700)."""
+    """Lines for each file or folder of a database that others may read: the file, its
+    -wal and -shm (which hold recent records too), its folder, the backups folder and
+    every backup in it. Private means 0600 for a file and 0700 for a folder."""
     lines = []
-    for target, private in ((path, 0o600), (path.parent, 0o700)):
+    for target in _private_paths(path):
         try:
-            mode = stat.S_IMODE(target.stat().st_mode)
+            info = target.stat()
         except OSError:
             continue
+        mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077:
-            what = "folder" if target.is_dir() else "database file"
+            private = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600
             lines.append(
-                f"{target}: the {what} is mode {mode:04o}, so other users may read these "
-                f"records; consider chmod {private:o} {target}"
+                f"{target}: the {_what(path, target)} is mode {mode:04o}, so other users may "
+                f"read these records; consider chmod {private:o} {target}"
             )
     return lines
+
+
+def _private_paths(path: Path) -> list[Path]:
+    backups = path.parent / "backups"
+    found = [
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+        path.parent,
+        backups,
+    ]
+    with contextlib.suppress(OSError):  # no backups folder (yet)
+        found += sorted(p for p in backups.iterdir() if p.name.startswith(path.stem))
+    return found
+
+
+def _what(path: Path, target: Path) -> str:
+    if target == path:
+        return "database file"
+    if target.parent == path.parent and target.name.startswith(path.name + "-"):
+        return f"database's {target.name.removeprefix(path.name + '-').upper()} file"
+    if target.name == "backups":
+        return "backups folder"
+    if target.parent.name == "backups":
+        return "backup"
+    return "folder"
 
 
 # --- checking a file before use ------------------------------------------------------------
@@ -183,32 +217,44 @@ def _mark_checked(path: Path) -> None:
         pass  # a read-only folder: check again next time
 
 
-def check_sqlite_file(path: Path) -> None:
+def check_sqlite_file(path: Path, passphrase: str | None = None) -> None:
     """Refuse a file that is not SQLite or fails ``PRAGMA quick_check``.
 
     An empty file is a database not yet made, and passes. The check reads every page;
-    a file over FULL_CHECK_BYTES is fully checked once a day.
+    a file over FULL_CHECK_BYTES is fully checked once a day. A file without SQLite's
+    plain header is opened with SQLCipher when a passphrase is given; without one it is
+    refused as "encrypted, or not a SQLite database".
     """
+    from iro_desk.db import cipher
+
     try:
-        with path.open("rb") as f:
-            head = f.read(len(SQLITE_MAGIC))
+        head = cipher.header(path)
     except OSError as exc:
         raise DatabaseUnusable(str(path), f"cannot be read: {exc.strerror or exc}") from exc
     if not head:
         return
     if head != SQLITE_MAGIC:
-        raise NotADatabase(
-            str(path), "is not a SQLite database (another kind of file, or a broken header)"
-        )
+        if passphrase is None:
+            raise NotADatabase(
+                str(path),
+                "is encrypted (give the passphrase in IRO_DESK_PASSPHRASE), or is not a "
+                "SQLite database (another kind of file, or a broken header)",
+            )
+    else:
+        passphrase = None  # a plain file: the passphrase has nothing to unlock
     if _checked_today(path):
         return
     try:
-        con = sqlite3.connect(path, timeout=busy_timeout_ms() / 1000)
+        con = cipher.connect(path, passphrase, timeout=busy_timeout_ms() / 1000)
         try:
             rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except DatabaseUnusable:
+        raise
+    except Exception as exc:
+        if not cipher.is_error(exc):
+            raise
         translated = translate_sqlite_error(path, exc)
         raise (translated or damaged(path, str(exc))) from exc
     if rows != ["ok"]:
@@ -246,18 +292,53 @@ def translate_sqlite_error(path: Path, exc: BaseException) -> DatabaseUnusable |
 # --- engines -----------------------------------------------------------------------------
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, passphrase: str | None = None) -> Engine:
+    """An engine for ``url``; ``passphrase`` opens an encrypted (SQLCipher) file, and
+    makes a new, empty file an encrypted one."""
     path = sqlite_path(url)
     if path is not None:
         prepare_private_file(path)
-        check_sqlite_file(path)
+        check_sqlite_file(path, passphrase)
         timeout_ms = busy_timeout_ms()
-        engine = create_engine(url, echo=echo, connect_args={"timeout": timeout_ms / 1000})
+        if passphrase is not None and (path.stat().st_size == 0 or _encrypted(path)):
+            engine = _sqlcipher_engine(url, path, passphrase, echo, timeout_ms)
+        else:
+            engine = create_engine(url, echo=echo, connect_args={"timeout": timeout_ms / 1000})
         _configure_sqlite(engine, path, timeout_ms)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _encrypted(path: Path) -> bool:
+    from iro_desk.db import cipher
+
+    return cipher.looks_encrypted(path)
+
+
+def _sqlcipher_engine(url: str, path: Path, passphrase: str, echo: bool, timeout_ms: int) -> Engine:
+    """The same SQLite dialect over sqlcipher3: every connection is keyed before any other
+    statement (the creator), and errors are sqlcipher3's classes (the module)."""
+    from iro_desk.db import cipher
+
+    sqlcipher3 = cipher.module(str(path))
+
+    def creator() -> Any:
+        return cipher.connect(path, passphrase, timeout=timeout_ms / 1000, check_same_thread=False)
+
+    engine = create_engine(url, echo=echo, module=sqlcipher3, creator=creator)
+    _PASSPHRASES[engine] = passphrase
+    return engine
+
+
+# The passphrase each encrypted engine was opened with (held in its creator anyway), so
+# the copy before a schema upgrade can be keyed the same way.
+_PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
+
+
+def passphrase_of(engine: Engine) -> str | None:
+    return _PASSPHRASES.get(engine)
 
 
 def _configure_sqlite(engine: Engine, path: Path, timeout_ms: int) -> None:

@@ -10,8 +10,6 @@ no copy from us: the server's own backups apply, and the caller is told so.
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,14 +17,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from iro_desk import clock
-from iro_desk.db.engine import (
-    create_private_file,
-    describe,
-    make_private_dirs,
-    sqlite_path,
-)
-from iro_desk.db.errors import BackupFailed, NotIroDeskDatabase
+from iro_desk.db import backups, cipher
+from iro_desk.db.engine import describe, passphrase_of, sqlite_path
+from iro_desk.db.errors import BackupFailed, DatabaseUnusable, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0004"
@@ -61,28 +54,21 @@ def alembic_config(engine: Engine, connection: object | None = None):
 Notify = Callable[[str], None]
 
 
-def backup_sqlite(path: Path, revision: str | None) -> Path:
+def backup_sqlite(path: Path, revision: str | None, passphrase: str | None = None) -> Path:
     """A whole, checked copy of the file, private like the original, or BackupFailed.
 
-    Written to a hidden temporary name in the same folder, checked (integrity_check and
-    the schema version it should hold), synced, and only then renamed, so a file with a
-    backup's name is always a good backup.
+    It goes to ``backups/`` under the same names daily copies use (labelled with the
+    revision), so rotation sees it and a pre-upgrade copy counts as that day's backup.
+    See db/backups.py for how the copy is made whole before it takes its name.
     """
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    folder = path.parent / "backups"
-    target = folder / f"{path.stem}-{revision or 'new'}-{stamp}{path.suffix}"
-    partial = folder / f".{target.name}.partial"
+    target = backups.backup_name(path, revision or "new")
     try:
-        make_private_dirs(folder)
-        partial.unlink(missing_ok=True)  # left by a kill during an earlier attempt
-        create_private_file(partial)
-        copy_sqlite(path, partial)
-        verify_backup(partial, revision)
-        _fsync(partial)
-        os.replace(partial, target)
-        _fsync(folder)
-    except (OSError, sqlite3.Error, ValueError) as exc:
-        partial.unlink(missing_ok=True)
+        backups.copy_checked(path, target, passphrase, revision)
+    except DatabaseUnusable:
+        raise
+    except Exception as exc:
+        if not isinstance(exc, OSError | ValueError) and not cipher.is_error(exc):
+            raise
         reason = getattr(exc, "strerror", None) or str(exc)
         raise BackupFailed(
             str(path),
@@ -90,41 +76,6 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
             "the upgrade was not started and the database is unchanged",
         ) from exc
     return target
-
-
-def copy_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy through SQLite's backup API (safe while others read)."""
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-
-
-def verify_backup(copy: Path, revision: str | None) -> None:
-    """ValueError unless ``copy`` passes integrity_check and holds ``revision``."""
-    con = sqlite3.connect(copy)
-    try:
-        check = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-        if check != ["ok"]:
-            raise ValueError(f"the copy fails integrity_check: {check[0] if check else '?'}")
-        if revision is not None:
-            # An empty file passes integrity_check; the schema version it must carry does not.
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            if row is None or row[0] != revision:
-                raise ValueError("the copy does not hold the database's schema version")
-    finally:
-        con.close()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None) -> Path | None:
@@ -141,7 +92,7 @@ def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None
     path = sqlite_path(str(engine.url))
     if rev is not None:
         if path is not None:
-            backup = backup_sqlite(path, rev)
+            backup = backup_sqlite(path, rev, passphrase_of(engine))
             say(f"{path}: backed up to {backup} before upgrading schema {rev} to {revision}")
         else:
             say(

@@ -62,16 +62,18 @@ def open_desk(
     *,
     migrate: bool = True,
     notify: Callable[[str], None] | None = None,
+    passphrase: str | None = None,
 ) -> Desk:
     """Open (and if needed create or upgrade) the database behind ``url``.
 
     A file that is damaged, not a database or another program's raises
     ``DatabaseUnusable``; ``notify`` hears what an upgrade did about a backup.
+    ``passphrase`` opens an encrypted SQLite file (and encrypts a new one).
     """
     from iro_desk.db.engine import make_engine
     from iro_desk.db.migrate import ensure_schema
 
-    engine = make_engine(url)
+    engine = make_engine(url, passphrase=passphrase)
     try:
         if migrate:
             ensure_schema(engine, notify=notify)

@@ -1,0 +1,117 @@
+"""Nobody in who should not be: the data folder is 0700 and every file holding records
+(database, -wal, -shm, backups) 0600; anything looser gets a ``warning:`` line naming
+the file and its mode, and the program leaves the mode as the user set it.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from iro_desk.cli import main
+from iro_desk.db.engine import sqlite_url
+from iro_desk.services.context import open_desk
+from tests.conftest import make_ctx
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--user", "ada", *args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout + result.stderr
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _warnings(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("warning:")]
+
+
+@pytest.fixture
+def unit(tmp_path: Path) -> Path:
+    """A private database with a row, its folder 0700, and today's private backup (the
+    first start of the day on an existing file makes it)."""
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    path = folder / "unit.db"
+    desk = open_desk(sqlite_url(path), make_ctx())
+    desk.engine.dispose()
+    assert _cli("--db", str(path), "iro", "add", "Ada Example")[0] == 0
+    assert len(_today(path)) == 1
+    return path
+
+
+def _today(path: Path) -> list[Path]:
+    return list((path.parent / "backups").glob("unit-daily-20261127T*.db"))
+
+
+def test_a_private_unit_is_quiet(unit: Path) -> None:
+    code, out = _cli("--db", str(unit), "iro", "list")
+    assert code == 0 and _warnings(out) == [], out
+    made = _today(unit)
+    assert len(made) == 1 and _mode(made[0]) == 0o600  # today's copy is private too
+    assert _mode(made[0].parent) == 0o700
+
+
+@pytest.mark.parametrize("side", ["-wal", "-shm"])
+def test_a_readable_wal_or_shm_is_named(unit: Path, side: str) -> None:
+    extra = unit.with_name(unit.name + side)
+    extra.touch()
+    extra.chmod(0o644)
+    code, out = _cli("--db", str(unit), "iro", "list")
+    assert code == 0, out
+    warnings = _warnings(out)
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: {extra}: "), out
+    assert "0644" in warnings[0] and f"chmod 600 {extra}" in warnings[0]
+    assert _mode(extra) == 0o644  # reported, never changed
+
+
+def test_a_readable_backup_is_named(unit: Path) -> None:
+    (backup,) = _today(unit)
+    backup.chmod(0o640)
+    code, out = _cli("--db", str(unit), "iro", "list")
+    warnings = _warnings(out)
+    assert code == 0 and len(warnings) == 1, out
+    assert warnings[0].startswith(f"warning: {backup}: the backup is mode 0640")
+
+
+def test_an_open_backups_folder_is_named(unit: Path) -> None:
+    folder = unit.parent / "backups"
+    folder.chmod(0o755)
+    code, out = _cli("--db", str(unit), "iro", "list")
+    warnings = _warnings(out)
+    assert code == 0 and len(warnings) == 1, out
+    assert warnings[0].startswith(f"warning: {folder}: the backups folder is mode 0755")
+    assert "chmod 700" in warnings[0]
+
+
+def test_an_open_data_folder_is_named(unit: Path) -> None:
+    unit.parent.chmod(0o755)
+    code, out = _cli("--db", str(unit), "iro", "list")
+    warnings = _warnings(out)
+    assert code == 0 and len(warnings) == 1, out
+    assert warnings[0].startswith(f"warning: {unit.parent}: the folder is mode 0755")
+
+
+def test_a_new_backups_folder_and_copy_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "unit.db"
+    assert _cli("--db", str(path), "iro", "add", "Ada Example")[0] == 0
+    code, out = _cli("--db", str(path), "backup")
+    assert code == 0, out
+    folder = tmp_path / "backups"
+    assert _mode(folder) == 0o700
+    assert [_mode(p) for p in folder.iterdir()] == [0o600] * len(list(folder.iterdir()))
+
+
+def test_exported_files_are_private(unit: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "export"
+    code, out = _cli("--db", str(unit), "export", "903", str(out_dir), "--year", "2025")
+    assert code == 0, out
+    assert _mode(out_dir) == 0o700
+    files = list(out_dir.iterdir())
+    assert files and all(_mode(p) == 0o600 for p in files)
