@@ -146,3 +146,18 @@ def test_server_init_and_add_user(server_url) -> None:
 def test_server_commands_need_postgresql(tmp_path: Path) -> None:
     code, _, err = run("--db", str(tmp_path / "x.db"), "server", "init")
     assert code == 2 and "--database-url" in err
+
+
+def test_an_encrypted_laptop_syncs_and_keeps_names_unreadable(server_url, tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("sqlcipher3", reason="the encryption extra (sqlcipher3) is not installed")
+    db = tmp_path / "ann.db"
+    env = {"IRO_DESK_PASSPHRASE": "a long laptop passphrase"}
+    assert run("--db", str(db), "init", "--encrypt", env=env)[0] == 0
+    code, out, err = run("--db", str(db), "sync", "--server", server_url, env=env)
+    assert code == 0, err
+    code, out, _ = run("--db", str(db), "child", "show", "C1", "--json", env=env)
+    assert code == 0 and "Kid1" in out  # readable with the passphrase
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("ann.db*"))
+    assert b"Kid1" not in raw and b"Stone" not in raw  # and nowhere in the files
