@@ -167,9 +167,10 @@ class IroDeskApp(QuietTeardownApp):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """As Textual's, but plain text: messages quote names, references and problems."""
+        """As Textual's, but always plain text: messages quote names, references and
+        problems. Screens' and widgets' notify calls come here too."""
         super().notify(
-            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
+            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
         )
 
     @property

@@ -128,17 +128,25 @@ def fsync(path: Path) -> None:
         os.close(fd)
 
 
-def take_backup(path: Path, target: Path, passphrase: str | None, why: str) -> Path:
-    """A checked copy of ``path`` at ``target``, or BackupFailed naming ``why``."""
+def take_backup(
+    path: Path,
+    target: Path,
+    passphrase: str | None,
+    why: str,
+    *,
+    revision: str | None = None,
+    then: str = "no backup was made",
+) -> Path:
+    """A checked copy of ``path`` at ``target``, or BackupFailed naming ``why`` and ``then``."""
     try:
-        copy_checked(path, target, passphrase)
+        copy_checked(path, target, passphrase, revision)
     except DatabaseUnusable:
         raise
     except Exception as exc:
         if not isinstance(exc, OSError | ValueError) and not cipher.is_error(exc):
             raise
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise BackupFailed(str(path), f"{why} failed ({reason}); no backup was made") from exc
+        raise BackupFailed(str(path), f"{why} failed ({reason}); {then}") from exc
     return target
 
 

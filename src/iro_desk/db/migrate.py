@@ -17,9 +17,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from iro_desk.db import backups, cipher
+from iro_desk.db import backups
 from iro_desk.db.engine import describe, passphrase_of, sqlite_path
-from iro_desk.db.errors import BackupFailed, DatabaseUnusable, NotIroDeskDatabase
+from iro_desk.db.errors import NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0004"
@@ -61,21 +61,14 @@ def backup_sqlite(path: Path, revision: str | None, passphrase: str | None = Non
     revision), so rotation sees it and a pre-upgrade copy counts as that day's backup.
     See db/backups.py for how the copy is made whole before it takes its name.
     """
-    target = backups.backup_name(path, revision or "new")
-    try:
-        backups.copy_checked(path, target, passphrase, revision)
-    except DatabaseUnusable:
-        raise
-    except Exception as exc:
-        if not isinstance(exc, OSError | ValueError) and not cipher.is_error(exc):
-            raise
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise BackupFailed(
-            str(path),
-            f"the backup before the schema upgrade failed ({reason}); "
-            "the upgrade was not started and the database is unchanged",
-        ) from exc
-    return target
+    return backups.take_backup(
+        path,
+        backups.backup_name(path, revision or "new"),
+        passphrase,
+        "the backup before the schema upgrade",
+        revision=revision,
+        then="the upgrade was not started and the database is unchanged",
+    )
 
 
 def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None) -> Path | None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar, Protocol, TypeVar, cast
 
-from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from iro_desk.services.context import Desk
-from iro_desk.services.display import plain
 
 
 class DeskApp(Protocol):
@@ -38,20 +36,6 @@ class DeskMixin:
     @property
     def desk(self) -> Desk:
         return self.iro_app.desk
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """As Textual's, but plain text: messages quote names, references and problems."""
-        super().notify(  # type: ignore[misc]
-            plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup
-        )
 
 
 class DeskScreen(DeskMixin, Screen[None]):
