@@ -104,7 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.environ.setdefault("IRO_DESK_DATA_DIR", str(folder / "data"))
-        zygote = Zygote()
+        zygote = Zygote(folder)
         try:
             t0 = time.monotonic()
             records = soak_writes(zygote, folder, args.kills, rng)

@@ -37,7 +37,7 @@ from iro_desk.services.children import add_child, start_care
 from iro_desk.services.context import Ctx, open_desk
 from iro_desk.services.drafts import pending_drafts
 from iro_desk.services.iros import add_iro
-from tests.conftest import make_ctx
+from tests.conftest import NOW, make_ctx
 from tests.services.test_ssda903 import write_903
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,14 +45,16 @@ REF, IRO = "CRASH1", "Ada Crash"
 KILLS = 24
 
 
-def harness(*args: str, stdin: int | None = None) -> subprocess.Popen[bytes]:
+def harness(
+    *args: str, stdin: int | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.crash_writer", *args],
         cwd=ROOT,
         stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, "TEXTUAL_ANIMATIONS": "none"},
+        env={**os.environ, "TEXTUAL_ANIMATIONS": "none", **(env or {})},
     )
 
 
@@ -83,8 +85,14 @@ class Lines:
 class Zygote:
     """One interpreter that forks a writer per round (see tests/crash_writer.py)."""
 
-    def __init__(self) -> None:
-        self.proc = harness("zygote", stdin=subprocess.PIPE)
+    def __init__(self, home: Path) -> None:
+        # Its own user folders (it outlives the per-test ones) and the suite's pinned clock.
+        env = {
+            "IRO_DESK_DATA_DIR": str(home / "data"),
+            "IRO_DESK_CONFIG": str(home / "config.toml"),
+            "IRO_DESK_NOW": NOW.isoformat(),
+        }
+        self.proc = harness("zygote", stdin=subprocess.PIPE, env=env)
         self.lines = Lines(self.proc)
         assert self.lines.next(120) == "ready"
 
@@ -115,8 +123,8 @@ class Zygote:
 
 
 @pytest.fixture(scope="module")
-def zygote() -> Iterator[Zygote]:
-    z = Zygote()
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    z = Zygote(tmp_path_factory.mktemp("zygote-home"))
     yield z
     z.close()
 
