@@ -292,3 +292,42 @@ def test_a_new_file_is_private_and_quiet(tmp_path: Path) -> None:
     assert code == 0 and "warning" not in out, out
     assert _mode(path) == 0o600
     assert _mode(path.parent) == 0o700 and _mode(path.parent.parent) == 0o700
+
+
+def test_a_damaged_file_refuses_every_kind_of_write_and_reads_nothing_wrong(unit: Path) -> None:
+    """Refused before anything is written, whatever the command: a visit, an import, the
+    demo, a plain read."""
+    backups = unit.parent / "backups"
+    backups.mkdir(mode=0o700)
+    good = backups / "unit-0004-20261101T090000Z.db"
+    shutil.copy(unit, good)
+    size = unit.stat().st_size
+    with unit.open("r+b") as f:
+        f.seek((size // 3) & ~4095)
+        f.write(b"\x00" * 4096)
+    before = unit.read_bytes()
+    for args in (
+        ("visit", "add", "NOBODY", "--date", "2026-11-20"),
+        ("duty", "assign", "2026-11-30", "Nobody"),
+        ("demo", "--children", "20"),
+        ("iro", "list"),
+    ):
+        code, out = _cli("--db", str(unit), *args)
+        _assert_refused(code, out, unit, "damaged")
+        assert f"the newest backup is {good}" in out
+    assert unit.read_bytes() == before
+
+
+def test_a_damaged_backup_is_not_offered_as_the_one_to_restore(unit: Path) -> None:
+    backups = unit.parent / "backups"
+    backups.mkdir(mode=0o700)
+    older = backups / "unit-0003-20250101T090000Z.db"
+    newer = backups / "unit-0004-20260101T090000Z.db"
+    shutil.copy(unit, older)
+    newer.write_bytes(unit.read_bytes()[:8192])  # cut short since
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_700_000_100, 1_700_000_100))
+    unit.write_bytes(unit.read_bytes()[: unit.stat().st_size // 3])
+    code, out = _cli("--db", str(unit), "iro", "add", "Bea Example")
+    _assert_refused(code, out, unit, "damaged")
+    assert str(older) in out and str(newer) not in out

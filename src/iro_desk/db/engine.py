@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -163,14 +164,42 @@ def _what(path: Path, target: Path) -> str:
 # --- checking a file before use ------------------------------------------------------------
 
 
+# How many backups, newest first, are checked before giving up on naming one.
+BACKUPS_TRIED = 5
+
+
 def newest_backup(path: Path) -> Path | None:
-    """The most recent good backup of ``path`` in its backups folder, if any."""
+    """The most recent good backup of ``path`` in its backups folder, if any.
+
+    A copy can be damaged after it was made (a bad disk, a cut-off transfer): each
+    candidate, newest first, must pass ``PRAGMA quick_check`` before it is offered. An
+    encrypted copy cannot be read without its passphrase, so only its size is judged.
+    """
     folder = path.parent / "backups"
     try:
         found = [p for p in folder.glob(f"{path.stem}-*{path.suffix}") if p.is_file()]
+        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return None
-    return max(found, key=lambda p: p.stat().st_mtime, default=None)
+    for candidate in found[:BACKUPS_TRIED]:
+        if _backup_reads_whole(candidate):
+            return candidate
+    return None
+
+
+def _backup_reads_whole(candidate: Path) -> bool:
+    try:
+        with candidate.open("rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+        if head != SQLITE_MAGIC:
+            return candidate.stat().st_size >= 4096  # encrypted: at least one whole page
+        con = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return False
 
 
 def damaged(path: Path, detail: str) -> DatabaseDamaged:

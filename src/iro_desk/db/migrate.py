@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from iro_desk.db import backups
 from iro_desk.db.engine import describe, passphrase_of, sqlite_path
-from iro_desk.db.errors import NotIroDeskDatabase
+from iro_desk.db.errors import DatabaseUnusable, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
 HEAD_REVISION = "0004"
@@ -32,6 +32,11 @@ class SchemaTooNew(RuntimeError):
 
 class MigrationRefused(RuntimeError):
     """An upgrade found data it cannot carry over unchanged; nothing was changed."""
+
+
+class MigrationFailed(DatabaseUnusable):
+    """A migration step failed; the upgrade was rolled back (the message says where the
+    database stands and where its backup is)."""
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -92,10 +97,28 @@ def upgrade(engine: Engine, revision: str = "head", notify: Notify | None = None
                 f"{describe(engine)}: upgrading schema {rev} to {revision} without a backup "
                 "from IRO Desk; the PostgreSQL server's own backups apply"
             )
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(engine, conn), revision)
-        if path is not None:
-            _refresh_sync_capture(conn)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(engine, conn), revision)
+            if path is not None:
+                _refresh_sync_capture(conn)
+    except (MigrationRefused, DatabaseUnusable):
+        raise
+    except Exception as exc:
+        # One transaction: a failed step rolls the whole upgrade back. Say so only if
+        # the database really is still at its old schema.
+        now = current_revision(engine)
+        kept = f" (the backup taken before it is {backup})" if backup else ""
+        state = (
+            f"the database is unchanged at schema {rev}{kept}"
+            if now == rev
+            else f"the database is now at schema {now}{kept}"
+        )
+        raise MigrationFailed(
+            describe(engine),
+            f"the schema upgrade from {rev or 'none (a new database)'} to {revision} failed "
+            f"({type(exc).__name__}: {exc}); {state}",
+        ) from exc
     return backup
 
 
