@@ -29,7 +29,7 @@ from iro_desk.db.engine import (
 from iro_desk.db.errors import BackupFailed, NotIroDeskDatabase
 
 # The newest migration in db/migrations/versions; a test keeps the two in step.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
