@@ -78,7 +78,8 @@ class Break:
     reason: str
 
     def __str__(self) -> str:
-        return f"event {self.event_id} ({self.device or '?'} #{self.seq}, {_utc_text(self.at)}): {self.reason}"
+        where = f"{self.device or '?'} #{self.seq}, {_utc_text(self.at)}"
+        return f"event {self.event_id} ({where}): {self.reason}"
 
 
 @dataclass
