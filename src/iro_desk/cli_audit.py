@@ -89,4 +89,91 @@ def audit_verify(as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [audit_group]
+# --- retention -------------------------------------------------------------------------
+
+
+@click.group("retention", invoke_without_command=True)
+@click.option("--as-of", callback=parse_date_option, help="The day to judge by (default today).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@handles_errors
+def retention_group(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Records past their retention date (looked after: 75th birthday; CP only: a setting).
+
+    Example: iro-desk retention --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from iro_desk.cli import today
+    from iro_desk.services.retention import due_records
+
+    desk = get_opts().desk()
+    with desk.read() as session:
+        due = due_records(session, desk.ctx, as_of or today())
+    if as_json:
+        echo_json([record.as_json() for record in due])
+        return
+    if not due:
+        click.echo("No record is past its retention date.")
+    for r in due:
+        hold = "  LEGAL HOLD" if r.legal_hold else ""
+        click.echo(
+            f"{r.ref}  {r.name}  {r.retention.retention_class}  "
+            f"destroy after {r.retention.destroy_after}{hold}"
+        )
+
+
+def _hold(ref: str, hold: bool) -> None:
+    from iro_desk.services.retention import set_legal_hold
+
+    desk = get_opts().desk()
+    with desk.write() as session:
+        child = set_legal_hold(session, desk.ctx, ref, hold)
+        click.echo(f"{child.ref} {'is on legal hold' if hold else 'is released from legal hold'}.")
+
+
+@retention_group.command("hold")
+@click.argument("ref")
+@handles_errors
+def retention_hold(ref: str) -> None:
+    """Put a child's record on legal hold: retention never destroys it."""
+    _hold(ref, True)
+
+
+@retention_group.command("release")
+@click.argument("ref")
+@handles_errors
+def retention_release(ref: str) -> None:
+    """Release a child's record from legal hold."""
+    _hold(ref, False)
+
+
+@retention_group.command("purge")
+@click.option("--as-of", callback=parse_date_option, help="The day to judge by (default today).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@handles_errors
+def retention_purge(as_of: date | None, yes: bool) -> None:
+    """Destroy every record past its date and not on legal hold, all in one transaction."""
+    from iro_desk.cli import today
+    from iro_desk.services.retention import due_records, purge
+
+    desk = get_opts().desk()
+    day = as_of or today()
+    with desk.read() as session:
+        due = due_records(session, desk.ctx, day)
+    doomed = sum(1 for r in due if not r.legal_hold)
+    if doomed == 0:
+        click.echo("No record is past its retention date and free of legal hold.")
+        return
+    if not yes:
+        click.confirm(
+            f"Destroy {doomed} child record{'' if doomed == 1 else 's'} and everything about "
+            "them? This cannot be undone",
+            abort=True,
+        )
+    with desk.write() as session:
+        result = purge(session, desk.ctx, day)
+    click.echo(result.summary())
+
+
+COMMANDS = [audit_group, retention_group]
