@@ -26,7 +26,7 @@ def chain(n: int, device: str = "laptop", seed: int = 0) -> list[ChainEvent]:
             action="visit.add",
             entity="visit",
             entity_id=uuid.UUID(int=i + 7),
-            detail='{"n": %d}' % i,
+            detail=f'{{"n": {i}}}',
             prev_hash=prev,
         )
         event = dataclasses.replace(event, hash=event_hash(event, prev))
