@@ -104,3 +104,15 @@ def test_the_trail_filters_newest_first(desk: Desk) -> None:
         assert len(lines) == 3
         assert lines[0].action == "child.open"
         assert {t.action for t in trail(s, child_ref="C2")} == {"child.add", "child.open"}
+
+
+def test_an_export_is_audited_without_any_childs_details(desk: Desk, tmp_path) -> None:
+    from iro_desk.services.ssda903 import export_903
+
+    _write_some(desk)
+    with desk.write() as s:
+        export_903(s, desk.ctx, tmp_path / "out", year_start=2025)
+    with desk.read() as s:
+        [line] = [t for t in trail(s) if t.action == "export.903"]
+    detail = json.loads(line.detail)
+    assert detail["year"] == 2025 and "children" in detail and "C1" not in line.detail
