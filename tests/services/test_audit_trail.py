@@ -116,3 +116,20 @@ def test_an_export_is_audited_without_any_childs_details(desk: Desk, tmp_path) -
         [line] = [t for t in trail(s) if t.action == "export.903"]
     detail = json.loads(line.detail)
     assert detail["year"] == 2025 and "children" in detail and "C1" not in line.detail
+
+
+def test_two_sessions_of_one_device_on_the_server_keep_one_chain(pg_desk: Desk) -> None:
+    """Concurrent writers on PostgreSQL wait for each other to take the next number."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def writer(prefix: str) -> None:
+        for n in range(8):
+            with pg_desk.write() as s:
+                add_child(s, pg_desk.ctx, ref=f"{prefix}{n}")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(writer, ["A", "B", "C"]))
+    events = _events(pg_desk)
+    assert sorted(e.seq for e in events) == list(range(1, 25))
+    with pg_desk.read() as s:
+        assert verify_trail(s, pg_desk.ctx.device).intact

@@ -93,8 +93,10 @@ def _tail(session: Session, device: str) -> tuple[int, str]:
             return event.seq, event.hash
     if session.get_bind().dialect.name == "postgresql":
         # Two sessions of one device on the server would otherwise both take number n+1.
+        # The lock is the one the sync change log takes on every write (db/sync_ddl.py):
+        # one lock, so two writers can never each hold one and wait for the other.
         session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext('iro_desk_audit:' || :d))"), {"d": device}
+            text("SELECT pg_advisory_xact_lock(hashtext('iro_desk_sync:' || current_schema()))")
         )
     with session.no_autoflush:
         row = session.execute(
