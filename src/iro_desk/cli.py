@@ -542,11 +542,14 @@ def child_add(
 @handles_errors
 def child_show(ref: str, as_of: date | None, as_json: bool) -> None:
     """Everything about one child."""
+    from iro_desk.services.audit_trail import record_opened
     from iro_desk.services.child_record import child_record
 
     desk = get_opts().desk()
-    with desk.read() as session:
+    # A write: who opened a child's record is audited, in the same transaction as the read.
+    with desk.write() as session:
         record = child_record(session, desk.ctx, ref, as_of=as_of or today())
+        record_opened(session, desk.ctx, record.id, via="child show")
     if as_json:
         echo_json(record.as_json())
         return
@@ -854,7 +857,7 @@ def export_903_cmd(directory: str, year_start: int) -> None:
         # Path("") is the current folder: the files would land wherever the shell is.
         raise InvalidInput.one("directory", "is required (the folder to write the files to)")
     desk = get_opts().desk()
-    with desk.read() as session:
+    with desk.write() as session:  # a write: the export is audited
         result = export_903(session, desk.ctx, Path(directory), year_start=year_start)
     click.echo(result.summary())
 
@@ -887,7 +890,16 @@ from iro_desk.cli_sync import COMMANDS as _UNIT_COMMANDS  # noqa: E402
 for _command in _UNIT_COMMANDS:
     main.add_command(_command)
 
+# --- files: init, backup, restore, rekey (cli_files.py) --------------------------------
+
 from iro_desk.cli_files import COMMANDS as _FILE_COMMANDS  # noqa: E402
 
 for _command in _FILE_COMMANDS:
+    main.add_command(_command)
+
+# --- the audit trail and retention (cli_audit.py) ------------------------------------
+
+from iro_desk.cli_audit import COMMANDS as _AUDIT_COMMANDS  # noqa: E402
+
+for _command in _AUDIT_COMMANDS:
     main.add_command(_command)

@@ -22,6 +22,7 @@ def test_defaults_match_domain() -> None:
         "lado_meeting_wd": 5,
         "compliance_response_wd": 10,
         "resolution_stage_wd": 20,
+        "cp_retention_years": 35,
     }
 
 

@@ -60,6 +60,8 @@ class Child(Record, table=True):
     nhs_number: str | None = Field(default=None, max_length=10)
     upn: str | None = Field(default=None, max_length=13)
     notes: str = Field(default="", sa_type=Text)
+    # A legal hold (litigation, an inquiry) stops retention from destroying the record.
+    legal_hold: bool = Field(default=False)
 
 
 class CarePeriod(Record, table=True):
@@ -322,10 +324,19 @@ class ResolutionStage(Record, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """One row per write: who did what to which record, and when."""
+    """One row per write or opening of a child's record: who did what to which, and when.
+
+    Append-only (database triggers refuse UPDATE and DELETE, migration 0005) and hash
+    chained per device (rules/audit_chain.py), so an edit made behind IRO Desk's back
+    is found by ``iro-desk audit verify``.
+    """
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_device_seq", "device", "seq"),
+        Index("ix_audit_at", "at"),
+    )
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     user: str = Field(max_length=100)
@@ -335,6 +346,10 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(max_length=40)
     entity_id: uuid.UUID | None = None
     detail: str = Field(default="", sa_type=Text)
+    # The device's own numbering and hash chain; 0 and "" on events older than the chain.
+    seq: int = Field(default=0)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
 
 
 class FormDraft(Record, table=True):

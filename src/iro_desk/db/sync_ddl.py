@@ -155,6 +155,13 @@ def _grant_users(conn: Connection) -> None:
     schema = conn.execute(text("SELECT current_schema()")).scalar()
     conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO {USERS_ROLE}')
     for table in shared_tables():
+        if table.name == "audit_event":
+            # Append-only for IROs' logins too (the triggers of migration 0005 also refuse).
+            conn.exec_driver_sql(
+                f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table.name}" FROM {USERS_ROLE}'
+            )
+            conn.exec_driver_sql(f'GRANT SELECT, INSERT ON "{table.name}" TO {USERS_ROLE}')
+            continue
         conn.exec_driver_sql(
             f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{table.name}" TO {USERS_ROLE}'
         )

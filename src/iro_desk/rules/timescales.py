@@ -54,6 +54,8 @@ class Timescales:
     lado_meeting_wd: int = 5
     compliance_response_wd: int = 10
     resolution_stage_wd: int = 20
+    # Retention of CP-only records, in years after the last plan ends (rules/retention.py).
+    cp_retention_years: int = 35
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> Timescales:
@@ -74,5 +76,7 @@ class Timescales:
                 raise ValueError(f"timescale setting {key!r} must be a whole number, got {value!r}")
             if value <= 0:
                 raise ValueError(f"timescale setting {key!r} must be positive, got {value}")
+            if key == "cp_retention_years" and value > 100:
+                raise ValueError(f"timescale setting {key!r} must be at most 100, got {value}")
             values[key] = value
         return cls(**values)

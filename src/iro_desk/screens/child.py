@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from iro_desk.screens.base import DeskScreen
+from iro_desk.services.audit_trail import Opening, openings, record_opened
 from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
 from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
@@ -50,7 +51,8 @@ Left/Right):
 - **Care**: periods of care with each legal status and placement; CP plans.
 - **Reviews**: reviews and conferences with the date due, the date held, on time or
   late, brought forward (BF) and how the child took part.
-- **Visits**, **Views** (the child's views, wishes and feelings over time),
+- **Visits**, **Views** (the child's views, wishes and feelings over time, and below
+  them who has opened this record and when: every opening is audited),
   **Forms** (compliance forms) and **Cases** (issues resolution).
 
 Keys: `r` record a review or conference, `v` log a visit, `p` record or correct how
@@ -72,13 +74,18 @@ escalate it). Escape goes back.
     ChildScreen TabbedContent { height: 1fr; }
     ChildScreen TabPane { padding: 0; }
     ChildScreen #child-care Label { padding: 0 1; color: $text-muted; }
-    ChildScreen #child-profile, ChildScreen #child-views { padding: 0 1; }
+    ChildScreen #child-profile, ChildScreen #child-views, ChildScreen #child-opened {
+        padding: 0 1;
+    }
     """
 
     def __init__(self, ref: str = "") -> None:
         super().__init__()
         self.ref = ref
         self.record: ChildRecord | None = None
+        # The child whose opening was last audited: a reload (back from a form) is not
+        # a new opening.
+        self._opened: str | None = None
 
     def show_child(self, ref: str) -> None:
         """Point a kept (reused) child screen at another child before it is shown again.
@@ -88,11 +95,12 @@ escalate it). Escape goes back.
         """
         self.ref = ref
         self.record = None
+        self._opened = None  # shown again: a new opening
         if not self.is_mounted:
             return
         self.title = plain(ref, multiline=False)
         self.query_one("#child-title", Static).update(literal(ref, multiline=False))
-        for static_id in ("child-next", "child-profile", "child-views"):
+        for static_id in ("child-next", "child-profile", "child-views", "child-opened"):
             self.query_one(f"#{static_id}", Static).update("")
         for table in self.query(DataTable):
             table.clear()
@@ -120,6 +128,7 @@ escalate it). Escape goes back.
                 yield self._table("child-visits")
             with TabPane("Views", id="tab-views"), VerticalScroll():
                 yield Static("", id="child-views")
+                yield Static("", id="child-opened")
             with TabPane("Forms", id="tab-forms"):
                 yield self._table("child-forms")
             with TabPane("Cases", id="tab-cases"):
@@ -146,12 +155,19 @@ escalate it). Escape goes back.
     @work(thread=True, exclusive=True, group="child")
     def _load(self, ref: str) -> None:
         try:
-            with self.desk.read() as session:
+            opening = ref != self._opened
+            # Opening a child's record is audited in the same transaction as the read.
+            with self.desk.write() if opening else self.desk.read() as session:
                 record = child_record(session, self.desk.ctx, ref, as_of=self.iro_app.today)
+                if opening:
+                    record_opened(session, self.desk.ctx, record.id, via="desk")
+                    session.flush()
+                opened = openings(session, record.id)
+            self._opened = ref
         except InvalidInput as exc:
             self.app.call_from_thread(self._missing, str(exc))
             return
-        self.app.call_from_thread(self._show, record)
+        self.app.call_from_thread(self._show, record, opened)
 
     def _missing(self, message: str) -> None:
         self.notify(message, title="Child", severity="error")
@@ -160,13 +176,14 @@ escalate it). Escape goes back.
 
     # --- drawing ----------------------------------------------------------------------
 
-    def _show(self, record: ChildRecord) -> None:
+    def _show(self, record: ChildRecord, opened: list[Opening] | None = None) -> None:
         self.record = record
         self.title = plain(record.name, multiline=False)
         self.query_one("#child-title", Static).update(self._title_text(record))
         self.query_one("#child-next", Static).update(self._next_text(record))
         self.query_one("#child-profile", Static).update(self._profile_text(record))
         self.query_one("#child-views", Static).update(self._views_text(record))
+        self.query_one("#child-opened", Static).update(_opened_text(opened or []))
         self._fill("child-episodes", self._episode_rows(record))
         self._fill("child-plans", self._plan_rows(record))
         self._fill("child-meetings", self._meeting_rows(record))
@@ -475,3 +492,13 @@ def _wd_words(wd: int | None) -> str:
     if wd == 0:
         return "due today"
     return f"{wd} WD left"
+
+
+def _opened_text(opened: list[Opening]) -> Text:
+    """Who opened this record and when (UTC), newest first: the audit trail's readings."""
+    t = Text("Record opened by (newest first)\n", style="bold")
+    if not opened:
+        t.append("No openings recorded.\n", style="dim")
+    for o in opened:
+        t.append(plain(f"  {o.at:%d %b %Y %H:%M} UTC  {o.user} on {o.device or '?'} ({o.via})\n"))
+    return t

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from iro_desk.db.models import Child, Episode, MeetingChild
 from iro_desk.rules.dates import reporting_year_bounds, reporting_year_label
 from iro_desk.rules.plausible import report_year_problem
+from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.ssda903.fileformat import FILES, LAST_NUMERIC_SEX_YEAR, SEX_TO_OLD
@@ -77,6 +78,19 @@ def export_903(session: Session, ctx: Ctx, directory: Path, *, year_start: int) 
         path = directory / name
         _write_csv_atomically(path, columns, rows)
         paths.append(path)
+    # Special-category data left the desk: say who took how much, where (no child's details).
+    audit(
+        session,
+        ctx,
+        "export.903",
+        "database",
+        None,
+        year=year_start,
+        directory=str(directory.resolve()),
+        children=len(header_rows),
+        episodes=len(episode_rows),
+        reviews=len(review_rows),
+    )
     return ExportResult(
         year_start=year_start,
         children=len(header_rows),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import CarePeriod, Child, Episode, Iro, Meeting, MeetingChild, Record
 from iro_desk.db.types import utcnow
-from iro_desk.services.audit import add_new, change
+from iro_desk.services.audit import add_new, audit, change
 from iro_desk.services.children import allocate
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, Problem
@@ -264,5 +264,7 @@ def import_903(
                 continue
             allocate(session, ctx, child, iro, as_of)
             counts["allocated"] += 1
+    # Each row above has its own event; this one says an import happened, from where.
+    audit(session, ctx, "import.903", "database", None, directory=str(directory), **counts)
     session.flush()
     return ImportResult(**counts, warnings=tuple(warnings))

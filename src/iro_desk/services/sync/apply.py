@@ -19,6 +19,11 @@ from iro_desk.services.sync.values import hex_id
 
 CHUNK = 500  # ids per IN (...) list: well inside every database's parameter limit
 
+# Facts that are only ever added: a pulled copy is inserted once and never written over
+# (the database refuses an update anyway), and never removed from a laptop, not even
+# when a scoped replica's scope moves on: the trail of what was done here stays here.
+APPEND_ONLY = frozenset({"audit_event"})
+
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
@@ -53,9 +58,10 @@ def _writer(conn: Connection, table: Table) -> tuple[str, list[Any]]:
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
     quoted = ", ".join(f'"{n}"' for n in names)
     updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n != "id")
+    on_conflict = "DO NOTHING" if table.name in APPEND_ONLY else f"DO UPDATE SET {updates}"
     sql = (
         f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in names)}) '
-        f"ON CONFLICT (id) DO UPDATE SET {updates}"
+        f"ON CONFLICT (id) {on_conflict}"
     )
     return sql, list(zip(names, processors, strict=True))
 
@@ -80,6 +86,8 @@ def upsert(
 def remove(
     conn: Connection, table: Table, ids: Iterable[Any], pending: set[tuple[str, str]]
 ) -> int:
+    if table.name in APPEND_ONLY:
+        return 0
     gone = [i for i in ids if (table.name, hex_id(i)) not in pending]
     for part in chunks(gone):
         conn.execute(table.delete().where(table.c.id.in_(list(part))))
