@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,14 @@ def backups_folder(path: Path) -> Path:
 
 
 def backup_name(path: Path, label: str, when: datetime | None = None) -> Path:
-    stamp = (when or clock.now()).strftime(STAMP)
-    return backups_folder(path) / f"{path.stem}-{label}-{stamp}{path.suffix}"
+    """A free name for a copy taken now. Names are stamped to the second, so a second
+    copy within the same second (an upgrade retried at once) is stamped a second later."""
+    moment = when or clock.now()
+    while True:
+        target = backups_folder(path) / f"{path.stem}-{label}-{moment.strftime(STAMP)}{path.suffix}"
+        if not target.exists():
+            return target
+        moment += timedelta(seconds=1)
 
 
 # --- taking a copy ---------------------------------------------------------------------
