@@ -6,6 +6,7 @@ Registered on the main group by cli.py; they share its options and error handlin
 from __future__ import annotations
 
 import sys
+from functools import wraps
 
 import click
 
@@ -16,7 +17,6 @@ OFFLINE_EXIT = 3
 
 def _sync_errors(fn):
     """Offline is not an error: one line, status 3, and the laptop keeps its changes."""
-    from functools import wraps
 
     @wraps(fn)
     def wrapper(*args, **kwargs):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from iro_desk.services.sync.state import OUTBOX
+from iro_desk.services.sync.state import OUTBOX, quiet_capture, resume_capture
 from iro_desk.services.sync.values import hex_id
 
 CHUNK = 500  # ids per IN (...) list: well inside every database's parameter limit
@@ -31,15 +31,11 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
 
 
 def begin_apply(conn: Connection) -> None:
-    from iro_desk.services.sync.state import quiet_capture
-
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     quiet_capture(conn)
 
 
 def end_apply(conn: Connection) -> None:
-    from iro_desk.services.sync.state import resume_capture
-
     resume_capture(conn)
 
 

@@ -28,10 +28,20 @@ from iro_desk.services.sync.apply import (
     upsert,
 )
 from iro_desk.services.sync.faults import checkpoint
+from iro_desk.services.sync.server_log import SYNC_CHANGE as LOG
 from iro_desk.services.sync.state import write_state
 
 BATCH = 5000  # change-log entries per laptop transaction
 Progress = Callable[[int, int], None]
+
+
+def _end_of_log(sc: Connection) -> int:
+    return sc.execute(select(func.coalesce(func.max(LOG.c.seq), 0))).scalar() or 0
+
+
+def _version(table: Table) -> ColumnElement[Any]:
+    """What says a record changed: its version, or for append-only facts its id."""
+    return table.c.version if "version" in table.c else table.c.id
 
 
 def _server_rows(
@@ -55,7 +65,7 @@ def clone(local: Engine, server: Engine, progress: Progress | None = None) -> in
     """
     with server.connect() as sc, sc.begin():
         sc.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        cursor = sc.execute(select(func.coalesce(func.max(_log().c.seq), 0))).scalar() or 0
+        cursor = _end_of_log(sc)
         total = sum(
             sc.execute(select(func.count()).select_from(t)).scalar() or 0 for t in shared_tables()
         )
@@ -87,14 +97,14 @@ def pull_log(
     if cursor == 0:
         return clone(local, server, progress)
     with server.connect() as sc:
-        last = sc.execute(select(func.coalesce(func.max(_log().c.seq), 0))).scalar() or 0
+        last = _end_of_log(sc)
     start = cursor
     while cursor < last:
         with server.connect() as sc:
             entries = sc.execute(
-                select(_log().c.seq, _log().c.table_name, _log().c.row_id)
-                .where(_log().c.seq > cursor, _log().c.seq <= last)
-                .order_by(_log().c.seq)
+                select(LOG.c.seq, LOG.c.table_name, LOG.c.row_id)
+                .where(LOG.c.seq > cursor, LOG.c.seq <= last)
+                .order_by(LOG.c.seq)
                 .limit(BATCH)
             ).all()
             if not entries:
@@ -155,23 +165,14 @@ def reconcile_scope(
     """Make the replica hold exactly the server's records in scope; returns the log cursor."""
     with server.connect() as sc, sc.begin():
         sc.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cursor = sc.execute(select(func.coalesce(func.max(_log().c.seq), 0))).scalar() or 0
+        cursor = _end_of_log(sc)
         theirs = {
-            t.name: dict(
-                sc.execute(
-                    select(t.c.id, t.c.version if "version" in t.c else t.c.id).where(
-                        conditions[t.name]
-                    )
-                ).all()
-            )
+            t.name: dict(sc.execute(select(t.c.id, _version(t)).where(conditions[t.name])).all())
             for t in shared_tables()
         }
     with local.connect() as lc:
         mine = {
-            t.name: dict(
-                lc.execute(select(t.c.id, t.c.version if "version" in t.c else t.c.id)).all()
-            )
-            for t in shared_tables()
+            t.name: dict(lc.execute(select(t.c.id, _version(t))).all()) for t in shared_tables()
         }
     wanted = {
         name: [i for i, v in versions.items() if mine[name].get(i) != v]
@@ -190,9 +191,3 @@ def reconcile_scope(
     if progress is not None:
         progress(1, 1)
     return cursor
-
-
-def _log() -> Table:
-    from iro_desk.services.sync.server_log import SYNC_CHANGE
-
-    return SYNC_CHANGE

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from iro_desk.db.engine import write_connection
 from iro_desk.db.migrate import HEAD_REVISION
+from iro_desk.db.models import TABLES
 from iro_desk.db.sync_ddl import (
     install_laptop_capture,
     laptop_capture_installed,
@@ -138,7 +141,14 @@ def sync_now(
         server.dispose()
 
 
-def _sync(desk, server, url, scope, state, progress) -> SyncReport:
+def _sync(
+    desk: Desk,
+    server: Engine,
+    url: str,
+    scope: str,
+    state: dict[str, Any],
+    progress: Progress | None,
+) -> SyncReport:
     revision = _check_server(server)
     start_capture(desk)
     pushed = push(desk.engine, server, user=desk.ctx.user, device=desk.ctx.device)
@@ -161,11 +171,7 @@ def _sync(desk, server, url, scope, state, progress) -> SyncReport:
     return SyncReport(without_password(url), pushed.sent, pushed.conflicts, cursor, at)
 
 
-def _my_iro_id(server: Engine, desk: Desk):
-    from sqlalchemy import func
-
-    from iro_desk.db.models import TABLES
-
+def _my_iro_id(server: Engine, desk: Desk) -> uuid.UUID:
     iro = TABLES["iro"]
     wanted = desk.ctx.user.lower()
     with server.connect() as sc:
