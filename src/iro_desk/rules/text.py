@@ -1,4 +1,4 @@
-"""Control characters in stored text (DOMAIN.md, "Identity checks").
+"""Control characters in stored text (docs/domain.md, "Identity checks").
 
 Text reaches the desk from people typing and from imported files. A control
 character (ESC, a bidi override, a newline in a reference) can rewrite the screen

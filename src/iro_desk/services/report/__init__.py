@@ -1,8 +1,8 @@
 """The annual report of the IRO service: every figure counted from the records.
 
 The reporting year runs from 1 April to 31 March (``year_start`` 2025 is 2025-26). What
-the report holds follows the seed report's sections 4 to 9 (DOMAIN.md, "The figures the
-annual report must produce"); nothing is typed in.
+the report holds follows a published IRO annual report's sections 4 to 9 (docs/domain.md,
+"The annual report"); nothing is typed in.
 
 Conventions:
 

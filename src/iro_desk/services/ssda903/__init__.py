@@ -1,6 +1,6 @@
 """Import and export of SSDA903 files, the national return on looked-after children.
 
-Three CSV files with dd/mm/yyyy dates (DOMAIN.md, "SSDA903 files"):
+Three CSV files with dd/mm/yyyy dates (docs/domain.md, "SSDA903 files"):
 
 - ``header.csv``: CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB
 - ``episodes.csv``: CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,
