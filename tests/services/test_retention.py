@@ -91,6 +91,10 @@ def test_purge_destroys_everything_about_the_child_but_not_held_or_young(desk: D
     assert len(events) == 2
     for event in events:
         assert event.entity_id is None
+        detail = json.loads(event.detail)
+        # The purge id is random by design: digits of a year can turn up in it by chance.
+        assert detail.pop("purge_id")
+        rest = json.dumps(detail)
         for secret in (
             "OLD1",
             "CP1",
@@ -100,8 +104,7 @@ def test_purge_destroys_everything_about_the_child_but_not_held_or_young(desk: D
             "1980",
             *(str(i) for i in ids.values()),
         ):
-            assert secret not in event.detail
-        assert json.loads(event.detail)["purge_id"]
+            assert secret not in rest
 
 
 def test_a_hold_is_audited_and_released(desk: Desk) -> None:
