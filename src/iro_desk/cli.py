@@ -897,11 +897,11 @@ from iro_desk.cli_files import COMMANDS as _FILE_COMMANDS  # noqa: E402
 for _command in _FILE_COMMANDS:
     main.add_command(_command)
 
-import iro_desk.cli_bundle  # noqa: E402, F401  (export bundle / import bundle)
-
 # --- the audit trail and retention (cli_audit.py) ------------------------------------
 
 from iro_desk.cli_audit import COMMANDS as _AUDIT_COMMANDS  # noqa: E402
 
 for _command in _AUDIT_COMMANDS:
     main.add_command(_command)
+
+import iro_desk.cli_bundle  # noqa: E402, F401  (export bundle, import bundle)

@@ -36,6 +36,9 @@ class Store:
     ) -> Record:
         """Insert ``values`` as a new row (with ``new_id``), or bring ``row`` up to them."""
         table = model.__tablename__  # type: ignore[attr-defined]
+        columns = model.__table__.columns  # type: ignore[attr-defined]
+        # A blank cell is "not recorded": NULL where the column allows it, as the desk stores it.
+        values = {k: None if v == "" and columns[k].nullable else v for k, v in values.items()}
         if row is None:
             extra = {"id": new_id} if new_id is not None else {}
             row = model(**extra, **values)
