@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +111,94 @@ def test_demo_round_trip_gives_back_every_row(
             assert len(s.scalars(select(AuditEvent.id)).all()) == events + 2  # bundle, 903
     finally:
         other.engine.dispose()
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text.strip() + "\n", encoding="utf-8")
+
+
+def _other_system_bundle(folder: Path) -> None:
+    """Files as another system writes them: exactly the issue's columns, its own keys."""
+    _write(folder, "iros.csv", "IRO,NAME,FTE\n7,Ada Lovelace,1\n8,Mary Somerville,0.5")
+    _write(
+        folder,
+        "children.csv",
+        "CHILD,GIVEN_NAME,FAMILY_NAME,SEX,DOB,EXPECTED_DOB,ETHNIC,NHS_NUMBER,UPN\n"
+        "C1,Sam,Oak,M,2018-04-02,,WBRI,,\nC2,Jo,Oak,F,2020-01-15,,WBRI,,",
+    )
+    _write(folder, "allocations.csv", "CHILD,IRO,START,END\nC1,7,2026-05-01,\nC2,8,2026-05-01,")
+    _write(
+        folder,
+        "cp_plans.csv",
+        "CHILD,STRATEGY_DATE,ICPC_DATE,START,CATEGORY,END,OUTCOME\n"
+        "C1,2026-04-20,2026-05-05,2026-05-05,NEG,,\n"
+        "C2,2026-04-20,2026-05-05,2026-05-05,NEG,2026-10-01,cin",
+    )
+    _write(
+        folder,
+        "conferences.csv",
+        "CONFERENCE,CHILD,DATE,TYPE,CHAIR,PARTICIPATED,METHOD\n"
+        "K1,C1,2026-05-05,ICPC,7,Y,attended\nK1,C2,2026-05-05,ICPC,7,,",
+    )
+    _write(
+        folder,
+        "conference_reports.csv",
+        "CONFERENCE,AGENCY,RECEIVED\nK1,Police,2026-05-01\nK1,School,",
+    )
+    _write(
+        folder,
+        "visits.csv",
+        "CHILD,IRO,DATE,LOCATION,SEEN_ALONE,PURPOSE\nC1,7,2026-06-01,school,Y,between_reviews",
+    )
+
+
+def test_a_bundle_from_another_system_imports_once(sqlite_desk: Desk, tmp_path: Path) -> None:
+    from iro_desk.db.models import ConferenceReport, CpPlan, Meeting, MeetingChild
+
+    folder = tmp_path / "bundle"
+    _other_system_bundle(folder)
+    for _ in range(2):
+        with sqlite_desk.write() as s:
+            import_bundle(s, sqlite_desk.ctx, folder)
+    with sqlite_desk.read() as s:
+        assert sorted(s.scalars(select(Iro.name))) == ["Ada Lovelace", "Mary Somerville"]
+        assert sorted(s.scalars(select(Child.ref))) == ["C1", "C2"]
+        meeting = s.scalars(select(Meeting)).one()  # one meeting of the sibling group
+        chair = s.get(Iro, meeting.chair_iro_id)
+        assert chair is not None and chair.name == "Ada Lovelace"
+        took_part = dict(
+            s.execute(
+                select(Child.ref, MeetingChild.cp_took_part).join(
+                    Child, Child.id == MeetingChild.child_id
+                )
+            ).all()
+        )
+        assert took_part == {"C1": True, "C2": None}
+        plans = {p.end_date: p.outcome for p in s.scalars(select(CpPlan))}
+        assert plans == {None: None, date(2026, 10, 1): "CIN plan"}
+        reports = {r.agency: r.received_date for r in s.scalars(select(ConferenceReport))}
+        assert reports == {"Police": date(2026, 5, 1), "School": None}
+        assert len(s.scalars(select(Visit.id)).all()) == 1
+
+
+def test_a_bad_bundle_writes_nothing_and_names_file_line_and_column(
+    sqlite_desk: Desk, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bundle"
+    _other_system_bundle(folder)
+    _write(folder, "allocations.csv", "CHILD,IRO,START,END\nC1,7,2026-05-01,\nC9,99,01/05/2026,")
+    _write(folder, "visits.csv", "CHILD,IRO,DATE,LOCATION,PURPOSE\nC1,7,2026-06-01,school,other")
+    with pytest.raises(InvalidInput) as caught, sqlite_desk.write() as s:
+        import_bundle(s, sqlite_desk.ctx, folder)
+    said = [str(p) for p in caught.value.problems]
+    assert (
+        "allocations.csv:3: CHILD: 'C9' is not a child in children.csv, header.csv or on the desk"
+        in said
+    )
+    assert "allocations.csv:3: IRO: '99' is not an IRO in iros.csv or on the desk" in said
+    assert "allocations.csv:3: START: '01/05/2026' is not a date (use YYYY-MM-DD)" in said
+    assert "visits.csv:1: SEEN_ALONE: column is missing" in said
+    with sqlite_desk.read() as s:
+        assert s.scalars(select(Child.id)).first() is None
+        assert s.scalars(select(Iro.id)).first() is None
