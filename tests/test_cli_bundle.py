@@ -1,0 +1,38 @@
+"""``iro-desk export bundle`` and ``iro-desk import bundle`` as a user types them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from iro_desk.cli import main
+
+
+def _run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), "--user", "ada", *args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_export_then_import_into_an_empty_desk(tmp_path: Path) -> None:
+    first, second, bundle = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "bundle"
+    assert _run(first, "iro", "add", "Ada Lovelace")[0] == 0
+    assert _run(first, "child", "add", "C1", "--first-name", "Sam")[0] == 0
+    code, out, _ = _run(first, "export", "bundle", str(bundle))
+    assert code == 0 and "iros.csv 1" in out and "children.csv 1" in out
+    assert (bundle / "children.csv").read_text().splitlines()[1].startswith("C1,Sam,")
+    code, out, _ = _run(second, "import", "bundle", str(bundle))
+    assert code == 0 and "2 added" in out
+    code, out, _ = _run(second, "import", "bundle", str(bundle))
+    assert code == 0 and "0 added, 0 updated" in out
+
+
+def test_a_bad_file_exits_2_with_file_line_column(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "iros.csv").write_text("IRO,NAME,FTE\n1,Ada Lovelace,lots\n", encoding="utf-8")
+    code, _, err = _run(tmp_path / "a.db", "import", "bundle", str(bundle))
+    assert code == 2
+    assert "error: iros.csv:2: FTE: 'lots' is not a number" in err
