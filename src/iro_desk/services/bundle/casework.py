@@ -38,11 +38,11 @@ OUTCOMES = {
 }
 CP_COLS = (
     Col("CHILD", "child", required=True, max_len=40),
-    Col("STRATEGY_DATE", "strategy_date", "date", required=True),
-    Col("ICPC_DATE", "icpc_date", "date"),
-    Col("START", "start_date", "date"),
+    Col("STRATEGY_DATE", "strategy_date", "date", required=True, past=True),
+    Col("ICPC_DATE", "icpc_date", "date", past=True),
+    Col("START", "start_date", "date", past=True),
     Col("CATEGORY", "category", choices=codes.CP_CATEGORIES),
-    Col("END", "end_date", "date"),
+    Col("END", "end_date", "date", past=True),
     Col("OUTCOME", "outcome_code", choices=tuple(OUTCOMES)),
     Col("OUTCOME_TEXT", "outcome", listed=False, max_len=40, one_line=True),
 )
@@ -66,7 +66,7 @@ VISITS = Spec(
     (
         _child(),
         _iro("IRO", "iro_id", required=True),
-        Col("DATE", "visit_date", "date", required=True),
+        Col("DATE", "visit_date", "date", required=True, past=True),
         Col("LOCATION", "location", required=True, choices=codes.VISIT_LOCATIONS),
         Col("SEEN_ALONE", "seen_alone", "bool", required=True),
         Col("PURPOSE", "purpose", required=True, choices=codes.VISIT_PURPOSES),
@@ -91,7 +91,7 @@ ENQUIRIES = Spec(
     Enquiry,
     (
         _key("ENQUIRY"),
-        Col("RECEIVED_AT", "received_at", "datetime", required=True),
+        Col("RECEIVED_AT", "received_at", "datetime", required=True, past=True),
         _iro("TAKEN_BY", "taken_by_iro_id"),
         Col("CALLER_NAME", "caller_name", max_len=100),
         Col("CALLER_ROLE", "caller_role", max_len=100),
@@ -103,8 +103,8 @@ ENQUIRIES = Spec(
         Col("ACTION", "action"),
         Col("FOLLOW_UP_DUE", "follow_up_due", "date", dates=AS_OF),
         Col("STATUS", "status", required=True, max_len=10, one_line=True),
-        Col("LADO_REFERRED", "lado_referred", "date"),
-        Col("LADO_MEETING", "lado_meeting", "date"),
+        Col("LADO_REFERRED", "lado_referred", "date", past=True),
+        Col("LADO_MEETING", "lado_meeting", "date", past=True),
     ),
 )
 ENQUIRY_UPDATES = Spec(
@@ -113,12 +113,12 @@ ENQUIRY_UPDATES = Spec(
     (
         _key("UPDATE"),
         Col("ENQUIRY", "enquiry_id", "ref", required=True, ref="enquiries.csv", max_len=100),
-        Col("AT", "created_at", "datetime", required=True),
+        Col("AT", "created_at", "datetime", required=True, past=True),
         Col("NOTE", "note"),
         Col("STATUS", "status", required=True, max_len=10, one_line=True),
         Col("FOLLOW_UP_DUE", "follow_up_due", "date", dates=AS_OF),
-        Col("LADO_REFERRED", "lado_referred", "date"),
-        Col("LADO_MEETING", "lado_meeting", "date"),
+        Col("LADO_REFERRED", "lado_referred", "date", past=True),
+        Col("LADO_MEETING", "lado_meeting", "date", past=True),
     ),
     append_only=True,
 )
@@ -133,9 +133,9 @@ COMPLIANCE_FORMS = Spec(
         Col("MEETING_KIND", "meeting_kind", required=True, choices=codes.MEETING_KINDS),
         Col("TEAM_MANAGER", "team_manager", max_len=100, one_line=True),
         Col("STATUS", "status", required=True, max_len=10, one_line=True),
-        Col("SENT", "sent_date", "date"),
+        Col("SENT", "sent_date", "date", past=True),
         Col("RESPONSE_DUE", "response_due", "date", dates=AS_OF),
-        Col("RESPONSE_DATE", "response_date", "date"),
+        Col("RESPONSE_DATE", "response_date", "date", past=True),
         Col("RESPONSE", "response"),
     ),
 )
@@ -159,11 +159,11 @@ RESOLUTION_CASES = Spec(
         _iro("RAISED_BY", "raised_by_iro_id", required=True),
         Col("FORM", "compliance_form_id", "ref", ref="compliance_forms.csv", max_len=100),
         Col("ISSUE", "issue", required=True),
-        Col("RAISED", "raised_date", "date", required=True),
+        Col("RAISED", "raised_date", "date", required=True, past=True),
         Col("STATUS", "status", required=True, max_len=10, one_line=True),
         Col("OUTCOME", "outcome"),
-        Col("RESOLVED", "resolved_date", "date"),
-        Col("CAFCASS_REFERRED", "cafcass_referred", "date"),
+        Col("RESOLVED", "resolved_date", "date", past=True),
+        Col("CAFCASS_REFERRED", "cafcass_referred", "date", past=True),
     ),
 )
 RESOLUTION_STAGES = Spec(
@@ -176,9 +176,9 @@ RESOLUTION_STAGES = Spec(
             "STAGE", "stage", "int", required=True, choices=tuple(map(str, codes.RESOLUTION_STAGES))
         ),
         Col("HOLDER", "holder", max_len=100, one_line=True),
-        Col("STARTED", "started", "date", required=True),
+        Col("STARTED", "started", "date", required=True, past=True),
         Col("DUE", "due", "date", required=True, dates=AS_OF),
-        Col("ENDED", "ended", "date"),
+        Col("ENDED", "ended", "date", past=True),
         Col("NOTE", "note"),
     ),
     append_only=True,

@@ -35,30 +35,33 @@ def _names(cols: Iterable[Col]) -> list[str]:
     return [c.name for c in cols]
 
 
+# What identifies a row of each 903 file (docs/domain.md, "SSDA903 files").
+_KEYS_903 = {
+    ssda903.HEADER_FILE: ("CHILD",),
+    ssda903.EPISODES_FILE: ("CHILD", "DECOM"),
+    ssda903.REVIEWS_FILE: ("CHILD", "REVIEW"),
+}
+_COLUMNS_903 = {
+    ssda903.HEADER_FILE: ssda903.HEADER_COLUMNS,
+    ssda903.EPISODES_FILE: ssda903.EPISODE_COLUMNS,
+    ssda903.REVIEWS_FILE: ssda903.REVIEW_COLUMNS,
+}
+
+
 def _merge_903(directory: Path, years: list[Path]) -> dict[str, int]:
     """The yearly returns as one set of files: a later year's row replaces an earlier one
     (an episode open on 31 March is written again, ended, the year after)."""
-    keys = {ssda903.HEADER_FILE: 1, ssda903.EPISODES_FILE: 2, ssda903.REVIEWS_FILE: 3}
     out: dict[str, int] = {}
-    for name, width in keys.items():
-        header: list[str] = []
+    for name, key_columns in _KEYS_903.items():
+        header: list[str] = list(_COLUMNS_903[name])
         rows: dict[tuple[str, ...], list[str]] = {}
         for folder in years:
             with (folder / name).open(newline="", encoding="utf-8") as handle:
                 lines = list(csv.reader(handle))
-            header = lines[0]
+            header = lines[0]  # as the exporter writes it
+            where = [header.index(column) for column in key_columns]
             for row in lines[1:]:
-                # header.csv: CHILD; episodes.csv: CHILD, DECOM; reviews.csv: CHILD, DOB, REVIEW.
-                key = tuple(row[:width]) if width < 3 else (row[0], row[2])
-                rows[key] = row
-        if not header:
-            header = list(
-                {
-                    ssda903.HEADER_FILE: ssda903.HEADER_COLUMNS,
-                    ssda903.EPISODES_FILE: ssda903.EPISODE_COLUMNS,
-                    ssda903.REVIEWS_FILE: ssda903.REVIEW_COLUMNS,
-                }[name]
-            )
+                rows[tuple(row[i] for i in where)] = row
         out[name] = write_csv(directory / name, header, rows.values())
     return out
 

@@ -34,15 +34,15 @@ _MEETING_ATTRS = (
 )  # fmt: skip
 _EXTRA = (
     Col("BROUGHT_FORWARD", "brought_forward", "bool", listed=False),
-    Col("DECISIONS_CIRCULATED", "decisions_circulated", "date", listed=False),
-    Col("RECORD_CIRCULATED", "record_circulated", "date", listed=False),
+    Col("DECISIONS_CIRCULATED", "decisions_circulated", "date", past=True, listed=False),
+    Col("RECORD_CIRCULATED", "record_circulated", "date", past=True, listed=False),
     Col("VIEWS", "views", listed=False),
     Col("NOTES", "notes", listed=False),
 )
 CONFERENCE_COLS = (
     Col("CONFERENCE", "key", required=True, max_len=100, one_line=True),
     Col("CHILD", "child", required=True, max_len=40),
-    Col("DATE", "meeting_date", "date", required=True),
+    Col("DATE", "meeting_date", "date", required=True, past=True),
     Col("TYPE", "kind", required=True, choices=CONFERENCE_KINDS),
     Col("CHAIR", "chair", max_len=100),
     Col("PARTICIPATED", "cp_took_part", "bool"),
@@ -52,7 +52,7 @@ CONFERENCE_COLS = (
 MEETING_COLS = (
     Col("MEETING", "key", required=True, max_len=100, one_line=True),
     Col("CHILD", "child", required=True, max_len=40),
-    Col("DATE", "meeting_date", "date", required=True),
+    Col("DATE", "meeting_date", "date", required=True, past=True),
     Col("KIND", "kind", required=True, choices=OTHER_KINDS),
     Col("CHAIR", "chair", max_len=100),
     Col("PARTICIPATION", "participation", choices=codes.PARTICIPATION_CODES),
@@ -61,7 +61,7 @@ MEETING_COLS = (
 REPORT_COLS = (
     Col("CONFERENCE", "key", required=True, max_len=100),
     Col("AGENCY", "agency", required=True, max_len=60, one_line=True),
-    Col("RECEIVED", "received_date", "date"),
+    Col("RECEIVED", "received_date", "date", past=True),
     Col("DUE", "due_date", "date", listed=False),
 )
 

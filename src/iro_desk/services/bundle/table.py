@@ -53,6 +53,8 @@ class Col:
     choices: Collection[str] | None = None
     dates: DateRange = RECORD
     ref: str = ""
+    # Something that has happened (a visit, a meeting, a report received): not after today.
+    past: bool = False
 
 
 @dataclass
@@ -162,6 +164,8 @@ def _date(col: Col, text: str, today: date, problems: Problems, where: str) -> d
         problems.add(where, col.name, f"{text!r} is not a date (use YYYY-MM-DD)")
         return None
     problem = date_problem(col.dates, value, today)
+    if col.past and value > today:
+        problem = f"{value.isoformat()} is in the future"
     if problem:
         problems.add(where, col.name, problem)
     return value
@@ -177,6 +181,8 @@ def _datetime(col: Col, text: str, today: date, problems: Problems, where: str) 
         problems.add(where, col.name, "needs its UTC offset (e.g. 2026-03-31T09:15:00+00:00)")
         return None
     problem = date_problem(AS_OF, value.date(), today)
+    if col.past and value.date() > today:
+        problem = f"{value.isoformat()} is in the future"
     if problem:
         problems.add(where, col.name, problem)
     return value
