@@ -202,3 +202,21 @@ def test_a_bad_bundle_writes_nothing_and_names_file_line_and_column(
     with sqlite_desk.read() as s:
         assert s.scalars(select(Child.id)).first() is None
         assert s.scalars(select(Iro.id)).first() is None
+
+
+def test_the_903_files_problems_come_with_the_others(sqlite_desk: Desk, tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    _other_system_bundle(folder)
+    _write(folder, "iros.csv", "IRO,NAME,FTE\n7,Ada Lovelace,2\n8,Mary Somerville,0.5")
+    _write(folder, "header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC3,X,01/02/2015,WBRI,,,")
+    _write(folder, "episodes.csv", "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,"
+           "REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN")  # fmt: skip
+    _write(folder, "reviews.csv", "CHILD,DOB,REVIEW,REVIEW_CODE")
+    with pytest.raises(InvalidInput) as caught, sqlite_desk.write() as s:
+        import_bundle(s, sqlite_desk.ctx, folder)
+    wheres = {p.where for p in caught.value.problems}
+    assert "iros.csv:2" in wheres  # FTE 2
+    assert "header.csv:2" in wheres  # SEX X, found by the 903 import
+    with sqlite_desk.read() as s:
+        assert s.scalars(select(Child.id)).first() is None
+        assert s.scalars(select(AuditEvent.id)).first() is None

@@ -88,6 +88,25 @@ def _refuse(problems: Problems) -> None:
     raise InvalidInput(sorted(problems.items, key=order))
 
 
+class _Undo(Exception):
+    """Rolls back a savepoint that was only there to find problems."""
+
+
+def _903_problems(session: Session, ctx: Ctx, directory: Path, problems: Problems) -> None:
+    """The 903 files' own problems, found by the 903 import in a savepoint rolled back
+    whatever happens: with the bundle's other problems, the user sees them all at once."""
+    if not any((directory / name).exists() for name in FILES_903):
+        return
+    try:
+        with session.begin_nested():
+            ssda903.import_903(session, ctx, directory)
+            raise _Undo
+    except InvalidInput as exc:
+        problems.items.extend(exc.problems)
+    except _Undo:
+        pass
+
+
 def import_bundle(session: Session, ctx: Ctx, directory: Path) -> ImportedBundle:
     """Import every file of the bundle in ``directory``: all of it, or (on any problem,
     reported as ``file:line: field: reason``) nothing. Importing it again changes nothing."""
@@ -95,6 +114,7 @@ def import_bundle(session: Session, ctx: Ctx, directory: Path) -> ImportedBundle
     problems = Problems()
     refs, parsed = _read_all(session, ctx, directory, problems)
     if problems:
+        _903_problems(session, ctx, directory, problems)
         _refuse(problems)
     store = Store(session, ctx)
     people.write_iros(parsed[people.IROS], refs, store)
