@@ -114,7 +114,9 @@ def write_rows(spec: Spec, parsed: Parsed, refs: Refs, store: Store, problems: P
         new_id = None
         if key_col is not None:
             # A file without its key column: the row's own content is its key.
-            key = values.get(key_col.attr) or "|".join(sorted(line.cells.items()).__str__())
+            key = values.get(key_col.attr) or "|".join(
+                f"{k}={v}" for k, v in sorted(line.cells.items())
+            )
             new_id = key_id(spec.file, key)
         if spec.match:
             query = select(spec.model)
