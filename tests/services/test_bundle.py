@@ -25,13 +25,6 @@ SKIPPED = {"audit_event", "form_draft"}
 KEPT_STAMPS = {"enquiry_update": {"created_at"}}
 
 
-def _tables() -> list[Any]:
-    from iro_desk.db.models import TABLES
-    from iro_desk.db.sync_models import SQLModel as _  # noqa: F401
-
-    return [t for name, t in TABLES.items() if name not in SKIPPED and not name.startswith("sync_")]
-
-
 def canonical(session: Any) -> dict[str, list[tuple]]:
     """Every table's rows without surrogate keys or stamps; a foreign key is replaced by
     the referenced row's own canonical form, so rows compare across databases."""
@@ -65,52 +58,48 @@ def canonical(session: Any) -> dict[str, list[tuple]]:
     }
 
 
-@pytest.fixture
-def demo_desk(sqlite_desk: Desk) -> Desk:
-    with sqlite_desk.write() as s:
-        generate_demo(s, sqlite_desk.ctx, children=60, seed=3)
-    return sqlite_desk
-
-
-def _other_desk(tmp_path: Path, template: Path) -> Desk:
+def _sqlite_desk_from(template: Path, path: Path, user: str) -> Desk:
     import shutil
 
     from iro_desk.db.engine import sqlite_url
     from iro_desk.services.context import open_desk
     from tests.conftest import make_ctx
 
-    path = tmp_path / "other" / "iro-desk.db"
-    path.parent.mkdir()
+    path.parent.mkdir(parents=True)
     shutil.copy(template, path)
-    return open_desk(sqlite_url(path), make_ctx("importer"))
+    return open_desk(sqlite_url(path), make_ctx(user))
 
 
 def test_demo_round_trip_gives_back_every_row(
-    demo_desk: Desk, sqlite_template: Path, tmp_path: Path
+    desk: Desk, sqlite_template: Path, tmp_path: Path
 ) -> None:
+    """The demo unit, exported and imported into an empty desk (SQLite and PostgreSQL)."""
+    demo = _sqlite_desk_from(sqlite_template, tmp_path / "demo" / "iro-desk.db", "tester")
     bundle = tmp_path / "bundle"
-    with demo_desk.write() as s:
-        export_bundle(s, demo_desk.ctx, bundle)
-    other = _other_desk(tmp_path, sqlite_template)
     try:
-        with other.write() as s:
-            import_bundle(s, other.ctx, bundle)
-        with demo_desk.read() as a, other.read() as b:
+        with demo.write() as s:
+            generate_demo(s, demo.ctx, children=60, seed=3)
+        with demo.write() as s:
+            export_bundle(s, demo.ctx, bundle)
+        with desk.write() as s:
+            import_bundle(s, desk.ctx, bundle)
+        with demo.read() as a, desk.read() as b:
             want, got = canonical(a), canonical(b)
-        for name in want:
-            assert got[name] == want[name], name
-        assert sum(len(v) for v in want.values()) > 1000  # the demo unit, not an empty desk
-        # A second import changes no record (only the audit trail notes it was made).
-        with other.read() as s:
-            events = len(s.scalars(select(AuditEvent.id)).all())
-        with other.write() as s:
-            result = import_bundle(s, other.ctx, bundle)
-        assert not any(what in ("added", "updated") for (_, what) in result.counts)
-        with other.read() as s:
-            assert canonical(s) == got
-            assert len(s.scalars(select(AuditEvent.id)).all()) == events + 2  # bundle, 903
     finally:
-        other.engine.dispose()
+        demo.engine.dispose()
+    for name in want:
+        assert got[name] == want[name], name
+    assert set(got) == set(want)
+    assert sum(len(v) for v in want.values()) > 1000  # the demo unit, not an empty desk
+    # A second import changes no record (only the audit trail notes it was made).
+    with desk.read() as s:
+        events = len(s.scalars(select(AuditEvent.id)).all())
+    with desk.write() as s:
+        result = import_bundle(s, desk.ctx, bundle)
+    assert not any(what in ("added", "updated") for (_, what) in result.counts)
+    with desk.read() as s:
+        assert canonical(s) == got
+        assert len(s.scalars(select(AuditEvent.id)).all()) == events + 2  # bundle, 903
 
 
 def _write(folder: Path, name: str, text: str) -> None:
