@@ -26,7 +26,7 @@ from iro_desk.db.models import (
 from iro_desk.rules import codes
 from iro_desk.rules.plausible import AS_OF
 from iro_desk.services.bundle.generic import Spec
-from iro_desk.services.bundle.store import Refs, Store
+from iro_desk.services.bundle.store import Refs, Store, load
 from iro_desk.services.bundle.table import Col, Line, Problems, cell, parse_line
 
 CP_PLANS = "cp_plans.csv"
@@ -221,8 +221,13 @@ Parsed = list[tuple[Line, dict[str, Any]]]
 
 def read_cp(lines: list[Line], refs: Refs, today: date, problems: Problems) -> Parsed:
     out: Parsed = []
+    seen: dict[tuple, int] = {}
     for line in lines:
         values = parse_line(line, CP_COLS, today, problems)
+        slot = (values["child"], values.get("strategy_date"))
+        if slot in seen:
+            problems.add(line.where, "STRATEGY_DATE", f"repeats line {seen[slot]}")
+        seen.setdefault(slot, line.number)
         refs.check_child(values["child"], problems, line.where, "CHILD")
         order = ("STRATEGY_DATE", "ICPC_DATE", "START", "END")
         dated = [
@@ -242,15 +247,15 @@ def read_cp(lines: list[Line], refs: Refs, today: date, problems: Problems) -> P
 
 
 def write_cp(parsed: Parsed, refs: Refs, store: Store) -> None:
-    for _line, values in parsed:
-        child_id = refs.child(values["child"])
+    child_ids = [refs.child(v["child"]) for _, v in parsed]
+    held = {
+        (p.child_id, p.strategy_date): p
+        for p in load(store.session, CpPlan, CpPlan.child_id, child_ids)
+    }
+    for (_line, values), child_id in zip(parsed, child_ids, strict=True):
         code = values.get("outcome_code")
         words = values.get("outcome") or (OUTCOMES[code] if code else None)
-        found = store.session.scalars(
-            select(CpPlan).where(
-                CpPlan.child_id == child_id, CpPlan.strategy_date == values["strategy_date"]
-            )
-        ).first()
+        slot = (child_id, values["strategy_date"])
         wanted = {
             "child_id": child_id,
             "strategy_date": values["strategy_date"],
@@ -260,5 +265,5 @@ def write_cp(parsed: Parsed, refs: Refs, store: Store) -> None:
             "end_date": values.get("end_date"),
             "outcome": words,
         }
-        store.put(CP_PLANS, CpPlan, found, wanted)
+        held[slot] = store.put(CP_PLANS, CpPlan, held.get(slot), wanted)  # type: ignore[assignment]
     store.session.flush()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Child, Meeting, Record
 from iro_desk.services.bundle.meetings import CONFERENCES, MEETINGS
-from iro_desk.services.bundle.store import Refs, Store
+from iro_desk.services.bundle.store import Refs, Store, load
 from iro_desk.services.bundle.table import Col, Line, Problems, cell, key_id, parse_line
 
 Parsed = list[tuple[Line, dict[str, Any]]]
@@ -62,8 +62,14 @@ def read_rows(
     """Each line checked, its references found in the bundle or on the desk."""
     out: Parsed = []
     keys = refs.keys.setdefault(spec.file, set())
+    matched: dict[tuple, int] = {}
     for line in lines:
         values = parse_line(line, spec.cols, today, problems)
+        if spec.match:
+            same = tuple(values.get(a) for a in spec.match)
+            if same in matched:
+                problems.add(line.where, spec.cols[0].name, f"repeats line {matched[same]}")
+            matched.setdefault(same, line.number)
         for col in spec.cols:
             value = values.get(col.attr)
             if not value:
@@ -106,32 +112,57 @@ def _resolve(spec: Spec, values: dict[str, Any], refs: Refs) -> dict[str, Any]:
     return out
 
 
-def write_rows(spec: Spec, parsed: Parsed, refs: Refs, store: Store, problems: Problems) -> None:
-    session = store.session
+def _row_key(spec: Spec, line: Line, values: dict[str, Any]) -> uuid.UUID | None:
     key_col = next((c for c in spec.cols if c.kind == "key"), None)
-    for line, values in parsed:
-        wanted = _resolve(spec, values, refs)
-        new_id = None
-        if key_col is not None:
-            # A file without its key column: the row's own content is its key.
-            key = values.get(key_col.attr) or "|".join(
-                f"{k}={v}" for k, v in sorted(line.cells.items())
-            )
-            new_id = key_id(spec.file, key)
-        if spec.match:
-            query = select(spec.model)
-            for attr in spec.match:
-                query = query.where(getattr(spec.model, attr) == wanted[attr])
-            found = session.scalars(query).first()
-        else:
-            found = session.get(spec.model, new_id)
+    if key_col is None:
+        return None
+    # A file without its key column: the row's own content is its key.
+    key = values.get(key_col.attr) or "|".join(f"{k}={v}" for k, v in sorted(line.cells.items()))
+    return key_id(spec.file, key)
+
+
+def _amended_first(spec: Spec, rows: list[tuple[Line, uuid.UUID | None, dict]]) -> list:
+    """Rows that refer to a row of the same file (a visit's AMENDS) after that row."""
+    own = [c.attr for c in spec.cols if c.kind == "ref" and c.ref == spec.file]
+    if not own:
+        return rows
+    waiting, done, ordered = list(rows), set(), []
+    in_file = {new_id for _, new_id, _ in rows}
+    while waiting:
+        ready = [
+            r for r in waiting
+            if all(r[2].get(a) is None or r[2][a] not in in_file or r[2][a] in done for a in own)
+        ]  # fmt: skip
+        ready = ready or waiting  # a cycle: left to the database to refuse
+        for r in ready:
+            done.add(r[1])
+            ordered.append(r)
+        waiting = [r for r in waiting if r[1] not in done]
+    return ordered
+
+
+def write_rows(spec: Spec, parsed: Parsed, refs: Refs, store: Store, problems: Problems) -> None:
+    """Each row added or brought up to date (append-only rows only added), flushed once."""
+    rows = [(line, _row_key(spec, line, v), _resolve(spec, v, refs)) for line, v in parsed]
+    if spec.match:
+        first = spec.match[0]
+        held = load(
+            store.session, spec.model, getattr(spec.model, first), [w[first] for *_, w in rows]
+        )
+        existing = {tuple(getattr(r, a) for a in spec.match): r for r in held}
+    else:
+        held = load(store.session, spec.model, spec.model.id, [i for _, i, _ in rows])
+        existing = {r.id: r for r in held}
+    for line, new_id, wanted in _amended_first(spec, rows):
+        key = tuple(wanted[a] for a in spec.match) if spec.match else new_id
+        found = existing.get(key)
         moved = found is not None and any(getattr(found, k) != v for k, v in wanted.items())
         if spec.append_only and moved:
-            where_col = key_col.name if key_col else spec.cols[0].name
+            column = next((c.name for c in spec.cols if c.kind == "key"), spec.cols[0].name)
             problems.add(
-                line.where, where_col, "is already held with other details and cannot "
+                line.where, column, "is already held with other details and cannot "
                 "be changed (add a new row that corrects it)",
             )  # fmt: skip
             continue
-        store.put(spec.file, spec.model, found, wanted, new_id=new_id)
-        session.flush()
+        existing[key] = store.put(spec.file, spec.model, found, wanted, new_id=new_id)
+    store.session.flush()

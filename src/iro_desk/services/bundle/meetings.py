@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import CarePeriod, Child, ConferenceReport, CpPlan, Meeting, MeetingChild
 from iro_desk.rules import clocks, codes
-from iro_desk.services.bundle.store import Refs, Store
+from iro_desk.services.bundle.store import Refs, Store, load
 from iro_desk.services.bundle.table import Col, Line, Problems, cell, key_id, parse_line
 from iro_desk.services.context import Ctx
 
@@ -162,66 +162,69 @@ def read_reports(lines: list[Line], refs: Refs, today: date, problems: Problems)
 # --- import: writing ---------------------------------------------------------------------
 
 
-def _covering(session: Session, model: Any, child_id: uuid.UUID, on: date, start: Any) -> Any:
-    """The child's period of care or CP plan open on ``on`` (the latest to start)."""
-    query = (
-        select(model.id)
-        .where(model.child_id == child_id, start <= on)
-        .where(or_(model.end_date.is_(None), model.end_date >= on))
-        .order_by(start.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
+Span = tuple[date, date | None, uuid.UUID]
 
 
-def _find_meeting(store: Store, file: str, key: str, rows: Parsed, refs: Refs) -> Meeting | None:
-    for _line, values in rows:
-        mc = store.session.scalars(
-            select(MeetingChild).where(
-                MeetingChild.child_id == refs.child(values["child"]),
-                MeetingChild.kind == values["kind"],
-                MeetingChild.meeting_date == values["meeting_date"],
-            )
-        ).first()
-        if mc is not None:
-            return store.session.get(Meeting, mc.meeting_id)
-    return store.session.get(Meeting, key_id(file, key))
+def _covering(spans: list[Span], on: date) -> uuid.UUID | None:
+    """The period of care or CP plan open on ``on`` (the latest to start)."""
+    open_then = [s for s in spans if s[0] <= on and (s[1] is None or s[1] >= on)]
+    return max(open_then, key=lambda s: s[0])[2] if open_then else None
 
 
-def _write_child(store: Store, file: str, meeting: Meeting, values: dict[str, Any], refs: Refs):
-    session = store.session
+class _Held:
+    """What the desk holds about the file's children, read once rather than row by row."""
+
+    def __init__(self, session: Session, child_ids: list[uuid.UUID], ids: list[uuid.UUID]):
+        rows = load(session, MeetingChild, MeetingChild.child_id, child_ids)
+        self.slots = {(m.child_id, m.kind, m.meeting_date): m for m in rows}
+        self.pairs = {(m.meeting_id, m.child_id): m for m in rows}
+        meeting_ids = [m.meeting_id for m in rows] + ids
+        self.meetings = {m.id: m for m in load(session, Meeting, Meeting.id, meeting_ids)}
+        self.periods: dict[uuid.UUID, list[Span]] = {}
+        for p in load(session, CarePeriod, CarePeriod.child_id, child_ids):
+            self.periods.setdefault(p.child_id, []).append((p.start_date, p.end_date, p.id))
+        self.plans: dict[uuid.UUID, list[Span]] = {}
+        for c in load(session, CpPlan, CpPlan.child_id, child_ids):
+            self.plans.setdefault(c.child_id, []).append((c.strategy_date, c.end_date, c.id))
+
+    def meeting(self, file: str, key: str, rows: Parsed, refs: Refs) -> Meeting | None:
+        """The desk's meeting for one of these children on that day, or the key's own."""
+        for _line, values in rows:
+            slot = (refs.child(values["child"]), values["kind"], values["meeting_date"])
+            if slot in self.slots:
+                return self.meetings.get(self.slots[slot].meeting_id)
+        return self.meetings.get(key_id(file, key))
+
+
+def _write_child(
+    store: Store, file: str, meeting: Meeting, values: dict[str, Any], refs: Refs, held: _Held
+) -> None:
     child_id = refs.child(values["child"])
     on, kind = values["meeting_date"], values["kind"]
-    found = session.scalars(
-        select(MeetingChild).where(
-            MeetingChild.child_id == child_id,
-            or_(
-                MeetingChild.meeting_id == meeting.id,
-                (MeetingChild.kind == kind) & (MeetingChild.meeting_date == on),
-            ),
-        )
-    ).first()
+    found = held.pairs.get((meeting.id, child_id)) or held.slots.get((child_id, kind, on))
     wanted: dict[str, Any] = {
         "meeting_id": meeting.id, "child_id": child_id, "kind": kind, "meeting_date": on,
         "views": values.get("views", found.views if found else ""),
     }  # fmt: skip
     if kind in CONFERENCE_KINDS:
-        wanted["cp_plan_id"] = _covering(session, CpPlan, child_id, on, CpPlan.strategy_date)
+        wanted["cp_plan_id"] = _covering(held.plans.get(child_id, []), on)
         wanted["cp_took_part"] = values.get("cp_took_part")
         wanted["cp_method"] = values.get("cp_method")
     else:
-        wanted["period_id"] = _covering(session, CarePeriod, child_id, on, CarePeriod.start_date)
+        wanted["period_id"] = _covering(held.periods.get(child_id, []), on)
         wanted["participation"] = values.get("participation")
-    store.put(file, MeetingChild, found, wanted)
+    row = store.put(file, MeetingChild, found, wanted)
+    held.pairs[(meeting.id, child_id)] = held.slots[(child_id, kind, on)] = row  # type: ignore[assignment]
 
 
 def write_meetings(file: str, parsed: Parsed, refs: Refs, store: Store) -> None:
     groups: dict[str, Parsed] = {}
     for line, values in parsed:
         groups.setdefault(values["key"], []).append((line, values))
+    child_ids = [refs.child(values["child"]) for _, values in parsed]
+    held = _Held(store.session, child_ids, [key_id(file, key) for key in groups])
     for key, rows in groups.items():
         values = rows[0][1]
-        found = _find_meeting(store, file, key, rows, refs)
         wanted: dict[str, Any] = {
             "kind": values["kind"],
             "meeting_date": values["meeting_date"],
@@ -230,35 +233,39 @@ def write_meetings(file: str, parsed: Parsed, refs: Refs, store: Store) -> None:
         for attr in ("brought_forward", "decisions_circulated", "record_circulated", "notes"):
             if attr in values:
                 wanted[attr] = values[attr] if attr != "brought_forward" else bool(values[attr])
+        found = held.meeting(file, key, rows, refs)
         meeting = store.put(file, Meeting, found, wanted, new_id=key_id(file, key))
-        store.session.flush()
+        held.meetings[meeting.id] = meeting  # type: ignore[assignment]
         refs.meeting_ids[(file, key)] = meeting.id
         for _line, child_values in rows:
-            _write_child(store, file, meeting, child_values, refs)
+            _write_child(store, file, meeting, child_values, refs, held)
     store.session.flush()
 
 
 def write_reports(parsed: Parsed, refs: Refs, store: Store, ctx: Ctx) -> None:
     session = store.session
-    for _line, values in parsed:
-        key = values["key"]
-        meeting_id = refs.meeting_ids.get((CONFERENCES, key), key_id(CONFERENCES, key))
-        meeting = session.get(Meeting, meeting_id)
-        assert meeting is not None  # checked when read
+    ids = [
+        refs.meeting_ids.get((CONFERENCES, v["key"]), key_id(CONFERENCES, v["key"]))
+        for _, v in parsed
+    ]
+    meetings = {m.id: m for m in load(session, Meeting, Meeting.id, ids)}
+    reports = {
+        (r.meeting_id, r.agency): r
+        for r in load(session, ConferenceReport, ConferenceReport.meeting_id, ids)
+    }
+    for (_line, values), meeting_id in zip(parsed, ids, strict=True):
+        meeting = meetings[meeting_id]  # checked when read
         due = values.get("due_date") or clocks.conference_reports_due(
             meeting.meeting_date, meeting.kind, ctx.calendar, ctx.ts
         )
-        found = session.scalars(
-            select(ConferenceReport).where(
-                ConferenceReport.meeting_id == meeting.id,
-                ConferenceReport.agency == values["agency"],
-            )
-        ).first()
         wanted = {
             "meeting_id": meeting.id,
             "agency": values["agency"],
             "due_date": due,
             "received_date": values.get("received_date"),
         }
-        store.put(REPORTS, ConferenceReport, found, wanted)
+        found = reports.get((meeting.id, values["agency"]))
+        reports[(meeting.id, values["agency"])] = store.put(
+            REPORTS, ConferenceReport, found, wanted
+        )  # type: ignore[assignment]
     session.flush()

@@ -13,7 +13,7 @@ from iro_desk.db.models import Allocation, Child, Iro
 from iro_desk.rules import codes
 from iro_desk.rules.identity import nhs_number_problem, normalise_nhs_number, upn_problem
 from iro_desk.rules.plausible import AS_OF, BIRTH
-from iro_desk.services.bundle.store import Refs, Store
+from iro_desk.services.bundle.store import Refs, Store, load
 from iro_desk.services.bundle.table import Col, Line, Problems, cell, key_id, parse_line
 from iro_desk.services.children import name_key
 
@@ -133,8 +133,13 @@ def read_children(lines: list[Line], refs: Refs, today: date, problems: Problems
 
 def read_allocations(lines: list[Line], refs: Refs, today: date, problems: Problems) -> Parsed:
     out: Parsed = []
+    seen: dict[tuple, int] = {}
     for line in lines:
         values = parse_line(line, ALLOCATION_COLS, today, problems)
+        slot = (values["child"], values["iro"], values.get("start_date"))
+        if slot in seen:
+            problems.add(line.where, "START", f"repeats line {seen[slot]}")
+        seen.setdefault(slot, line.number)
         refs.check_child(values["child"], problems, line.where, "CHILD")
         refs.check_iro(values["iro"], problems, line.where, "IRO")
         start, end = values.get("start_date"), values.get("end_date")
@@ -166,6 +171,7 @@ def write_iros(parsed: Parsed, refs: Refs, store: Store) -> None:
 
 def write_children(parsed: Parsed, store: Store) -> None:
     """Names and identity; a blank cell leaves what the desk (or header.csv) holds."""
+    held = {c.ref: c for c in load(store.session, Child, Child.ref, [v["ref"] for _, v in parsed])}
     for _line, values in parsed:
         ref = values.pop("ref")
         kept = {k: v for k, v in values.items() if v not in ("", None)}
@@ -173,26 +179,24 @@ def write_children(parsed: Parsed, store: Store) -> None:
             kept["first_key"] = name_key(kept["first_name"])
         if "last_name" in kept:
             kept["last_key"] = name_key(kept["last_name"])
-        found = store.session.scalars(select(Child).where(Child.ref == ref)).first()
-        store.put(CHILDREN, Child, found, {"ref": ref, **kept})
+        store.put(CHILDREN, Child, held.get(ref), {"ref": ref, **kept})
     store.session.flush()
 
 
 def write_allocations(parsed: Parsed, refs: Refs, store: Store) -> None:
-    for _line, values in parsed:
-        child_id, iro_id = refs.child(values["child"]), refs.iro(values["iro"])
-        found = store.session.scalars(
-            select(Allocation).where(
-                Allocation.child_id == child_id,
-                Allocation.iro_id == iro_id,
-                Allocation.start_date == values["start_date"],
-            )
-        ).first()
+    child_ids = [refs.child(v["child"]) for _, v in parsed]
+    held = {
+        (a.child_id, a.iro_id, a.start_date): a
+        for a in load(store.session, Allocation, Allocation.child_id, child_ids)
+    }
+    for (_line, values), child_id in zip(parsed, child_ids, strict=True):
+        iro_id = refs.iro(values["iro"])
+        slot = (child_id, iro_id, values["start_date"])
         wanted = {
             "child_id": child_id,
             "iro_id": iro_id,
             "start_date": values["start_date"],
             "end_date": values.get("end_date"),
         }
-        store.put(ALLOCATIONS, Allocation, found, wanted)
+        held[slot] = store.put(ALLOCATIONS, Allocation, held.get(slot), wanted)  # type: ignore[assignment]
     store.session.flush()

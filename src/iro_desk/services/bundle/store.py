@@ -10,11 +10,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Child, Iro, Record
+from iro_desk.db.types import utcnow
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.bundle.table import Problems, key_id
 from iro_desk.services.context import Ctx
 
 SOURCE = "bundle"
+# Keep IN lists well inside every driver's parameter limit.
+CHUNK = 500
+
+
+def load(session: Session, model: Any, column: Any, keys: Any) -> list[Any]:
+    """The rows whose ``column`` is one of ``keys``: one query per chunk, not one per row."""
+    wanted = list({k for k in keys if k is not None})
+    rows: list[Any] = []
+    for start in range(0, len(wanted), CHUNK):
+        rows.extend(session.scalars(select(model).where(column.in_(wanted[start : start + CHUNK]))))
+    return rows
 
 
 class Store:
@@ -24,6 +36,7 @@ class Store:
         self.session = session
         self.ctx = ctx
         self.counts: Counter[tuple[str, str]] = Counter()
+        self.now = utcnow()  # one stamp for the whole import
 
     def put(
         self,
@@ -40,8 +53,9 @@ class Store:
         # A blank cell is "not recorded": NULL where the column allows it, as the desk stores it.
         values = {k: None if v == "" and columns[k].nullable else v for k, v in values.items()}
         if row is None:
-            extra = {"id": new_id} if new_id is not None else {}
-            row = model(**extra, **values)
+            # Key and stamps given up front: the models' default factories are slow in bulk.
+            fresh = {"id": new_id or uuid.uuid4(), "created_at": self.now, "updated_at": self.now}
+            row = model(**{**fresh, **values})
             add_new(self.session, self.ctx, row, f"{table}.add", source=SOURCE, file=file)
             self.counts[(file, "added")] += 1
             return row
