@@ -10,7 +10,17 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from iro_desk.db.models import AuditEvent, Child, Iro, Visit
+from iro_desk.db.models import (
+    AuditEvent,
+    Child,
+    ComplianceForm,
+    Enquiry,
+    EnquiryUpdate,
+    Iro,
+    ResolutionCase,
+    ResolutionStage,
+    Visit,
+)
 from iro_desk.services.bundle import export_bundle, import_bundle
 from iro_desk.services.context import Desk
 from iro_desk.services.demo import generate_demo
@@ -23,6 +33,9 @@ STAMPS = {"id", "created_at", "updated_at", "created_by", "updated_by", "version
 SKIPPED = {"audit_event", "form_draft"}
 # enquiry_update.created_at is when the update was made: the bundle keeps it (AT).
 KEPT_STAMPS = {"enquiry_update": {"created_at"}}
+
+
+KEEP_IDS = (Iro, Visit, Enquiry, EnquiryUpdate, ComplianceForm, ResolutionCase, ResolutionStage)
 
 
 def canonical(session: Any) -> dict[str, list[tuple]]:
@@ -85,6 +98,9 @@ def test_demo_round_trip_gives_back_every_row(
             import_bundle(s, desk.ctx, bundle)
         with demo.read() as a, desk.read() as b:
             want, got = canonical(a), canonical(b)
+            # Records the bundle keys by their id keep it; the others get new ids.
+            for model in KEEP_IDS:
+                assert set(b.scalars(select(model.id))) == set(a.scalars(select(model.id)))
     finally:
         demo.engine.dispose()
     for name in want:
@@ -209,3 +225,26 @@ def test_the_903_files_problems_come_with_the_others(sqlite_desk: Desk, tmp_path
     with sqlite_desk.read() as s:
         assert s.scalars(select(Child.id)).first() is None
         assert s.scalars(select(AuditEvent.id)).first() is None
+
+
+def test_a_visit_already_held_is_never_rewritten(sqlite_desk: Desk, tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    _other_system_bundle(folder)
+    _write(
+        folder, "visits.csv", "CHILD,IRO,DATE,LOCATION,SEEN_ALONE,PURPOSE,VISIT\n"
+        "C1,7,2026-06-01,school,Y,between_reviews,V1",
+    )  # fmt: skip
+    with sqlite_desk.write() as s:
+        import_bundle(s, sqlite_desk.ctx, folder)
+    _write(
+        folder, "visits.csv", "CHILD,IRO,DATE,LOCATION,SEEN_ALONE,PURPOSE,VISIT\n"
+        "C1,7,2026-06-01,home,Y,between_reviews,V1",
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as caught, sqlite_desk.write() as s:
+        import_bundle(s, sqlite_desk.ctx, folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "visits.csv:2: VISIT: is already held with other details and cannot be changed "
+        "(add a new row that corrects it)"
+    ]
+    with sqlite_desk.read() as s:
+        assert s.scalars(select(Visit.location)).all() == ["school"]
