@@ -23,6 +23,10 @@ def test_export_then_import_into_an_empty_desk(tmp_path: Path) -> None:
     code, out, _ = _run(first, "export", "bundle", str(bundle))
     assert code == 0 and "iros.csv 1" in out and "children.csv 1" in out
     assert (bundle / "children.csv").read_text().splitlines()[1].startswith("C1,Sam,")
+    # Records about children: the folder and every file are the user's alone.
+    assert bundle.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in bundle.iterdir()} == {0o600}
+    assert len(list(bundle.iterdir())) == 18  # the 903 files and fifteen more, no leftovers
     code, out, _ = _run(second, "import", "bundle", str(bundle))
     assert code == 0 and "2 added" in out
     code, out, _ = _run(second, "import", "bundle", str(bundle))
