@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
@@ -68,6 +70,17 @@ MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
     "resolution": ("Issues Resolution", "Open cases, stages and deadlines", _resolution),
 }
 
+
+# The forms screens open through the app (name -> module, class): screens never import
+# one another, and a form is imported when first opened.
+FORMS: dict[str, tuple[str, str]] = {
+    "compliance": ("iro_desk.screens.compliance_form", "ComplianceFormScreen"),
+    "review": ("iro_desk.screens.review_form", "ReviewFormScreen"),
+    "visit": ("iro_desk.screens.visit_form", "VisitFormScreen"),
+    "raise_case": ("iro_desk.screens.resolution_case", "RaiseCaseScreen"),
+    "enquiry": ("iro_desk.screens.enquiry_form", "EnquiryFormScreen"),
+    "enquiry_detail": ("iro_desk.screens.enquiry_detail", "EnquiryDetailScreen"),
+}
 
 # Warm the most used screens first, one at a time, after the first screen is painted.
 WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
@@ -216,6 +229,17 @@ class IroDeskApp(QuietTeardownApp):
         kept.show_child(ref)
         self.push_screen(kept)
 
+    def open_case(self, case_id: uuid.UUID) -> None:
+        from iro_desk.screens.resolution_case import CaseScreen
+
+        self.push_screen(CaseScreen(case_id))
+
+    def open_form(self, form: str, /, **args: Any) -> None:
+        """Open a form by name (see FORMS); its arguments go to the screen as given."""
+        module, name = FORMS[form]
+        screen_class = getattr(importlib.import_module(module), name)
+        self.push_screen(screen_class(**args))
+
     def _keep_child_screen(self) -> None:
         from iro_desk.screens.child import ChildScreen
 
@@ -233,9 +257,7 @@ class IroDeskApp(QuietTeardownApp):
             self.push_screen(HelpScreen(self.screen))
 
     def action_new_enquiry(self) -> None:
-        from iro_desk.screens.enquiry_form import EnquiryFormScreen
-
-        self.push_screen(EnquiryFormScreen())
+        self.open_form("enquiry")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sync's keys exist only on a replica with a server (and F7 only with conflicts),
@@ -427,9 +449,7 @@ class IroDeskApp(QuietTeardownApp):
 
         def answer(restore: bool | None) -> None:
             if restore:
-                from iro_desk.screens.visit_form import VisitFormScreen
-
-                self.push_screen(VisitFormScreen(ref, restore=draft.payload))
+                self.open_form("visit", ref=ref, restore=draft.payload)
             else:
                 self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
 

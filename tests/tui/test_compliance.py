@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from iro_desk.rules import clocks
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
-from iro_desk.screens.compliance_form import ComplianceFormScreen, due_style
+from iro_desk.screens.compliance_form import ComplianceFormScreen
 from iro_desk.screens.confirm import ConfirmScreen
 from iro_desk.screens.resolution_case import CaseScreen
 from iro_desk.services.caseload import build_caseload
@@ -25,6 +25,7 @@ from iro_desk.services.compliance import (
 from iro_desk.services.context import Desk
 from iro_desk.services.meetings import meetings_of
 from iro_desk.services.resolution import case_detail
+from iro_desk.widgets.form_kit import due_style
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
 

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
-from iro_desk.screens.compliance_form import due_style
 from iro_desk.screens.confirm import ConfirmScreen
 from iro_desk.screens.resolution_case import CaseScreen, RaiseCaseScreen, StepScreen
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.context import Desk
 from iro_desk.services.resolution import case_detail, cases_for_child, open_cases, raise_case
+from iro_desk.widgets.form_kit import due_style
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
 

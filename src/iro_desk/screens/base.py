@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
-from typing import ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
@@ -20,6 +21,12 @@ class DeskApp(Protocol):
     def today(self) -> date: ...
 
     def open_child(self, ref: str) -> None: ...
+
+    def open_case(self, case_id: uuid.UUID) -> None: ...
+
+    def open_form(self, form: str, /, **args: Any) -> None:
+        """Open a form by name ("compliance", "review", "visit", "raise_case", "enquiry",
+        "enquiry_detail"), so that no screen imports another to open it."""
 
     def changes_saved(self) -> None: ...
 

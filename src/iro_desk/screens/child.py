@@ -430,18 +430,12 @@ escalate it). Escape goes back.
         return next((m for m in self.record.meetings if str(m.meeting_child_id) == key), None)
 
     def action_record_review(self) -> None:
-        from iro_desk.screens.review_form import ReviewFormScreen
-
-        self.app.push_screen(ReviewFormScreen(self.ref))
+        self.iro_app.open_form("review", ref=self.ref)
 
     def action_visit(self) -> None:
-        from iro_desk.screens.visit_form import VisitFormScreen
-
-        self.app.push_screen(VisitFormScreen(self.ref))
+        self.iro_app.open_form("visit", ref=self.ref)
 
     def action_participation(self) -> None:
-        from iro_desk.screens.review_form import ReviewFormScreen
-
         meeting = self.highlighted_meeting()
         if meeting is None:
             self.notify("No review to correct: record one with r.", severity="warning")
@@ -451,37 +445,25 @@ escalate it). Escape goes back.
             return
         tabs = self.query_one("#child-tabs", TabbedContent)
         tabs.active = "tab-reviews"
-        self.app.push_screen(ReviewFormScreen(self.ref, meeting_child_id=meeting.meeting_child_id))
+        self.iro_app.open_form("review", ref=self.ref, meeting_child_id=meeting.meeting_child_id)
 
     def action_compliance(self) -> None:
-        try:
-            from iro_desk.screens.compliance_form import ComplianceFormScreen
-        except ImportError:
-            self.notify("Compliance forms are not available yet.", severity="warning")
-            return
         meeting_child_id: uuid.UUID | None = None
         if self.query_one("#child-tabs", TabbedContent).active == "tab-reviews":
             meeting = self.highlighted_meeting()
             meeting_child_id = meeting.meeting_child_id if meeting else None
-        self.app.push_screen(
-            ComplianceFormScreen(child_ref=self.ref, meeting_child_id=meeting_child_id)
-        )
+        self.iro_app.open_form("compliance", child_ref=self.ref, meeting_child_id=meeting_child_id)
 
     def action_resolution(self) -> None:
-        try:
-            from iro_desk.screens.resolution_case import CaseScreen, RaiseCaseScreen
-        except ImportError:
-            self.notify("Issues resolution is not available yet.", severity="warning")
-            return
         table = self.query_one("#child-cases", DataTable)
         on_cases = self.query_one("#child-tabs", TabbedContent).active == "tab-cases"
         if on_cases and table.row_count:
             # The highlighted case: its own screen escalates, resolves or refers it.
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if key:
-                self.app.push_screen(CaseScreen(uuid.UUID(key)))
+                self.iro_app.open_case(uuid.UUID(key))
                 return
-        self.app.push_screen(RaiseCaseScreen(child_ref=self.ref))
+        self.iro_app.open_form("raise_case", child_ref=self.ref)
 
 
 def _wd_words(wd: int | None) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 
 from textual.binding import Binding
 
-from iro_desk.screens.compliance_form import ComplianceFormScreen
 from iro_desk.screens.work_list import WorkListScreen
 from iro_desk.services.compliance import FormSummary, forms_awaiting_response
 from iro_desk.widgets.child_format import day, styled
@@ -75,4 +74,4 @@ New forms are started from a child's record after a review or conference.
         return f"{whose} forms awaiting a response: {count} · {overdue} overdue"
 
     def open_item(self, key: str) -> None:
-        self.app.push_screen(ComplianceFormScreen(form_id=uuid.UUID(key)))
+        self.iro_app.open_form("compliance", form_id=uuid.UUID(key))

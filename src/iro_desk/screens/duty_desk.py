@@ -301,9 +301,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
     # --- actions --------------------------------------------------------------------
 
     def action_new_enquiry(self) -> None:
-        from iro_desk.screens.enquiry_form import EnquiryFormScreen
-
-        self.app.push_screen(EnquiryFormScreen())
+        self.iro_app.open_form("enquiry")
 
     def action_refresh(self) -> None:
         self.load()
@@ -343,7 +341,5 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     @on(DataTable.RowSelected)
     def _open_enquiry(self, event: DataTable.RowSelected) -> None:
-        from iro_desk.screens.enquiry_detail import EnquiryDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(EnquiryDetailScreen(event.row_key.value))
+            self.iro_app.open_form("enquiry_detail", enquiry_id=event.row_key.value)

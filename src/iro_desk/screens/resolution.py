@@ -8,7 +8,6 @@ from typing import Any
 
 from textual.binding import Binding
 
-from iro_desk.screens.resolution_case import CaseScreen
 from iro_desk.screens.work_list import WorkListScreen
 from iro_desk.services.resolution import CaseSummary, open_cases
 from iro_desk.widgets.child_format import day, first_line, styled
@@ -84,4 +83,4 @@ the form).
         return f"{whose} open cases: {count} · {overdue} past their stage's date"
 
     def open_item(self, key: str) -> None:
-        self.app.push_screen(CaseScreen(uuid.UUID(key)))
+        self.iro_app.open_case(uuid.UUID(key))

@@ -4,7 +4,7 @@ the form that raises a new case for a child."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from functools import partial
 from typing import Any
 
 from textual import work
@@ -25,29 +25,14 @@ from textual.widgets import (
 
 from iro_desk.rules.codes import RESOLUTION_STAGES
 from iro_desk.screens.base import DeskModal, DeskScreen
-from iro_desk.screens.compliance_form import (
-    clear_problems,
-    due_style,
-    error_id,
-    error_line,
-    show_problems,
-    writing,
-)
 from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
-from iro_desk.services.caseload import build_caseload_for_child
-from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.resolution import (
-    CaseDetail,
-    case_detail,
-    escalate,
-    raise_case,
-    refer_to_cafcass,
-    resolve,
-)
+from iro_desk.services.resolution import CaseDetail
+from iro_desk.services.resolution_actions import load_case, raise_new_case, raising_for, take_step
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, first_line, long_day, styled
+from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, due_style, error_line
 
 LAST_STAGE = max(RESOLUTION_STAGES)
 STATUS_WORDS = {"open": "open", "resolved": "resolved", "cafcass": "referred to Cafcass"}
@@ -114,8 +99,7 @@ that ran past its due date is red.
     @work(thread=True, exclusive=True, group="case-load")
     def load(self) -> None:
         try:
-            with self.desk.read() as session:
-                detail = case_detail(session, self.desk.ctx, self.case_id)
+            detail = load_case(self.desk, case_id=self.case_id)
         except InvalidInput as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -227,9 +211,7 @@ that ran past its due date is red.
         if self.detail.compliance_form_id is None:
             self.notify("This case was not raised from a compliance form.")
             return
-        from iro_desk.screens.compliance_form import ComplianceFormScreen
-
-        self.app.push_screen(ComplianceFormScreen(form_id=self.detail.compliance_form_id))
+        self.iro_app.open_form("compliance", form_id=self.detail.compliance_form_id)
 
 
 # --- one step of a case: escalate, resolve or refer ------------------------------------------
@@ -241,8 +223,29 @@ STEP_TITLES = {
 }
 
 
-class StepScreen(DeskModal[bool]):
+class _CaseForm(FormKit, DeskModal[Any]):
+    """What the step and raise forms share: labelled problems, Save and Cancel buttons."""
+
+    LABELS = FIELD_LABELS
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        raise NotImplementedError
+
+
+class StepScreen(_CaseForm):
     """Escalate, resolve or refer a case to Cafcass: the fields each needs, then save."""
+
+    FORM_ERROR = "error-step"
 
     HELP = """\
 # A step in an Issues Resolution case
@@ -301,7 +304,7 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
                 with Horizontal(classes="form-row"):
                     yield Label("Held by", classes="form-label")
                     yield Input(id="holder", placeholder="who holds it at the next stage")
-                yield error_line("error-holder")
+                yield error_line("holder")
             text_id = "outcome" if self.kind == "resolve" else "note"
             yield Label(
                 {"escalate": "Why it is escalated", "resolve": "Outcome", "cafcass": "Reasons"}[
@@ -309,12 +312,12 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
                 ]
             )
             yield TextArea(id=text_id)
-            yield error_line(error_id(text_id))
+            yield error_line(text_id)
             with Horizontal(classes="form-row"):
                 yield Label("Date", classes="form-label")
                 yield Input(self.iro_app.today.isoformat(), id="on", placeholder="YYYY-MM-DD")
-            yield error_line("error-on")
-            yield error_line("error-step")
+            yield error_line("on")
+            yield error_line("step")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
@@ -332,54 +335,26 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
             values[area.id or ""] = area.text
         return values
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     def action_save(self) -> None:
-        if writing(self, "case-step"):
-            return
         values = self._values()
         try:
             on = parse_date("on", values["on"])
         except InvalidInput as exc:
-            show_problems(self, exc.problems, fallback="error-step")
+            self.show_problems(exc.problems)
             return
         assert on is not None
-        self.write(values, on)
-
-    @work(thread=True, group="case-step")
-    def write(self, values: dict[str, str], on: date) -> None:
-        ctx = self.desk.ctx
-        case_id = self.detail.id
-        try:
-            with self.desk.write() as session:
-                if self.kind == "escalate":
-                    row = escalate(
-                        session, ctx, case_id, on=on, holder=values["holder"], note=values["note"]
-                    )
-                    message = (
-                        f"Escalated to {RESOLUTION_STAGES[row.stage]}; due {long_day(row.due)}."
-                    )
-                elif self.kind == "resolve":
-                    resolve(session, ctx, case_id, on=on, outcome=values["outcome"])
-                    message = "Case resolved."
-                else:
-                    refer_to_cafcass(session, ctx, case_id, on=on, note=values["note"])
-                    message = "Case referred to Cafcass."
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        self.app.call_from_thread(self._done, message)
-
-    def _problems(self, problems: list[Problem]) -> None:
-        show_problems(self, problems, fallback="error-step")
+        job = partial(
+            take_step,
+            self.desk,
+            case_id=self.detail.id,
+            step=self.kind,
+            on=on,
+            holder=values.get("holder", ""),
+            text=values["outcome" if self.kind == "resolve" else "note"],
+        )
+        self.save(job, self._done)
 
     def _done(self, message: str) -> None:
-        clear_problems(self)
         self.notify(message)
         self.dismiss(True)
 
@@ -392,8 +367,10 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
 # --- raise a new case ---------------------------------------------------------------------------
 
 
-class RaiseCaseScreen(DeskModal[uuid.UUID | None]):
+class RaiseCaseScreen(_CaseForm):
     """Raise an Issues Resolution case for a child; opens the new case when saved."""
+
+    FORM_ERROR = "error-raise"
 
     HELP = """\
 # Raise an Issues Resolution case
@@ -444,7 +421,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
             with VerticalScroll():
                 yield Label("Issue")
                 yield TextArea(id="issue")
-                yield error_line("error-issue")
+                yield error_line("issue")
                 with Horizontal(classes="form-row"):
                     yield Label("Starting stage", classes="form-label")
                     yield Select[int](
@@ -453,19 +430,19 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                         value=min(RESOLUTION_STAGES),
                         allow_blank=False,
                     )
-                yield error_line("error-stage")
+                yield error_line("stage")
                 with Horizontal(classes="form-row"):
                     yield Label("Held by", classes="form-label")
                     yield Input(id="holder", placeholder="needed at stages 1-4")
-                yield error_line("error-holder")
+                yield error_line("holder")
                 with Horizontal(classes="form-row"):
                     yield Label("Date raised", classes="form-label")
                     yield Input(
                         self.iro_app.today.isoformat(), id="raised", placeholder="YYYY-MM-DD"
                     )
-                yield error_line("error-raised")
+                yield error_line("raised")
                 for field in ("child_ref", "iro_name", "raise"):
-                    yield error_line(error_id(field))
+                    yield error_line(field)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Raise case (Ctrl+S)", id="save", variant="primary")
@@ -478,17 +455,11 @@ Record an issue the IRO is taking through the Issues Resolution process for this
     @work(thread=True, exclusive=True, group="raise-load")
     def load(self) -> None:
         try:
-            with self.desk.read() as session:
-                child = child_by_ref(session, self.child_ref, field="child_ref")
-                name = display_name(child)
-                iro = self.iro_app.me
-                if iro is None:
-                    row = build_caseload_for_child(
-                        session, self.desk.ctx, child.id, self.iro_app.today
-                    )
-                    iro = row.iro if row else None
+            name, iro = raising_for(
+                self.desk, child_ref=self.child_ref, me=self.iro_app.me, today=self.iro_app.today
+            )
         except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
+            self.app.call_from_thread(self.show_problems, exc.problems)
             return
         self.app.call_from_thread(self._show, name, iro)
 
@@ -511,56 +482,34 @@ Record an issue the IRO is taking through the Issues Resolution process for this
             "raised": self.query_one("#raised", Input).value,
         }
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     def action_save(self) -> None:
-        if writing(self, "raise-write"):
-            return
         values = self._values()
         try:
             raised = parse_date("raised", values["raised"])
         except InvalidInput as exc:
-            self._problems(exc.problems)
+            self.show_problems(exc.problems)
             return
         assert raised is not None
         stage = values["stage"]
         if stage is Select.NULL:
-            self._problems([Problem("stage", "choose the starting stage")])
+            self.show_problems([Problem("stage", "choose the starting stage")])
             return
-        self.write(values["issue"], int(stage), values["holder"], raised)
+        job = partial(
+            raise_new_case,
+            self.desk,
+            child_ref=self.child_ref,
+            iro_name=self.iro_name or "",
+            issue=values["issue"],
+            raised=raised,
+            stage=int(stage),
+            holder=values["holder"],
+        )
+        self.save(job, partial(self._done, RESOLUTION_STAGES[int(stage)]))
 
-    @work(thread=True, group="raise-write")
-    def write(self, issue: str, stage: int, holder: str, raised: date) -> None:
-        try:
-            with self.desk.write() as session:
-                case = raise_case(
-                    session,
-                    self.desk.ctx,
-                    child_ref=self.child_ref,
-                    iro_name=self.iro_name or "",
-                    issue=issue,
-                    raised=raised,
-                    stage=stage,
-                    holder=holder,
-                )
-                case_id = case.id
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        self.app.call_from_thread(self._done, case_id, RESOLUTION_STAGES[stage])
-
-    def _problems(self, problems: list[Problem]) -> None:
-        show_problems(self, problems, fallback="error-raise")
-
-    def _done(self, case_id: uuid.UUID, stage_label: str) -> None:
+    def _done(self, stage_label: str, case_id: uuid.UUID) -> None:
         self.notify(f"Issues Resolution case raised at {stage_label}.")
         self.dismiss(case_id)
-        self.app.push_screen(CaseScreen(case_id))
+        self.iro_app.open_case(case_id)
 
     def action_cancel(self) -> None:
         leave_or_ask(

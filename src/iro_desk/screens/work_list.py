@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.compliance_form import due_style
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import long_day, styled
+from iro_desk.widgets.form_kit import due_style
 
 Item = TypeVar("Item")
 SHOWN = 500  # rows shown at most; the title says when there are more
