@@ -6,7 +6,6 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import App
-from textual.widgets import Static
 
 from iro_desk.rules import codes
 from iro_desk.services.display import literal, plain
@@ -84,12 +83,6 @@ def first_line(value: str, width: int = 50) -> str:
     """Free text on one line, cut to ``width``; control characters escaped before cutting."""
     line = " ".join(plain(value).split())
     return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def set_note(note: Static, text: str) -> None:
-    """A field's error note: shown with its reason, hidden (no blank line) when empty."""
-    note.update(literal(text))
-    note.display = bool(text)
 
 
 def participation_summary(text: str | None) -> str:
