@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -19,9 +20,10 @@ from iro_desk.rules.dates import add_months
 from iro_desk.screens.base import DeskModal, DeskScreen
 from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
 from iro_desk.services.display import literal
-from iro_desk.services.duty import DutyDay, assign_duty, clear_duty, rota, swap_duty
-from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.iros import list_iros
+from iro_desk.services.duty import DutyDay
+from iro_desk.services.errors import InvalidInput
+from iro_desk.services.rota_actions import assign_day, clear_day, load_rota, swap_days
+from iro_desk.widgets.form_kit import FormKit, error_line, set_error
 
 __all__ = ["AssignDutyModal", "RotaScreen", "month_range", "week_range"]
 
@@ -57,7 +59,7 @@ class RotaData:
     iros: list[str]  # active IROs, for the assign form
 
 
-class AssignDutyModal(DeskModal[bool]):
+class AssignDutyModal(FormKit, DeskModal[bool]):
     """Choose the duty IRO and an optional back-up for one day; saves on Ctrl+S."""
 
     HELP = """\
@@ -90,7 +92,6 @@ are listed; one person cannot be both.
         super().__init__()
         self.day = day
         self.iros = iros
-        self._saving = False
 
     def _initial(self, name: str | None) -> Any:
         return name if name in self.iros else Select.NULL
@@ -107,7 +108,7 @@ are listed; one person cannot be both.
                     value=self._initial(self.day.duty),
                     id="duty_iro",
                 )
-            yield self._error("duty_iro")
+            yield error_line("duty_iro")
             with Horizontal(classes="form-row"):
                 yield Label("Back-up", classes="form-label")
                 yield Select(
@@ -116,16 +117,10 @@ are listed; one person cannot be both.
                     value=self._initial(self.day.backup),
                     id="backup_iro",
                 )
-            yield self._error("backup_iro")
+            yield error_line("backup_iro")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
-
-    @staticmethod
-    def _error(field: str) -> Static:
-        error = Static("", id=f"error-{field}", classes="field-error")
-        error.display = False  # takes a line only when it has something to say
-        return error
 
     def on_mount(self) -> None:
         self.query_one("#duty_iro", Select).focus()
@@ -140,9 +135,7 @@ are listed; one person cannot be both.
         return (self._chosen("duty_iro"), self._chosen("backup_iro")) != before
 
     def _set_error(self, field: str, reason: str) -> None:
-        error = self.query_one(f"#error-{field}", Static)
-        error.update(Text(reason))
-        error.display = bool(reason)
+        set_error(self.query_one(f"#error-{field}", Static), reason)
 
     @on(Select.Changed)
     def _changed(self) -> None:
@@ -162,38 +155,15 @@ are listed; one person cannot be both.
         self.action_cancel()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
         duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
         if duty is None:
             self._set_error("duty_iro", "is required: choose who is on duty")
             self.query_one("#duty_iro", Select).focus()
             return
-        self._saving = True
-        self._save(duty, backup)
-
-    @work(thread=True, exclusive=True, group="rota-assign", exit_on_error=False)
-    def _save(self, duty: str, backup: str | None) -> None:
-        try:
-            with self.desk.write() as session:
-                assign_duty(session, self.desk.ctx, self.day.day, duty, backup)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self._problems, [Problem("save", str(exc))])
-            return
-        self.app.call_from_thread(self._saved, duty, backup)
-
-    def _problems(self, problems: list[Problem]) -> None:
-        self._saving = False
-        elsewhere = []
-        for problem in problems:
-            if problem.field in ("duty_iro", "backup_iro"):
-                self._set_error(problem.field, problem.reason)
-            else:
-                elsewhere.append(str(problem))
-        self.notify("\n".join(elsewhere) or "Fix what is shown in red.", severity="error")
+        job = partial(assign_day, self.desk, day=self.day.day, duty=duty, backup=backup)
+        self.save(job, lambda _none: self._saved(duty, backup))
 
     def _saved(self, duty: str, backup: str | None) -> None:
         extra = f", {backup} back-up" if backup else ", no back-up"
@@ -300,9 +270,7 @@ first; `m` switches between the week and the whole month.
     @work(thread=True, exclusive=True, group="rota-load", exit_on_error=False)
     def _load(self, start: date, end: date) -> None:
         try:
-            with self.desk.read() as session:
-                days = rota(session, start, end)
-                iros = [iro.name for iro in list_iros(session, active_only=True)]
+            days, iros = load_rota(self.desk, start=start, end=end)
         except Exception as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Could not load the rota", severity="error"
@@ -458,7 +426,7 @@ first; `m` switches between the week and the whole month.
             return
         self.focus_day = day
         self._write(
-            lambda session, ctx: swap_duty(session, ctx, first, day),
+            partial(swap_days, self.desk, first=first, second=day),
             f"Swapped {long_day(first)} with {long_day(day)}.",
         )
 
@@ -489,7 +457,7 @@ first; `m` switches between the week and the whole month.
         def answer(yes: bool | None) -> None:
             if yes:
                 self._write(
-                    lambda session, ctx: clear_duty(session, ctx, item.day),
+                    partial(clear_day, self.desk, day=item.day),
                     f"Cleared {long_day(item.day)}: nobody on duty.",
                 )
 
@@ -499,10 +467,9 @@ first; `m` switches between the week and the whole month.
         )
 
     @work(thread=True, exclusive=True, group="rota-write", exit_on_error=False)
-    def _write(self, write: Callable[[Any, Any], object], done: str) -> None:
+    def _write(self, write: Callable[[], object], done: str) -> None:
         try:
-            with self.desk.write() as session:
-                write(session, self.desk.ctx)
+            write()
         except InvalidInput as exc:
             reasons = "\n".join(p.reason for p in exc.problems)
             self.app.call_from_thread(self.notify, reasons, title="Not changed", severity="error")
