@@ -186,6 +186,17 @@ class IroDeskApp(QuietTeardownApp):
             plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def worker_failed(self, error: BaseException) -> None:
+        """The one policy for a worker's unexpected failure: say so plainly and carry on.
+        Nothing on screen is touched, so what the user typed is still there to retry."""
+        reason = str(error) or type(error).__name__
+        self.notify(
+            f"That did not work: {reason}. Nothing on screen was lost; you can try again.",
+            title="Something went wrong",
+            severity="error",
+            timeout=30,
+        )
+
     @property
     def base_sub_title(self) -> str:
         return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)

@@ -164,23 +164,17 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     # --- loading --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="duty-desk", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="duty-desk")
     def load(self) -> None:
         today = self.iro_app.today
         ctx = self.desk.ctx
-        try:
-            with self.desk.read() as session:
-                data = DeskData(
-                    duty=duty_on(session, today),
-                    today=enquiries_on(session, today, ctx),
-                    still_open=open_enquiries(session, ctx, today, limit=LIST_LIMIT),
-                    lado=lado_referrals(session, ctx, today, limit=LIST_LIMIT),
-                )
-        except Exception as exc:  # show it; the desk stays usable for another try (r)
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not load the desk", severity="error"
+        with self.desk.read() as session:
+            data = DeskData(
+                duty=duty_on(session, today),
+                today=enquiries_on(session, today, ctx),
+                still_open=open_enquiries(session, ctx, today, limit=LIST_LIMIT),
+                lado=lado_referrals(session, ctx, today, limit=LIST_LIMIT),
             )
-            return
         if get_current_worker().is_cancelled:
             return  # a newer load replaced this one
         self.app.call_from_thread(self._show, data)

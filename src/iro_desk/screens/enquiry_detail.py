@@ -164,17 +164,11 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
 
     # --- loading --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="enquiry-detail", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="enquiry-detail")
     def load(self, reset_form: bool = True) -> None:
-        try:
-            enquiry, history = load_enquiry(
-                self.desk, enquiry_id=self.enquiry_id, today=self.iro_app.today
-            )
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not open the enquiry", severity="error"
-            )
-            return
+        enquiry, history = load_enquiry(
+            self.desk, enquiry_id=self.enquiry_id, today=self.iro_app.today
+        )
         self.app.call_from_thread(self._show, Loaded(enquiry, history), reset_form)
 
     def _show(self, loaded: Loaded, reset_form: bool) -> None:

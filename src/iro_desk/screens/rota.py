@@ -267,15 +267,9 @@ first; `m` switches between the week and the whole month.
         start, end = self.bounds
         self._load(start, end)
 
-    @work(thread=True, exclusive=True, group="rota-load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="rota-load")
     def _load(self, start: date, end: date) -> None:
-        try:
-            days, iros = load_rota(self.desk, start=start, end=end)
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not load the rota", severity="error"
-            )
-            return
+        days, iros = load_rota(self.desk, start=start, end=end)
         if get_current_worker().is_cancelled:
             return  # a newer load replaced this one
         self.app.call_from_thread(self._show, RotaData(start, end, days, iros))
@@ -466,7 +460,7 @@ first; `m` switches between the week and the whole month.
             answer,
         )
 
-    @work(thread=True, exclusive=True, group="rota-write", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="rota-write")
     def _write(self, write: Callable[[], object], done: str) -> None:
         try:
             write()
@@ -474,9 +468,6 @@ first; `m` switches between the week and the whole month.
             reasons = "\n".join(p.reason for p in exc.problems)
             self.app.call_from_thread(self.notify, reasons, title="Not changed", severity="error")
             self.app.call_from_thread(self._refresh_rows)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Not changed", severity="error")
             return
         self.app.call_from_thread(self.notify, done, title="Rota")
         self.app.call_from_thread(self.load)
