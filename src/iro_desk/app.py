@@ -32,31 +32,31 @@ from iro_desk.widgets.sync_state import SyncView, sync_label
 
 
 def _duty() -> Screen:
-    from iro_desk.screens.duty_desk import DutyDeskScreen
+    from iro_desk.screens.duty.duty_desk import DutyDeskScreen
 
     return DutyDeskScreen()
 
 
 def _caseload() -> Screen:
-    from iro_desk.screens.caseload import CaseloadScreen
+    from iro_desk.screens.children.caseload import CaseloadScreen
 
     return CaseloadScreen()
 
 
 def _rota() -> Screen:
-    from iro_desk.screens.rota import RotaScreen
+    from iro_desk.screens.duty.rota import RotaScreen
 
     return RotaScreen()
 
 
 def _forms() -> Screen:
-    from iro_desk.screens.compliance_list import ComplianceListScreen
+    from iro_desk.screens.compliance.compliance_list import ComplianceListScreen
 
     return ComplianceListScreen()
 
 
 def _resolution() -> Screen:
-    from iro_desk.screens.resolution import ResolutionScreen
+    from iro_desk.screens.resolution.resolution import ResolutionScreen
 
     return ResolutionScreen()
 
@@ -74,12 +74,12 @@ MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
 # The forms screens open through the app (name -> module, class): screens never import
 # one another, and a form is imported when first opened.
 FORMS: dict[str, tuple[str, str]] = {
-    "compliance": ("iro_desk.screens.compliance_form", "ComplianceFormScreen"),
-    "review": ("iro_desk.screens.review_form", "ReviewFormScreen"),
-    "visit": ("iro_desk.screens.visit_form", "VisitFormScreen"),
-    "raise_case": ("iro_desk.screens.resolution_case", "RaiseCaseScreen"),
-    "enquiry": ("iro_desk.screens.enquiry_form", "EnquiryFormScreen"),
-    "enquiry_detail": ("iro_desk.screens.enquiry_detail", "EnquiryDetailScreen"),
+    "compliance": ("iro_desk.screens.compliance.compliance_form", "ComplianceFormScreen"),
+    "review": ("iro_desk.screens.children.review_form", "ReviewFormScreen"),
+    "visit": ("iro_desk.screens.children.visit_form", "VisitFormScreen"),
+    "raise_case": ("iro_desk.screens.resolution.raise_case", "RaiseCaseScreen"),
+    "enquiry": ("iro_desk.screens.duty.enquiry_form", "EnquiryFormScreen"),
+    "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
 }
 
 # Warm the most used screens first, one at a time, after the first screen is painted.
@@ -228,7 +228,7 @@ class IroDeskApp(QuietTeardownApp):
 
     def open_child(self, ref: str) -> None:
         """Show a child. One child screen is kept and reused, so opening is quick."""
-        from iro_desk.screens.child import ChildScreen
+        from iro_desk.screens.children.child import ChildScreen
 
         self._keep_child_screen()
         kept = self.get_screen(CHILD_SCREEN)
@@ -241,7 +241,7 @@ class IroDeskApp(QuietTeardownApp):
         self.push_screen(kept)
 
     def open_case(self, case_id: uuid.UUID) -> None:
-        from iro_desk.screens.resolution_case import CaseScreen
+        from iro_desk.screens.resolution.resolution_case import CaseScreen
 
         self.push_screen(CaseScreen(case_id))
 
@@ -252,7 +252,7 @@ class IroDeskApp(QuietTeardownApp):
         self.push_screen(screen_class(**args))
 
     def _keep_child_screen(self) -> None:
-        from iro_desk.screens.child import ChildScreen
+        from iro_desk.screens.children.child import ChildScreen
 
         if not self.is_screen_installed(CHILD_SCREEN):
             self.install_screen(ChildScreen(), CHILD_SCREEN)
@@ -262,10 +262,10 @@ class IroDeskApp(QuietTeardownApp):
             self.pop_screen()
 
     def action_help(self) -> None:
-        from iro_desk.screens.help import HelpScreen
+        from iro_desk.screens.dialogs.help import HelpDialog
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen))
 
     def action_new_enquiry(self) -> None:
         self.open_form("enquiry")
@@ -283,7 +283,7 @@ class IroDeskApp(QuietTeardownApp):
         self.show_conflicts()
 
     def show_conflicts(self) -> None:
-        from iro_desk.screens.conflicts import ConflictsScreen
+        from iro_desk.screens.sync.conflicts import ConflictsScreen
 
         if not isinstance(self.screen, ConflictsScreen):
             self.push_screen(ConflictsScreen())
@@ -367,7 +367,7 @@ class IroDeskApp(QuietTeardownApp):
         else:
             self._sync_error_shown = error
         self.refresh_bindings()
-        from iro_desk.screens.conflicts import ConflictsScreen
+        from iro_desk.screens.sync.conflicts import ConflictsScreen
 
         if isinstance(self.screen, ConflictsScreen):
             self.screen.load()
@@ -454,7 +454,7 @@ class IroDeskApp(QuietTeardownApp):
             self.call_from_thread(self._ask_restore, visits[0])
 
     def _ask_restore(self, draft) -> None:
-        from iro_desk.screens.confirm import ConfirmScreen
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
 
         ref = draft.key
 
@@ -465,7 +465,7 @@ class IroDeskApp(QuietTeardownApp):
                 self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
 
         self.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 f"An unsaved visit to {ref} was left open when IRO Desk last closed. "
                 "Restore it now?",
                 yes="Restore",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Select, TextArea
 
-from iro_desk.screens.duty_desk import DutyDeskScreen
-from iro_desk.screens.enquiry_form import EnquiryFormScreen
+from iro_desk.screens.duty.duty_desk import DutyDeskScreen
+from iro_desk.screens.duty.enquiry_form import EnquiryFormScreen
 from iro_desk.services import enquiry_actions
 from iro_desk.services.context import Desk
 from iro_desk.services.duty import enquiries_on

@@ -30,6 +30,11 @@ def long_day(value: date | None, empty: str = "") -> str:
     return f"{value:%a %d %b %Y}" if value else empty
 
 
+def rota_day(value: date) -> str:
+    """Mon 3 Nov 2026 (the rota's style: no leading zero)."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
 def code_label(code: str) -> str:
     """ "out_of_borough" -> "Out of borough"."""
     return code.replace("_", " ").capitalize()

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRow
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry

@@ -14,11 +14,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from iro_desk.screens.base import DeskScreen
+from iro_desk.screens.dialogs.iro_picker import ALL_CHILDREN, IroPickerDialog
 from iro_desk.services.caseload import Caseload, CaseloadRow, build_caseload
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.iros import list_iros
-from iro_desk.widgets.caseload_iro_picker import ALL_CHILDREN, IroPicker
 from iro_desk.widgets.child_format import (
     SOON_WD,
     day,
@@ -304,7 +304,7 @@ children per full-time IRO.
             self.iro = None if self._all else name
             self.load()
 
-        self.app.push_screen(IroPicker(names, current=current, prompt=prompt), chosen)
+        self.app.push_screen(IroPickerDialog(names, current=current, prompt=prompt), chosen)
 
 
 def _matches(row: CaseloadRow, term: str) -> bool:

@@ -27,7 +27,7 @@ from iro_desk.rules.codes import (
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import allowed_codes, check_cp_participation, check_review
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput

@@ -18,7 +18,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.visit_actions import (

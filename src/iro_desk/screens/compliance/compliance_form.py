@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.compliance import FormDetail
 from iro_desk.services.compliance_actions import (
     MeetingChoice,

@@ -6,26 +6,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from iro_desk.rules.dates import add_months
-from iro_desk.screens.base import DeskModal, DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
+from iro_desk.screens.base import DeskScreen
+from iro_desk.screens.dialogs.assign_duty import AssignDutyDialog
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.services.display import literal
 from iro_desk.services.duty import DutyDay
 from iro_desk.services.errors import InvalidInput
-from iro_desk.services.rota_actions import assign_day, clear_day, load_rota, swap_days
-from iro_desk.widgets.form_kit import FormKit, error_line, set_error
+from iro_desk.services.rota_actions import clear_day, load_rota, swap_days
+from iro_desk.widgets.child_format import rota_day
 
-__all__ = ["AssignDutyModal", "RotaScreen", "month_range", "week_range"]
+__all__ = ["RotaScreen", "month_range", "week_range"]
 
 WEEK = "week"
 MONTH = "month"
@@ -34,10 +33,6 @@ NOBODY = "— nobody —"
 OVERDUE = "bold red"
 MUTED = "dim"
 ME = "bold reverse"
-
-
-def long_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def week_range(day: date) -> tuple[date, date]:
@@ -57,123 +52,6 @@ class RotaData:
     end: date
     days: list[DutyDay]
     iros: list[str]  # active IROs, for the assign form
-
-
-class AssignDutyModal(FormKit, DeskModal[bool]):
-    """Choose the duty IRO and an optional back-up for one day; saves on Ctrl+S."""
-
-    HELP = """\
-# Assign duty
-
-Choose who is on duty on this day and, if there is one, the back-up. Only active IROs
-are listed; one person cannot be both.
-
-`Ctrl+S` saves, `Escape` cancels (asking first if you changed anything).
-"""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
-
-    DEFAULT_CSS = """
-    AssignDutyModal { align: center middle; }
-    AssignDutyModal > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    AssignDutyModal .form-row > Select { width: 1fr; }
-    AssignDutyModal .field-error { margin-left: 18; }
-    AssignDutyModal #buttons { height: auto; align-horizontal: right; }
-    AssignDutyModal #buttons Button { margin-left: 1; }
-    """
-
-    def __init__(self, day: DutyDay, iros: list[str]) -> None:
-        super().__init__()
-        self.day = day
-        self.iros = iros
-
-    def _initial(self, name: str | None) -> Any:
-        return name if name in self.iros else Select.NULL
-
-    def compose(self) -> ComposeResult:
-        options = [(literal(name, multiline=False), name) for name in self.iros]
-        with Vertical():
-            yield Label(f"Duty on {long_day(self.day.day)}", classes="screen-title")
-            with Horizontal(classes="form-row"):
-                yield Label("Duty IRO", classes="form-label")
-                yield Select(
-                    options,
-                    prompt="Choose the duty IRO",
-                    value=self._initial(self.day.duty),
-                    id="duty_iro",
-                )
-            yield error_line("duty_iro")
-            with Horizontal(classes="form-row"):
-                yield Label("Back-up", classes="form-label")
-                yield Select(
-                    options,
-                    prompt="No back-up",
-                    value=self._initial(self.day.backup),
-                    id="backup_iro",
-                )
-            yield error_line("backup_iro")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#duty_iro", Select).focus()
-
-    def _chosen(self, field: str) -> str | None:
-        value = self.query_one(f"#{field}", Select).value
-        return value if isinstance(value, str) else None
-
-    @property
-    def is_dirty(self) -> bool:
-        before = tuple(n if n in self.iros else None for n in (self.day.duty, self.day.backup))
-        return (self._chosen("duty_iro"), self._chosen("backup_iro")) != before
-
-    def _set_error(self, field: str, reason: str) -> None:
-        set_error(self.query_one(f"#error-{field}", Static), reason)
-
-    @on(Select.Changed)
-    def _changed(self) -> None:
-        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
-        self._set_error("duty_iro", "")
-        if duty is not None and duty == backup:
-            self._set_error("backup_iro", f"{duty} cannot be both duty and back-up")
-        else:
-            self._set_error("backup_iro", "")
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_save(self) -> None:
-        if self.busy:
-            return
-        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
-        if duty is None:
-            self._set_error("duty_iro", "is required: choose who is on duty")
-            self.query_one("#duty_iro", Select).focus()
-            return
-        job = partial(assign_day, self.desk, day=self.day.day, duty=duty, backup=backup)
-        self.save(job, lambda _none: self._saved(duty, backup))
-
-    def _saved(self, duty: str, backup: str | None) -> None:
-        extra = f", {backup} back-up" if backup else ", no back-up"
-        self.notify(f"{long_day(self.day.day)}: {duty} on duty{extra}.", title="Rota")
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        leave_or_ask(
-            self, self.is_dirty, "Discard this change to the rota?", lambda: self.dismiss(False)
-        )
 
 
 class RotaScreen(DeskScreen):
@@ -279,7 +157,7 @@ first; `m` switches between the week and the whole month.
             return  # the user has paged on since this was asked for
         self.data = data
         title = (
-            f"Rota · week of {long_day(data.start)}"
+            f"Rota · week of {rota_day(data.start)}"
             if self.view == WEEK
             else f"Rota · {data.start:%B %Y}"
         )
@@ -298,7 +176,7 @@ first; `m` switches between the week and the whole month.
         working = calendar.is_working_day(item.day)
         me = self.iro_app.me
         base = "" if working else MUTED
-        day = Text(long_day(item.day), style=base)
+        day = Text(rota_day(item.day), style=base)
         if item.duty is None:
             duty = Text(NOBODY, style=OVERDUE if working else MUTED)
         else:
@@ -347,7 +225,7 @@ first; `m` switches between the week and the whole month.
             line.remove_class("-on")
             return
         line.update(
-            f"Swapping {long_day(self.swap_from)}: move to the other day and press s or Enter "
+            f"Swapping {rota_day(self.swap_from)}: move to the other day and press s or Enter "
             "(Escape cancels)."
         )
         line.add_class("-on")
@@ -403,7 +281,7 @@ first; `m` switches between the week and the whole month.
         self.focus_day = item.day
 
         # Coming back to this screen reloads the rota (on_screen_resume).
-        self.app.push_screen(AssignDutyModal(item, self.data.iros))
+        self.app.push_screen(AssignDutyDialog(item, self.data.iros))
 
     def action_swap(self) -> None:
         day = self.highlighted_day()
@@ -421,7 +299,7 @@ first; `m` switches between the week and the whole month.
         self.focus_day = day
         self._write(
             partial(swap_days, self.desk, first=first, second=day),
-            f"Swapped {long_day(first)} with {long_day(day)}.",
+            f"Swapped {rota_day(first)} with {rota_day(day)}.",
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -441,7 +319,7 @@ first; `m` switches between the week and the whole month.
         if item is None:
             return
         if item.duty is None and item.backup is None:
-            self.notify(f"Nobody is on duty on {long_day(item.day)}.", severity="warning")
+            self.notify(f"Nobody is on duty on {rota_day(item.day)}.", severity="warning")
             return
         self.focus_day = item.day
         who = item.duty or "nobody"
@@ -452,11 +330,11 @@ first; `m` switches between the week and the whole month.
             if yes:
                 self._write(
                     partial(clear_day, self.desk, day=item.day),
-                    f"Cleared {long_day(item.day)}: nobody on duty.",
+                    f"Cleared {rota_day(item.day)}: nobody on duty.",
                 )
 
         self.app.push_screen(
-            ConfirmScreen(f"Clear the duty on {long_day(item.day)}?\nOn it now: {who}.", "Clear"),
+            ConfirmDialog(f"Clear the duty on {rota_day(item.day)}?\nOn it now: {who}.", "Clear"),
             answer,
         )
 

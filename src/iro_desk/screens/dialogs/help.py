@@ -28,15 +28,15 @@ def _keys_table(screen: Screen) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpDialog(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close help"),
         Binding("f1", "dismiss", "Close help", show=False),
         Binding("q", "dismiss", "Close help", show=False),
     ]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
+    HelpDialog { align: center middle; }
+    HelpDialog > VerticalScroll {
         width: 90%; max-width: 100; height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }

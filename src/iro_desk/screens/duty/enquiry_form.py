@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
 from iro_desk.services.enquiry_actions import log_new_enquiry
 from iro_desk.services.errors import InvalidInput, Problem

@@ -19,7 +19,7 @@ from iro_desk.services.display import literal
 ALL_CHILDREN = "\x00all"  # can never be an IRO's name (names reject NUL characters)
 
 
-class IroPicker(ModalScreen[str | None]):
+class IroPickerDialog(ModalScreen[str | None]):
     HELP = """\
 # Choose an IRO
 
@@ -29,12 +29,12 @@ Up/Down move, Enter chooses, Escape cancels.
 """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker_cancel")]
     DEFAULT_CSS = """
-    IroPicker { align: center middle; }
-    IroPicker > Vertical {
+    IroPickerDialog { align: center middle; }
+    IroPickerDialog > Vertical {
         width: 60; max-width: 95%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    IroPicker OptionList { height: auto; max-height: 16; }
+    IroPickerDialog OptionList { height: auto; max-height: 16; }
     """
 
     def __init__(
