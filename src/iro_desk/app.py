@@ -123,12 +123,9 @@ class DeskCommands(Provider):
                 yield Hit(score, matcher.highlight(title), run, help=text)
         if len(query.strip()) < 2:
             return
-        from iro_desk.services.children import search_children
+        from iro_desk.services.child_actions import find_children
 
-        def find() -> list:
-            with self.desk_app.desk.read() as session:
-                return search_children(session, query, limit=10)
-
+        find = partial(find_children, self.desk_app.desk, term=query, limit=10)
         for hit in await asyncio.to_thread(find):
             # A Text prompt: the palette reads a str prompt as markup.
             label = Text("Child: ").append_text(literal(f"{hit.name} ({hit.ref})", multiline=False))

@@ -41,7 +41,8 @@ class WorkListScreen(DeskScreen, Generic[Item]):
 
     # --- what a subclass says ------------------------------------------------------------
 
-    def fetch(self, session: Any, who: str | None) -> list[Item]:
+    def fetch(self, who: str | None) -> list[Item]:
+        """The items (one service call), ``who``'s or everyone's."""
         raise NotImplementedError
 
     def sort_key(self, item: Item) -> Any:
@@ -99,8 +100,7 @@ class WorkListScreen(DeskScreen, Generic[Item]):
     def load(self) -> None:
         who = self.iro_app.me if self.mine else None
         try:
-            with self.desk.read() as session:
-                items = self.fetch(session, who)
+            items = self.fetch(who)
         except InvalidInput as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

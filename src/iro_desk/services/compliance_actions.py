@@ -11,8 +11,10 @@ from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.compliance import (
     FormDetail,
+    FormSummary,
     answer_items,
     form_detail,
+    forms_awaiting_response,
     forms_for_child,
     record_response,
     send_form,
@@ -178,3 +180,9 @@ def escalate_form(
         raise InvalidInput(
             [Problem("escalate", p.reason) if p.field == "form" else p for p in exc.problems]
         ) from exc
+
+
+def forms_awaiting(desk: Desk, *, iro_name: str | None) -> list[FormSummary]:
+    """Sent forms awaiting the Team Manager's response (one IRO's, or all)."""
+    with desk.read() as session:
+        return forms_awaiting_response(session, desk.ctx, iro_name=iro_name)

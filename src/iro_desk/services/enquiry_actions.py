@@ -5,17 +5,23 @@ transaction."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from iro_desk.services.context import Desk
 from iro_desk.services.duty import (
+    DutyDay,
     EnquiryRow,
     UpdateRow,
     close_enquiry,
+    duty_on,
+    enquiries_on,
     enquiry_history,
     get_enquiry,
+    lado_referrals,
     log_enquiry,
+    open_enquiries,
     reopen_enquiry,
     update_enquiry,
 )
@@ -82,4 +88,27 @@ def load_enquiry(
     with desk.read() as session:
         return get_enquiry(session, desk.ctx, enquiry_id, today), enquiry_history(
             session, enquiry_id
+        )
+
+
+@dataclass(frozen=True)
+class DutyDeskView:
+    """What the duty desk shows on one day."""
+
+    duty: DutyDay
+    today: list[EnquiryRow]
+    still_open: list[EnquiryRow]
+    lado: list[EnquiryRow]
+
+
+def duty_desk_on(desk: Desk, *, today: date, limit: int) -> DutyDeskView:
+    """Who is on duty, today's enquiries, and (up to ``limit`` each) the open enquiries and
+    the LADO referrals, read together."""
+    ctx = desk.ctx
+    with desk.read() as session:
+        return DutyDeskView(
+            duty=duty_on(session, today),
+            today=enquiries_on(session, today, ctx),
+            still_open=open_enquiries(session, ctx, today, limit=limit),
+            lado=lado_referrals(session, ctx, today, limit=limit),
         )

@@ -12,8 +12,10 @@ from iro_desk.services.children import child_by_ref, display_name
 from iro_desk.services.context import Desk
 from iro_desk.services.resolution import (
     CaseDetail,
+    CaseSummary,
     case_detail,
     escalate,
+    open_cases,
     raise_case,
     refer_to_cafcass,
     resolve,
@@ -77,3 +79,9 @@ def take_step(
             return "Case resolved."
         refer_to_cafcass(session, ctx, case_id, on=on, note=text)
         return "Case referred to Cafcass."
+
+
+def open_case_list(desk: Desk, *, today: date, iro_name: str | None) -> list[CaseSummary]:
+    """Open cases (one IRO's, or all), overdue as of ``today``."""
+    with desk.read() as session:
+        return open_cases(session, desk.ctx, today, iro_name=iro_name)

@@ -15,10 +15,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.iro_picker import ALL_CHILDREN, IroPickerDialog
-from iro_desk.services.caseload import Caseload, CaseloadRow, build_caseload
+from iro_desk.services.caseload import Caseload, CaseloadRow
+from iro_desk.services.child_actions import active_iro_names, load_caseload
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
-from iro_desk.services.iros import list_iros
 from iro_desk.widgets.child_format import (
     SOON_WD,
     day,
@@ -152,16 +152,14 @@ children per full-time IRO.
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, iro: str | None, which: str) -> None:
         try:
-            with self.desk.read() as session:
-                caseload = build_caseload(
-                    session,
-                    self.desk.ctx,
-                    as_of=self.iro_app.today,
-                    iro_name=iro,
-                    overdue_only=which == "overdue",
-                    due_within=SOON_WD if which == "soon" else None,
-                    limit=ROW_LIMIT,
-                )
+            caseload = load_caseload(
+                self.desk,
+                today=self.iro_app.today,
+                iro_name=iro,
+                overdue_only=which == "overdue",
+                due_within=SOON_WD if which == "soon" else None,
+                limit=ROW_LIMIT,
+            )
         except InvalidInput as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -283,8 +281,7 @@ children per full-time IRO.
 
     @work(thread=True, exclusive=True, group="caseload-iros")
     def _names(self) -> None:
-        with self.desk.read() as session:
-            names = [iro.name for iro in list_iros(session, active_only=True)]
+        names = active_iro_names(self.desk)
         self.app.call_from_thread(self._ask_iro, names)
 
     def _ask_iro(self, names: list[str]) -> None:

@@ -12,8 +12,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.services.audit_trail import Opening, openings, record_opened
-from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
+from iro_desk.services.audit_trail import Opening
+from iro_desk.services.child_actions import open_child_record
+from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
@@ -155,14 +156,9 @@ escalate it). Escape goes back.
     @work(thread=True, exclusive=True, group="child")
     def _load(self, ref: str) -> None:
         try:
-            opening = ref != self._opened
-            # Opening a child's record is audited in the same transaction as the read.
-            with self.desk.write() if opening else self.desk.read() as session:
-                record = child_record(session, self.desk.ctx, ref, as_of=self.iro_app.today)
-                if opening:
-                    record_opened(session, self.desk.ctx, record.id, via="desk")
-                    session.flush()
-                opened = openings(session, record.id)
+            record, opened = open_child_record(
+                self.desk, ref=ref, today=self.iro_app.today, audit_opening=ref != self._opened
+            )
             self._opened = ref
         except InvalidInput as exc:
             self.app.call_from_thread(self._missing, str(exc))

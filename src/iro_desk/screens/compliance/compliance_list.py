@@ -9,7 +9,8 @@ from typing import Any
 from textual.binding import Binding
 
 from iro_desk.screens.work_list import WorkListScreen
-from iro_desk.services.compliance import FormSummary, forms_awaiting_response
+from iro_desk.services.compliance import FormSummary
+from iro_desk.services.compliance_actions import forms_awaiting
 from iro_desk.widgets.child_format import day, styled
 
 
@@ -47,8 +48,8 @@ New forms are started from a child's record after a review or conference.
         ("IRO", "iro"),
     ]
 
-    def fetch(self, session: Any, who: str | None) -> list[FormSummary]:
-        return forms_awaiting_response(session, self.desk.ctx, iro_name=who)
+    def fetch(self, who: str | None) -> list[FormSummary]:
+        return forms_awaiting(self.desk, iro_name=who)
 
     def sort_key(self, form: FormSummary) -> Any:
         # Overdue first (oldest due first), then the rest soonest due first.

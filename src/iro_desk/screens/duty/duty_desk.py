@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
@@ -14,16 +13,8 @@ from textual.worker import get_current_worker
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import (
-    CLOSED,
-    DutyDay,
-    EnquiryRow,
-    LadoClock,
-    duty_on,
-    enquiries_on,
-    lado_referrals,
-    open_enquiries,
-)
+from iro_desk.services.duty import CLOSED, DutyDay, EnquiryRow, LadoClock
+from iro_desk.services.enquiry_actions import DutyDeskView, duty_desk_on
 
 __all__ = ["DutyDeskScreen"]
 
@@ -55,14 +46,6 @@ def _clip(text: str, width: int) -> str:
 
 def _count(rows: list[EnquiryRow]) -> str:
     return f"{LIST_LIMIT}+" if len(rows) >= LIST_LIMIT else str(len(rows))
-
-
-@dataclass(frozen=True)
-class DeskData:
-    duty: DutyDay
-    today: list[EnquiryRow]
-    still_open: list[EnquiryRow]
-    lado: list[EnquiryRow]
 
 
 def _follow_up_cell(row: EnquiryRow, today: date) -> Text:
@@ -132,7 +115,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: DeskData | None = None
+        self.data: DutyDeskView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -166,15 +149,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     @work(thread=True, exclusive=True, group="duty-desk")
     def load(self) -> None:
-        today = self.iro_app.today
-        ctx = self.desk.ctx
-        with self.desk.read() as session:
-            data = DeskData(
-                duty=duty_on(session, today),
-                today=enquiries_on(session, today, ctx),
-                still_open=open_enquiries(session, ctx, today, limit=LIST_LIMIT),
-                lado=lado_referrals(session, ctx, today, limit=LIST_LIMIT),
-            )
+        data = duty_desk_on(self.desk, today=self.iro_app.today, limit=LIST_LIMIT)
         if get_current_worker().is_cancelled:
             return  # a newer load replaced this one
         self.app.call_from_thread(self._show, data)
@@ -183,7 +158,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
         if self.data is not None:
             self._show(self.data)
 
-    def _show(self, data: DeskData) -> None:
+    def _show(self, data: DutyDeskView) -> None:
         self.data = data
         today = self.iro_app.today
         spare = max(0, self.size.width - 80) // 2

@@ -9,7 +9,8 @@ from typing import Any
 from textual.binding import Binding
 
 from iro_desk.screens.work_list import WorkListScreen
-from iro_desk.services.resolution import CaseSummary, open_cases
+from iro_desk.services.resolution import CaseSummary
+from iro_desk.services.resolution_actions import open_case_list
 from iro_desk.widgets.child_format import day, first_line, styled
 
 
@@ -57,8 +58,8 @@ the form).
         ("IRO", "iro"),
     ]
 
-    def fetch(self, session: Any, who: str | None) -> list[CaseSummary]:
-        return open_cases(session, self.desk.ctx, self.iro_app.today, iro_name=who)
+    def fetch(self, who: str | None) -> list[CaseSummary]:
+        return open_case_list(self.desk, today=self.iro_app.today, iro_name=who)
 
     def sort_key(self, case: CaseSummary) -> Any:
         return (not case.overdue, case.due or case.raised, case.child_ref)
