@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
@@ -26,9 +27,27 @@ SHOWN = 500  # rows shown at most; the title says when there are more
 
 class WorkListScreen(DeskScreen, Generic[Item]):
     LIST_TITLE: ClassVar[str] = ""
-    NOUN: ClassVar[str] = "items"  # "forms", "cases": in messages
+    NOUN: ClassVar[str] = "items"  # "forms", "cases": in messages and the keys' ids
     EMPTY: ClassVar[str] = ""
-    COLUMNS: ClassVar[list[tuple[str, str]]] = []  # (heading, key); the first is the deadline
+    ITEM: ClassVar[str] = "item"  # "form", "case": what Enter opens
+    DUE: ClassVar[str] = "Due"  # the deadline column's heading
+    # (heading, key) of the columns between the child and the IRO
+    MIDDLE_COLUMNS: ClassVar[list[tuple[str, str]]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every list has the same keys; their ids name the list ("forms_mine", ...).
+        # Set before Textual's own __init_subclass__ merges the bindings.
+        cls.BINDINGS = [
+            Binding("m", "toggle_mine", "Mine/all", id=f"{cls.NOUN}_mine"),
+            Binding("r", "reload", "Reload", id=f"{cls.NOUN}_reload"),
+            Binding("enter", "open", f"Open {cls.ITEM}", show=False, id=f"{cls.NOUN}_open"),
+        ]
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def columns(cls) -> list[tuple[str, str]]:
+        """(heading, key) of every column; the first is the deadline."""
+        return [(cls.DUE, "due"), ("Child", "child"), *cls.MIDDLE_COLUMNS, ("IRO", "iro")]
 
     DEFAULT_CSS = """
     WorkListScreen #list-empty { padding: 1 2; }
@@ -77,7 +96,7 @@ class WorkListScreen(DeskScreen, Generic[Item]):
     def on_mount(self) -> None:
         self.mine = self.iro_app.me is not None
         table = self.query_one("#list", DataTable)
-        for heading, key in self.COLUMNS:
+        for heading, key in self.columns():
             table.add_column(heading, key=key)
         self.query_one("#list-empty").display = False
         table.focus()

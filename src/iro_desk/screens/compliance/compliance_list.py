@@ -6,8 +6,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from textual.binding import Binding
-
 from iro_desk.screens.work_list import WorkListScreen
 from iro_desk.services.compliance import FormSummary
 from iro_desk.services.compliance_actions import forms_awaiting
@@ -30,22 +28,14 @@ first**, then the rest, soonest due first.
 New forms are started from a child's record after a review or conference.
 """
 
-    BINDINGS = [
-        Binding("m", "toggle_mine", "Mine/all", id="forms_mine"),
-        Binding("r", "reload", "Reload", id="forms_reload"),
-        Binding("enter", "open", "Open form", show=False, id="forms_open"),
-    ]
     LIST_TITLE = "Compliance forms awaiting a response"
-    NOUN = "forms"
+    NOUN, ITEM = "forms", "form"
     EMPTY = "No forms are waiting for a Team Manager's response."
-    COLUMNS = [
-        ("Due", "due"),
-        ("Child", "child"),
+    MIDDLE_COLUMNS = [
         ("Team Manager", "tm"),
         ("Meeting", "meeting"),
         ("Sent", "sent"),
         ("Concerns", "concerns"),
-        ("IRO", "iro"),
     ]
 
     def fetch(self, who: str | None) -> list[FormSummary]:

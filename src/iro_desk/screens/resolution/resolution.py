@@ -6,8 +6,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from textual.binding import Binding
-
 from iro_desk.screens.work_list import WorkListScreen
 from iro_desk.services.resolution import CaseSummary
 from iro_desk.services.resolution_actions import open_case_list
@@ -40,22 +38,14 @@ Cases are raised from a child's record or from a compliance form's concerns (**e
 the form).
 """
 
-    BINDINGS = [
-        Binding("m", "toggle_mine", "Mine/all", id="cases_mine"),
-        Binding("r", "reload", "Reload", id="cases_reload"),
-        Binding("enter", "open", "Open case", show=False, id="cases_open"),
-    ]
     LIST_TITLE = "Open Issues Resolution cases"
-    NOUN = "cases"
+    NOUN, ITEM, DUE = "cases", "case", "Stage due"
     EMPTY = "No Issues Resolution cases are open."
-    COLUMNS = [
-        ("Stage due", "due"),
-        ("Child", "child"),
+    MIDDLE_COLUMNS = [
         ("Stage", "stage"),
         ("Held by", "holder"),
         ("Raised", "raised"),
         ("Issue", "issue"),
-        ("IRO", "iro"),
     ]
 
     def fetch(self, who: str | None) -> list[CaseSummary]:
