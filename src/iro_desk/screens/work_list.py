@@ -49,10 +49,6 @@ class WorkListScreen(DeskScreen, Generic[Item]):
         """(heading, key) of every column; the first is the deadline."""
         return [(cls.DUE, "due"), ("Child", "child"), *cls.MIDDLE_COLUMNS, ("IRO", "iro")]
 
-    DEFAULT_CSS = """
-    WorkListScreen #list-empty { padding: 1 2; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self.mine = False

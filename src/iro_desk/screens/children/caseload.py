@@ -100,12 +100,6 @@ children per full-time IRO.
             for n, c in enumerate(COLUMNS, start=1)
         ],
     ]
-    DEFAULT_CSS = """
-    CaseloadScreen #caseload-counts { height: auto; padding: 0 1; }
-    CaseloadScreen #caseload-bar { height: 1; }
-    CaseloadScreen #caseload-search { width: 1fr; max-width: 32; }
-    CaseloadScreen #caseload-showing { width: 1fr; padding: 0 1; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

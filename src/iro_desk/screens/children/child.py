@@ -70,15 +70,6 @@ escalate it). Escape goes back.
         Binding("e", "resolution", "Resolution", id="child_resolution"),
         Binding("ctrl+r", "reload", "Reload", id="child_reload", show=False),
     ]
-    DEFAULT_CSS = """
-    ChildScreen #child-next { height: 1; padding: 0 1; }
-    ChildScreen TabbedContent { height: 1fr; }
-    ChildScreen TabPane { padding: 0; }
-    ChildScreen #child-care Label { padding: 0 1; color: $text-muted; }
-    ChildScreen #child-profile, ChildScreen #child-views, ChildScreen #child-opened {
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, ref: str = "") -> None:
         super().__init__()

@@ -103,24 +103,6 @@ Opened with `p` on a held review, the form corrects the participation code only.
         Binding("ctrl+s", "save", "Save", id="review_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="review_cancel"),
     ]
-    DEFAULT_CSS = """
-    ReviewFormScreen { align: center middle; }
-    ReviewFormScreen #review-body {
-        width: 100%; max-width: 110; height: 1fr; background: $surface; padding: 0 1;
-    }
-    ReviewFormScreen .review-line { height: 1; margin-top: 1; }
-    ReviewFormScreen .review-label { width: 11; color: $text-muted; }
-    ReviewFormScreen .review-line Select { width: 1fr; margin-right: 2; }
-    ReviewFormScreen #review-date, ReviewFormScreen #review-plan { margin-right: 2; }
-    ReviewFormScreen #review-date { width: 14; }
-    ReviewFormScreen .hint { color: $text-muted; height: auto; padding-left: 11; }
-    ReviewFormScreen .field-error { padding-left: 11; }
-    ReviewFormScreen #review-lar, ReviewFormScreen #review-cp,
-    ReviewFormScreen #review-icpc, ReviewFormScreen #review-views-box { height: auto; }
-    ReviewFormScreen #review-views-box { height: 1fr; }
-    ReviewFormScreen #review-views-box > Label { margin-top: 1; }
-    ReviewFormScreen #review-views { height: 1fr; min-height: 3; }
-    """
 
     def __init__(self, ref: str, meeting_child_id: uuid.UUID | None = None) -> None:
         super().__init__()

@@ -73,20 +73,6 @@ typed it asks before throwing the draft away. Tab moves between fields.
         Binding("ctrl+s", "save", "Save visit", id="visit_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="visit_cancel"),
     ]
-    DEFAULT_CSS = """
-    VisitFormScreen { align: center middle; }
-    VisitFormScreen #visit-body {
-        width: 100%; max-width: 110; height: 1fr; background: $surface; padding: 0 1;
-    }
-    VisitFormScreen .visit-line { height: 1; margin-top: 1; }
-    VisitFormScreen .visit-label { width: 9; color: $text-muted; }
-    VisitFormScreen #visit-date { width: 14; margin-right: 2; }
-    VisitFormScreen .visit-line Select { width: 1fr; margin-right: 2; }
-    VisitFormScreen .field-error { padding-left: 9; }
-    VisitFormScreen #visit-body > Label { margin-top: 1; }
-    VisitFormScreen #visit-views { height: 1fr; min-height: 4; }
-    VisitFormScreen #visit-status { height: 1; }
-    """
 
     def __init__(self, ref: str, restore: dict[str, Any] | None = None) -> None:
         super().__init__()

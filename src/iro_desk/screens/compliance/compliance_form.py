@@ -76,21 +76,6 @@ at stage 1, held by the Team Manager, and opens the case.
         Binding("escape", "cancel", "Back", id="form_back"),
     ]
 
-    DEFAULT_CSS = """
-    ComplianceFormScreen #body { height: 1fr; padding: 0 1; }
-    ComplianceFormScreen .section { margin-top: 1; text-style: bold; color: $accent; }
-    ComplianceFormScreen .question { margin-top: 1; }
-    ComplianceFormScreen .item-row { height: 1; }
-    ComplianceFormScreen .item-row Select { width: 14; margin-right: 1; }
-    ComplianceFormScreen .item-row Input { width: 1fr; }
-    ComplianceFormScreen .form-row Input { width: 1fr; }
-    ComplianceFormScreen .form-row Select { width: 1fr; }
-    ComplianceFormScreen #response { height: 6; }
-    ComplianceFormScreen .buttons { height: auto; margin-top: 1; }
-    ComplianceFormScreen .buttons Button { margin-right: 1; }
-    ComplianceFormScreen #summary, ComplianceFormScreen #concerns { height: auto; }
-    """
-
     def __init__(
         self,
         child_ref: str | None = None,

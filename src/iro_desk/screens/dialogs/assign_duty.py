@@ -37,18 +37,6 @@ are listed; one person cannot be both.
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    DEFAULT_CSS = """
-    AssignDutyDialog { align: center middle; }
-    AssignDutyDialog > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    AssignDutyDialog .form-row > Select { width: 1fr; }
-    AssignDutyDialog .field-error { margin-left: 18; }
-    AssignDutyDialog #buttons { height: auto; align-horizontal: right; }
-    AssignDutyDialog #buttons Button { margin-left: 1; }
-    """
-
     def __init__(self, day: DutyDay, iros: list[str]) -> None:
         super().__init__()
         self.day = day
@@ -59,7 +47,7 @@ are listed; one person cannot be both.
 
     def compose(self) -> ComposeResult:
         options = [(literal(name, multiline=False), name) for name in self.iros]
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Label(f"Duty on {rota_day(self.day.day)}", classes="screen-title")
             with Horizontal(classes="form-row"):
                 yield Label("Duty IRO", classes="form-label")

@@ -59,19 +59,6 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
         Binding("escape", "cancel", "Cancel", id="step_cancel"),
     ]
 
-    DEFAULT_CSS = """
-    CaseStepDialog { align: center middle; }
-    CaseStepDialog > VerticalScroll {
-        width: 76; max-width: 98%; height: auto; max-height: 98%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    CaseStepDialog .step-title { text-style: bold; margin-bottom: 1; }
-    CaseStepDialog .form-row Input { width: 1fr; }
-    CaseStepDialog TextArea { height: 4; }
-    CaseStepDialog .buttons { height: auto; align-horizontal: right; }
-    CaseStepDialog .buttons Button { margin-left: 1; }
-    """
-
     def __init__(self, kind: str, detail: CaseDetail) -> None:
         super().__init__()
         if kind not in STEP_TITLES:
@@ -84,7 +71,7 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
         current = self.detail.current
         next_label = RESOLUTION_STAGES.get(current.stage + 1, "") if current else ""
         # Scrolls when the reasons for a refusal make it taller than a small terminal.
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog"):
             yield Label(STEP_TITLES[self.kind].format(next=next_label), classes="step-title")
             if current is not None:
                 yield Static(

@@ -20,23 +20,13 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n", "answer(False)", "No"),
         Binding("escape", "answer(False)", "No", show=False),
     ]
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; border: thick $warning;
-        background: $surface; padding: 1 2;
-    }
-    ConfirmDialog Label { width: 100%; }
-    ConfirmDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmDialog Button { margin-left: 1; }
-    """
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog -warning"):
             yield Label(literal(self.question))  # questions name people and children
             with Horizontal():
                 yield Button(f"{self.no} (n)", id="no")

@@ -34,13 +34,6 @@ class HelpDialog(ModalScreen[None]):
         Binding("f1", "dismiss", "Close help", show=False),
         Binding("q", "dismiss", "Close help", show=False),
     ]
-    DEFAULT_CSS = """
-    HelpDialog { align: center middle; }
-    HelpDialog > VerticalScroll {
-        width: 90%; max-width: 100; height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    """
 
     def __init__(self, for_screen: Screen) -> None:
         super().__init__()
@@ -48,7 +41,7 @@ class HelpDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = getattr(self.for_screen, "HELP", "") or "No help for this screen."
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog"):
             yield Markdown(f"{text}\n\n## Keys\n\n{_keys_table(self.for_screen)}")
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]

@@ -28,14 +28,6 @@ Pick the Independent Reviewing Officer whose caseload you want to see, or
 Up/Down move, Enter chooses, Escape cancels.
 """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker_cancel")]
-    DEFAULT_CSS = """
-    IroPickerDialog { align: center middle; }
-    IroPickerDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    IroPickerDialog OptionList { height: auto; max-height: 16; }
-    """
 
     def __init__(
         self,
@@ -53,7 +45,7 @@ Up/Down move, Enter chooses, Escape cancels.
         self.prompt = prompt
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(self.prompt)
             yield OptionList(
                 *[

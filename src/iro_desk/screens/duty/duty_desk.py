@@ -106,13 +106,6 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
         Binding("3", "tab('tab-lado')", "LADO referrals", show=False),
     ]
 
-    DEFAULT_CSS = """
-    DutyDeskScreen #duty-line { height: auto; padding: 0 1; }
-    DutyDeskScreen #alerts { height: auto; padding: 0 1; }
-    DutyDeskScreen TabbedContent { height: 1fr; }
-    DutyDeskScreen TabPane { padding: 0; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self.data: DutyDeskView | None = None

@@ -87,24 +87,6 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         Binding("k", "open_child", "Open child", show=False),
     ]
 
-    DEFAULT_CSS = """
-    EnquiryDetailScreen #body { padding: 0 1; }
-    EnquiryDetailScreen .heading { text-style: bold; margin-top: 1; height: auto; }
-    EnquiryDetailScreen #facts, EnquiryDetailScreen #summary, EnquiryDetailScreen #action,
-    EnquiryDetailScreen #history { height: auto; }
-    EnquiryDetailScreen .form-row > TextArea { width: 1fr; height: 4; }
-    EnquiryDetailScreen .form-row > Input { width: 1fr; }
-    EnquiryDetailScreen .form-row > Input.date { width: 24; }
-    EnquiryDetailScreen .field-error { margin-left: 18; }
-    EnquiryDetailScreen .lado-only { display: none; }
-    EnquiryDetailScreen.-lado .lado-only { display: block; }
-    EnquiryDetailScreen #buttons { height: auto; margin: 1 0 0 18; }
-    EnquiryDetailScreen #buttons Button { margin-right: 2; }
-    EnquiryDetailScreen #reopen { display: none; }
-    EnquiryDetailScreen.-closed #reopen { display: block; }
-    EnquiryDetailScreen.-closed #close { display: none; }
-    """
-
     def __init__(self, enquiry_id: str) -> None:
         super().__init__()
         self.enquiry_id = str(enquiry_id)

@@ -71,19 +71,6 @@ Problems are shown in red under the field they are about; nothing is saved until
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    DEFAULT_CSS = """
-    EnquiryFormScreen VerticalScroll { padding: 0 1; }
-    EnquiryFormScreen .form-row > Input, EnquiryFormScreen .form-row > Select,
-    EnquiryFormScreen .form-row > ChildPicker { width: 1fr; }
-    EnquiryFormScreen .form-row > TextArea { width: 1fr; height: 5; }
-    EnquiryFormScreen SelectCurrent #label { text-wrap: nowrap; text-overflow: ellipsis; }
-    EnquiryFormScreen .form-row > Input.date { width: 24; }
-    EnquiryFormScreen .field-error { margin-left: 18; }
-    EnquiryFormScreen #taken-by { padding: 0 1; }
-    EnquiryFormScreen #buttons { height: auto; margin: 1 0 1 18; }
-    EnquiryFormScreen #buttons Button { margin-right: 2; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, object] = {}

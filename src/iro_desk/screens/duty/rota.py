@@ -83,12 +83,6 @@ first; `m` switches between the week and the whole month.
         Binding("escape", "cancel_swap", "Cancel the swap", show=False),
     ]
 
-    DEFAULT_CSS = """
-    RotaScreen #summary { height: auto; padding: 0 1; }
-    RotaScreen #swap-line { height: auto; padding: 0 1; background: $warning 20%; display: none; }
-    RotaScreen #swap-line.-on { display: block; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self.view = WEEK

@@ -55,20 +55,6 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         Binding("escape", "cancel", "Cancel", id="raise_cancel"),
     ]
 
-    DEFAULT_CSS = """
-    RaiseCaseScreen { align: center middle; }
-    RaiseCaseScreen > Vertical {
-        width: 76; max-width: 98%; height: auto; max-height: 98%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    RaiseCaseScreen VerticalScroll { height: auto; max-height: 17; }
-    RaiseCaseScreen .step-title { text-style: bold; }
-    RaiseCaseScreen .form-row Input, RaiseCaseScreen .form-row Select { width: 1fr; }
-    RaiseCaseScreen TextArea { height: 5; }
-    RaiseCaseScreen .buttons { height: auto; align-horizontal: right; }
-    RaiseCaseScreen .buttons Button { margin-left: 1; }
-    """
-
     def __init__(self, child_ref: str) -> None:
         super().__init__()
         self.child_ref = child_ref
@@ -76,7 +62,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         self._start: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Label(
                 f"Raise an Issues Resolution case · {self.child_ref}",
                 id="raise-title",

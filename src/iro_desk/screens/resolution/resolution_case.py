@@ -54,13 +54,6 @@ that ran past its due date is red.
         Binding("o", "open_form", "Open form", id="case_form"),
     ]
 
-    DEFAULT_CSS = """
-    CaseScreen #body { height: 1fr; padding: 0 1; }
-    CaseScreen .section { margin-top: 1; text-style: bold; color: $accent; }
-    CaseScreen #stages { max-height: 12; }
-    CaseScreen #summary, CaseScreen #issue, CaseScreen #outcome { height: auto; }
-    """
-
     def __init__(self, case_id: uuid.UUID) -> None:
         super().__init__()
         self.case_id = case_id

@@ -52,12 +52,6 @@ Either way the settlement is itself a change: it is sent with the next sync.
         Binding("t", "keep('theirs')", "Keep theirs", id="conflict_theirs"),
         Binding("r", "reload", "Reload", id="conflict_reload"),
     ]
-    DEFAULT_CSS = """
-    ConflictsScreen #conflicts-empty { padding: 1 2; }
-    ConflictsScreen #conflict-detail {
-        height: auto; max-height: 8; padding: 0 1; border-top: solid $primary;
-    }
-    """
     COLUMNS = [
         ("Record", "record"),
         ("Field", "field"),
