@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
@@ -23,6 +24,7 @@ from textual.widgets import Static
 
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
+from iro_desk.services.validate import parse_date
 
 T = TypeVar("T")
 
@@ -127,6 +129,14 @@ class FormKit:
 
     def problems_shown(self, first: str | None) -> None:
         """After problems are shown; ``first`` is the topmost field with one."""
+
+    def typed_date(self, field: str, text: str) -> date | None:
+        """The date typed for ``field`` (required), or None once the problem is shown."""
+        try:
+            return parse_date(field, text)
+        except InvalidInput as exc:
+            self.show_problems(exc.problems)
+            return None
 
     @property
     def busy(self) -> bool:

@@ -33,7 +33,6 @@ from iro_desk.services.compliance_actions import (
 )
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, long_day
 from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
 
@@ -367,10 +366,8 @@ at stage 1, held by the Team Manager, and opens the case.
         values = self._values()
         sent: date | None = None
         if send:
-            try:
-                sent = parse_date("sent", values["sent"])
-            except InvalidInput as exc:
-                self.show_problems(exc.problems)
+            sent = self.typed_date("sent", values["sent"])
+            if sent is None:
                 return
         choice = self._chosen_meeting() if self.form_id is None else None
         if self.form_id is None and choice is None:
@@ -402,12 +399,9 @@ at stage 1, held by the Team Manager, and opens the case.
         if self.busy:
             return
         values = self._values()
-        try:
-            responded = parse_date("responded", values["responded"])
-        except InvalidInput as exc:
-            self.show_problems(exc.problems)
+        responded = self.typed_date("responded", values["responded"])
+        if responded is None:
             return
-        assert responded is not None
         job = partial(
             record_form_response,
             self.desk,

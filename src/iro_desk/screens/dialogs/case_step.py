@@ -19,10 +19,8 @@ from iro_desk.rules.codes import RESOLUTION_STAGES
 from iro_desk.screens.base import FormModal
 from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
-from iro_desk.services.errors import InvalidInput
 from iro_desk.services.resolution import CaseDetail
 from iro_desk.services.resolution_actions import take_step
-from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day
 from iro_desk.widgets.form_kit import FIELD_LABELS, error_line
 
@@ -120,12 +118,9 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
 
     def action_save(self) -> None:
         values = self._values()
-        try:
-            on = parse_date("on", values["on"])
-        except InvalidInput as exc:
-            self.show_problems(exc.problems)
+        on = self.typed_date("on", values["on"])
+        if on is None:
             return
-        assert on is not None
         job = partial(
             take_step,
             self.desk,

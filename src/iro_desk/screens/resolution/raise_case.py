@@ -25,7 +25,6 @@ from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution_actions import raise_new_case, raising_for
-from iro_desk.services.validate import parse_date
 from iro_desk.widgets.form_kit import FIELD_LABELS, error_line
 
 # --- raise a new case ---------------------------------------------------------------------------
@@ -135,12 +134,9 @@ Record an issue the IRO is taking through the Issues Resolution process for this
 
     def action_save(self) -> None:
         values = self._values()
-        try:
-            raised = parse_date("raised", values["raised"])
-        except InvalidInput as exc:
-            self.show_problems(exc.problems)
+        raised = self.typed_date("raised", values["raised"])
+        if raised is None:
             return
-        assert raised is not None
         stage = values["stage"]
         if stage is Select.NULL:
             self.show_problems([Problem("stage", "choose the starting stage")])

@@ -74,8 +74,6 @@ that ran past its due date is red.
 
     def on_mount(self) -> None:
         table = self.query_one("#stages", DataTable)
-        # app.tcss gives every DataTable 1fr (it outranks DEFAULT_CSS); a case has a few rows.
-        table.styles.height = "auto"
         for label in ("Stage", "Started", "Due", "Ended", "Held by", "Note"):
             table.add_column(label, key=label.lower())
         self.query_one("#outcome-title").display = False
