@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual.app import App
 
 from iro_desk.rules import codes
 from iro_desk.services.display import literal, plain
 
 # Within this many working days a review counts as "due soon" (amber).
-SOON_WD = 10
+SOON_WD = 10  # a review due within this many working days is amber
 
 VISIT_PURPOSE_LABELS: dict[str, str] = {
     "before_review": "Before a review",
@@ -64,16 +63,6 @@ def cp_participation_text(took_part: bool | None, method: str | None) -> str:
     if not took_part:
         return "did not take part"
     return f"took part ({cp_method_label(method)})" if method else "took part"
-
-
-def deadline_style(app: App, overdue: bool, wd_left: int | None) -> str:
-    """Red when overdue, amber when due within SOON_WD working days (theme colours)."""
-    colours = app.theme_variables  # the theme's resolved $error / $warning
-    if overdue:
-        return f"bold {colours.get('error', 'red')}"
-    if wd_left is not None and wd_left <= SOON_WD:
-        return colours.get("warning", "yellow")
-    return ""
 
 
 def styled(value: str, style: str = "") -> Text:

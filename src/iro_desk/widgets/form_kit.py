@@ -33,13 +33,13 @@ T = TypeVar("T")
 SOON_WD = 3  # a response or stage due within this many working days is amber
 
 
-def due_style(app: App[Any], overdue: bool, wd_left: int | None) -> str:
-    """Red when overdue, amber when due within SOON_WD working days (theme colours), the
-    same colours as the ``.overdue`` and ``.soon`` classes in app.tcss."""
-    colours = app.theme_variables
+def due_style(app: App[Any], overdue: bool, wd_left: int | None, *, soon_wd: int = SOON_WD) -> str:
+    """Red when overdue, amber when due within ``soon_wd`` working days: the theme's
+    colours, the same as the ``.overdue`` and ``.soon`` classes in app.tcss."""
+    colours = app.theme_variables  # the theme's resolved $error / $warning
     if overdue:
         return f"bold {colours.get('error', 'red')}"
-    if wd_left is not None and wd_left <= SOON_WD:
+    if wd_left is not None and wd_left <= soon_wd:
         return colours.get("warning", "yellow")
     return ""
 

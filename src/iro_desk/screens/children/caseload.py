@@ -22,10 +22,10 @@ from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
     SOON_WD,
     day,
-    deadline_style,
     participation_summary,
     styled,
 )
+from iro_desk.widgets.form_kit import due_style
 
 # A caseload is 50-90 children; the whole unit is paged to this many (soonest due first).
 ROW_LIMIT = 500
@@ -176,7 +176,7 @@ children per full-time IRO.
         )
         fte = f"{h.fte:g} FTE, {h.per_fte:.0f} per FTE ({h.band})" if h.fte else "no FTE"
         counts = Text(f"{h.total} children: {h.cla} looked after, {h.cp} on CP plans · {fte} · ")
-        counts.append(f"{h.overdue} overdue", style=deadline_style(self.app, h.overdue > 0, None))
+        counts.append(f"{h.overdue} overdue", style=due_style(self.app, h.overdue > 0, None))
         self.query_one("#caseload-counts", Static).update(counts)
         self.refill()
 
@@ -190,7 +190,7 @@ children per full-time IRO.
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
         for row in rows:
-            style = deadline_style(self.app, row.overdue, row.wd_left)
+            style = due_style(self.app, row.overdue, row.wd_left, soon_wd=SOON_WD)
             table.add_row(
                 styled(row.name),
                 styled(row.ref),

@@ -18,9 +18,9 @@ from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
+    SOON_WD,
     cp_participation_text,
     day,
-    deadline_style,
     first_line,
     long_day,
     participation_summary,
@@ -28,6 +28,7 @@ from iro_desk.widgets.child_format import (
     visit_location_label,
     visit_purpose_label,
 )
+from iro_desk.widgets.form_kit import due_style
 
 TABLES: dict[str, tuple[str, ...]] = {
     "child-episodes": ("Period from", "Episode from", "To", "Legal status", "Placement", "Reason"),
@@ -214,7 +215,7 @@ escalate it). Escape goes back.
         text.append(
             f"{current.next_review_kind} due {long_day(current.next_review_due)}"
             f" ({_wd_words(current.wd_left)})",
-            style=deadline_style(self.app, current.overdue, current.wd_left),
+            style=due_style(self.app, current.overdue, current.wd_left, soon_wd=SOON_WD),
         )
         if current.last_visit:
             text.append(f" · last visit {day(current.last_visit)}")
@@ -258,7 +259,7 @@ escalate it). Escape goes back.
                 t.append(
                     f"{c.next_review_kind} due {long_day(c.next_review_due)}"
                     f" ({_wd_words(c.wd_left)})",
-                    style=deadline_style(self.app, c.overdue, c.wd_left),
+                    style=due_style(self.app, c.overdue, c.wd_left, soon_wd=SOON_WD),
                 )
                 t.append("\n")
                 if c.next_review_basis:
@@ -331,7 +332,7 @@ escalate it). Escape goes back.
             elif m.on_time:
                 timely = styled("on time")
             else:
-                timely = styled("late", deadline_style(self.app, True, None))
+                timely = styled("late", due_style(self.app, True, None))
             took_part = m.participation or cp_participation_text(m.cp_took_part, m.cp_method)
             rows.append(
                 (
@@ -372,7 +373,7 @@ escalate it). Escape goes back.
         return rows
 
     def _form_rows(self, r: ChildRecord) -> list[tuple[str, list[Text]]]:
-        late = deadline_style(self.app, True, None)
+        late = due_style(self.app, True, None)
         return [
             (
                 str(f.id),
@@ -391,7 +392,7 @@ escalate it). Escape goes back.
         ]
 
     def _case_rows(self, r: ChildRecord) -> list[tuple[str, list[Text]]]:
-        late = deadline_style(self.app, True, None)
+        late = due_style(self.app, True, None)
         return [
             (
                 str(c.id),
