@@ -147,7 +147,7 @@ async def _tui(url: str, ref: str) -> None:
     from textual.widgets import TextArea
 
     from iro_desk.app import make_app
-    from iro_desk.screens.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
+    from iro_desk.screens.children.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
 
     desk = _desk(url)
     app = make_app(desk, start="caseload")

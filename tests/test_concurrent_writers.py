@@ -153,7 +153,7 @@ async def test_cli_writes_while_the_desk_is_open_and_drafting(unit_url: str) -> 
     from textual.widgets import TextArea
 
     from iro_desk.app import make_app
-    from iro_desk.screens.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
+    from iro_desk.screens.children.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
 
     desk: Desk = open_desk(unit_url, make_ctx(IRO), migrate=False)
     try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
@@ -30,31 +32,31 @@ from iro_desk.widgets.sync_state import SyncView, sync_label
 
 
 def _duty() -> Screen:
-    from iro_desk.screens.duty_desk import DutyDeskScreen
+    from iro_desk.screens.duty.duty_desk import DutyDeskScreen
 
     return DutyDeskScreen()
 
 
 def _caseload() -> Screen:
-    from iro_desk.screens.caseload import CaseloadScreen
+    from iro_desk.screens.children.caseload import CaseloadScreen
 
     return CaseloadScreen()
 
 
 def _rota() -> Screen:
-    from iro_desk.screens.rota import RotaScreen
+    from iro_desk.screens.duty.rota import RotaScreen
 
     return RotaScreen()
 
 
 def _forms() -> Screen:
-    from iro_desk.screens.compliance_list import ComplianceListScreen
+    from iro_desk.screens.compliance.compliance_list import ComplianceListScreen
 
     return ComplianceListScreen()
 
 
 def _resolution() -> Screen:
-    from iro_desk.screens.resolution import ResolutionScreen
+    from iro_desk.screens.resolution.resolution import ResolutionScreen
 
     return ResolutionScreen()
 
@@ -68,6 +70,17 @@ MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
     "resolution": ("Issues Resolution", "Open cases, stages and deadlines", _resolution),
 }
 
+
+# The forms screens open through the app (name -> module, class): screens never import
+# one another, and a form is imported when first opened.
+FORMS: dict[str, tuple[str, str]] = {
+    "compliance": ("iro_desk.screens.compliance.compliance_form", "ComplianceFormScreen"),
+    "review": ("iro_desk.screens.children.review_form", "ReviewFormScreen"),
+    "visit": ("iro_desk.screens.children.visit_form", "VisitFormScreen"),
+    "raise_case": ("iro_desk.screens.resolution.raise_case", "RaiseCaseScreen"),
+    "enquiry": ("iro_desk.screens.duty.enquiry_form", "EnquiryFormScreen"),
+    "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
+}
 
 # Warm the most used screens first, one at a time, after the first screen is painted.
 WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
@@ -110,12 +123,9 @@ class DeskCommands(Provider):
                 yield Hit(score, matcher.highlight(title), run, help=text)
         if len(query.strip()) < 2:
             return
-        from iro_desk.services.children import search_children
+        from iro_desk.services.child_actions import find_children
 
-        def find() -> list:
-            with self.desk_app.desk.read() as session:
-                return search_children(session, query, limit=10)
-
+        find = partial(find_children, self.desk_app.desk, term=query, limit=10)
         for hit in await asyncio.to_thread(find):
             # A Text prompt: the palette reads a str prompt as markup.
             label = Text("Child: ").append_text(literal(f"{hit.name} ({hit.ref})", multiline=False))
@@ -173,6 +183,17 @@ class IroDeskApp(QuietTeardownApp):
             plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def worker_failed(self, error: BaseException) -> None:
+        """The one policy for a worker's unexpected failure: say so plainly and carry on.
+        Nothing on screen is touched, so what the user typed is still there to retry."""
+        reason = str(error) or type(error).__name__
+        self.notify(
+            f"That did not work: {reason}. Nothing on screen was lost; you can try again.",
+            title="Something went wrong",
+            severity="error",
+            timeout=30,
+        )
+
     @property
     def base_sub_title(self) -> str:
         return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
@@ -204,7 +225,7 @@ class IroDeskApp(QuietTeardownApp):
 
     def open_child(self, ref: str) -> None:
         """Show a child. One child screen is kept and reused, so opening is quick."""
-        from iro_desk.screens.child import ChildScreen
+        from iro_desk.screens.children.child import ChildScreen
 
         self._keep_child_screen()
         kept = self.get_screen(CHILD_SCREEN)
@@ -216,8 +237,19 @@ class IroDeskApp(QuietTeardownApp):
         kept.show_child(ref)
         self.push_screen(kept)
 
+    def open_case(self, case_id: uuid.UUID) -> None:
+        from iro_desk.screens.resolution.resolution_case import CaseScreen
+
+        self.push_screen(CaseScreen(case_id))
+
+    def open_form(self, form: str, /, **args: Any) -> None:
+        """Open a form by name (see FORMS); its arguments go to the screen as given."""
+        module, name = FORMS[form]
+        screen_class = getattr(importlib.import_module(module), name)
+        self.push_screen(screen_class(**args))
+
     def _keep_child_screen(self) -> None:
-        from iro_desk.screens.child import ChildScreen
+        from iro_desk.screens.children.child import ChildScreen
 
         if not self.is_screen_installed(CHILD_SCREEN):
             self.install_screen(ChildScreen(), CHILD_SCREEN)
@@ -227,15 +259,13 @@ class IroDeskApp(QuietTeardownApp):
             self.pop_screen()
 
     def action_help(self) -> None:
-        from iro_desk.screens.help import HelpScreen
+        from iro_desk.screens.dialogs.help import HelpDialog
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen))
 
     def action_new_enquiry(self) -> None:
-        from iro_desk.screens.enquiry_form import EnquiryFormScreen
-
-        self.push_screen(EnquiryFormScreen())
+        self.open_form("enquiry")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Sync's keys exist only on a replica with a server (and F7 only with conflicts),
@@ -250,7 +280,7 @@ class IroDeskApp(QuietTeardownApp):
         self.show_conflicts()
 
     def show_conflicts(self) -> None:
-        from iro_desk.screens.conflicts import ConflictsScreen
+        from iro_desk.screens.sync.conflicts import ConflictsScreen
 
         if not isinstance(self.screen, ConflictsScreen):
             self.push_screen(ConflictsScreen())
@@ -334,7 +364,7 @@ class IroDeskApp(QuietTeardownApp):
         else:
             self._sync_error_shown = error
         self.refresh_bindings()
-        from iro_desk.screens.conflicts import ConflictsScreen
+        from iro_desk.screens.sync.conflicts import ConflictsScreen
 
         if isinstance(self.screen, ConflictsScreen):
             self.screen.load()
@@ -421,20 +451,18 @@ class IroDeskApp(QuietTeardownApp):
             self.call_from_thread(self._ask_restore, visits[0])
 
     def _ask_restore(self, draft) -> None:
-        from iro_desk.screens.confirm import ConfirmScreen
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
 
         ref = draft.key
 
         def answer(restore: bool | None) -> None:
             if restore:
-                from iro_desk.screens.visit_form import VisitFormScreen
-
-                self.push_screen(VisitFormScreen(ref, restore=draft.payload))
+                self.open_form("visit", ref=ref, restore=draft.payload)
             else:
                 self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
 
         self.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 f"An unsaved visit to {ref} was left open when IRO Desk last closed. "
                 "Restore it now?",
                 yes="Restore",

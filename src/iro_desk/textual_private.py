@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 
 def mode_is_built(app: App, mode: str) -> bool:
@@ -32,7 +33,12 @@ def screen_is_stacked(app: App, screen: Screen) -> bool:
 
 
 class QuietTeardownApp(App[None]):
-    """An App whose clean exit is not turned into a crash by a half-built screen.
+    """An App that no worker can close, and whose clean exit is not turned into a crash by
+    a half-built screen.
+
+    A worker that raises reaches Textual's ``_handle_exception`` as ``WorkerFailed``,
+    which would end the app: it goes to ``worker_failed`` instead, the one place the app
+    tells the user (the screen, and what was typed on it, stay as they are).
 
     Textual prunes every screen when the app closes; a screen that was being built in
     the background at that moment runs its mount and resize handlers over children that
@@ -41,7 +47,13 @@ class QuietTeardownApp(App[None]):
     still ends the app as Textual intends.
     """
 
+    def worker_failed(self, error: BaseException) -> None:
+        """A worker raised ``error``; the app keeps running (subclasses tell the user)."""
+
     def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, WorkerFailed) and self.is_running:
+            self.worker_failed(error.error)
+            return
         if isinstance(error, NoMatches) and not self.is_running:
             return
         super()._handle_exception(error)

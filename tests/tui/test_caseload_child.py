@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from iro_desk.screens.caseload import ROW_LIMIT, CaseloadScreen
-from iro_desk.screens.child import ChildScreen
+from iro_desk.screens.children.caseload import ROW_LIMIT, CaseloadScreen
+from iro_desk.screens.children.child import ChildScreen
+from iro_desk.screens.dialogs.iro_picker import IroPickerDialog
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.child_record import child_record
 from iro_desk.services.context import Desk
 from iro_desk.services.iros import list_iros
-from iro_desk.widgets.caseload_iro_picker import IroPicker
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
 
@@ -107,7 +107,7 @@ async def test_another_iros_caseload(app_for, demo_desk: Desk) -> None:
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
-        assert isinstance(app.screen, IroPicker)
+        assert isinstance(app.screen, IroPickerDialog)
         app.screen.dismiss(other)
         await settle(pilot)
         assert sorted(table_refs(app)) == sorted(r.ref for r in expected.rows)
@@ -165,7 +165,7 @@ async def test_someone_who_is_not_an_iro_is_asked_whose_caseload(demo_desk: Desk
     app = IroDeskApp(demo_desk, me=None, start="caseload")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, IroPicker)
+        assert isinstance(app.screen, IroPickerDialog)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseloadScreen)
@@ -173,8 +173,8 @@ async def test_someone_who_is_not_an_iro_is_asked_whose_caseload(demo_desk: Desk
 
 
 async def test_compliance_and_resolution_start_from_the_child(app_for, demo_desk: Desk) -> None:
-    from iro_desk.screens.compliance_form import ComplianceFormScreen
-    from iro_desk.screens.resolution_case import RaiseCaseScreen
+    from iro_desk.screens.compliance.compliance_form import ComplianceFormScreen
+    from iro_desk.screens.resolution.raise_case import RaiseCaseScreen
 
     row = next(r for r in caseload(demo_desk).rows if r.last_review is not None)
     app = app_for("caseload")

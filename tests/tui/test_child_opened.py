@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from textual.widgets import Static, TabbedContent
 
 from iro_desk.db.models import AuditEvent
-from iro_desk.screens.child import ChildScreen
+from iro_desk.screens.children.child import ChildScreen
 from iro_desk.services.context import Desk
 from tests.tui.conftest import settle
 from tests.tui.test_caseload_child import table_refs

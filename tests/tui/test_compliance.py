@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from iro_desk.rules import clocks
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
-from iro_desk.screens.compliance_form import ComplianceFormScreen, due_style
-from iro_desk.screens.confirm import ConfirmScreen
-from iro_desk.screens.resolution_case import CaseScreen
+from iro_desk.screens.compliance.compliance_form import ComplianceFormScreen
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.resolution.resolution_case import CaseScreen
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.compliance import (
@@ -25,6 +25,7 @@ from iro_desk.services.compliance import (
 from iro_desk.services.context import Desk
 from iro_desk.services.meetings import meetings_of
 from iro_desk.services.resolution import case_detail
+from iro_desk.widgets.form_kit import due_style
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
 
@@ -122,7 +123,7 @@ async def test_escape_with_changes_asks_first(app_for, demo_desk: Desk) -> None:
         form.query_one("#answer-care_plan", Select).value = "no"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is form

@@ -7,10 +7,10 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
-from iro_desk.screens.confirm import ConfirmScreen
-from iro_desk.screens.duty_desk import DutyDeskScreen
-from iro_desk.screens.enquiry_detail import EnquiryDetailScreen
-from iro_desk.screens.enquiry_form import EnquiryFormScreen
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.duty.duty_desk import DutyDeskScreen
+from iro_desk.screens.duty.enquiry_detail import EnquiryDetailScreen
+from iro_desk.screens.duty.enquiry_form import EnquiryFormScreen
 from iro_desk.services.children import search_children
 from iro_desk.services.context import Desk
 from iro_desk.services.duty import (
@@ -135,7 +135,7 @@ async def test_an_empty_summary_is_refused_next_to_the_field_and_nothing_is_writ
         # Escape with typed content asks before discarding it.
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, DutyDeskScreen)

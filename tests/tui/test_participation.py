@@ -6,8 +6,8 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
 from iro_desk.rules.codes import SHORT_BREAK_STATUSES
 from iro_desk.rules.dates import age_on
-from iro_desk.screens.child import ChildScreen
-from iro_desk.screens.review_form import ReviewFormScreen
+from iro_desk.screens.children.child import ChildScreen
+from iro_desk.screens.children.review_form import ReviewFormScreen
 from iro_desk.services.caseload import CaseloadRow, build_caseload
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.context import Desk

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
-from iro_desk.screens.compliance_form import due_style
-from iro_desk.screens.confirm import ConfirmScreen
-from iro_desk.screens.resolution_case import CaseScreen, RaiseCaseScreen, StepScreen
+from iro_desk.screens.dialogs.case_step import CaseStepDialog
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.resolution.raise_case import RaiseCaseScreen
+from iro_desk.screens.resolution.resolution_case import CaseScreen
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.context import Desk
 from iro_desk.services.resolution import case_detail, cases_for_child, open_cases, raise_case
+from iro_desk.widgets.form_kit import due_style
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
 
@@ -28,7 +30,7 @@ def my_child(desk: Desk) -> tuple[str, uuid.UUID]:
 async def fill_step(pilot, **fields: str) -> None:
     """Fill the step modal in view and save it."""
     screen = pilot.app.screen
-    assert isinstance(screen, StepScreen)
+    assert isinstance(screen, CaseStepDialog)
     for field, value in fields.items():
         widget = screen.query_one(f"#{field}")
         if isinstance(widget, TextArea):
@@ -140,7 +142,7 @@ async def test_refer_to_cafcass_asks_first(app_for, demo_desk: Desk) -> None:
         await settle(pilot)
         await pilot.press("f")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
         await fill_step(pilot, note="Care plan not followed; Cafcass to advise.")

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widgets import DataTable, Select, Static
 
-from iro_desk.screens.confirm import ConfirmScreen
-from iro_desk.screens.rota import NOBODY, AssignDutyModal, RotaScreen
+from iro_desk.screens.dialogs.assign_duty import AssignDutyDialog
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.duty.rota import NOBODY, RotaScreen
 from iro_desk.services.context import Desk
 from iro_desk.services.duty import DutyDay, duty_on
 from iro_desk.services.iros import list_iros
@@ -55,7 +56,7 @@ async def test_assign_swap_and_clear_days(app_for, demo_desk):
         await pilot.press("down", "a")
         await settle(pilot)
         modal = app.screen
-        assert isinstance(modal, AssignDutyModal)
+        assert isinstance(modal, AssignDutyDialog)
         modal.query_one("#duty_iro", Select).value = first
         modal.query_one("#backup_iro", Select).value = second
         await pilot.press("ctrl+s")
@@ -79,7 +80,7 @@ async def test_assign_swap_and_clear_days(app_for, demo_desk):
         assert rota.highlighted_day() == tuesday
         await pilot.press("x")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
         assert on(demo_desk, tuesday).duty is None and on(demo_desk, tuesday).backup is None
@@ -105,7 +106,7 @@ async def test_the_same_iro_cannot_be_duty_and_back_up(app_for, demo_desk):
         await pilot.press("down", "a")
         await settle(pilot)
         modal = app.screen
-        assert isinstance(modal, AssignDutyModal)
+        assert isinstance(modal, AssignDutyDialog)
         modal.query_one("#duty_iro", Select).value = first
         modal.query_one("#backup_iro", Select).value = first
         await pilot.pause()
@@ -119,7 +120,7 @@ async def test_the_same_iro_cannot_be_duty_and_back_up(app_for, demo_desk):
         # Escape after a change asks first.
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, RotaScreen)

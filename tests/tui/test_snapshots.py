@@ -80,49 +80,49 @@ def _keys(*keys: str) -> Callable[[Picks], Callable]:
 
 
 def _child(p: Picks):
-    from iro_desk.screens.child import ChildScreen
+    from iro_desk.screens.children.child import ChildScreen
 
     return ChildScreen(p.child_ref)
 
 
 def _visit(p: Picks):
-    from iro_desk.screens.visit_form import VisitFormScreen
+    from iro_desk.screens.children.visit_form import VisitFormScreen
 
     return VisitFormScreen(p.child_ref)
 
 
 def _review(p: Picks):
-    from iro_desk.screens.review_form import ReviewFormScreen
+    from iro_desk.screens.children.review_form import ReviewFormScreen
 
     return ReviewFormScreen(p.child_ref)
 
 
 def _enquiry(p: Picks):
-    from iro_desk.screens.enquiry_detail import EnquiryDetailScreen
+    from iro_desk.screens.duty.enquiry_detail import EnquiryDetailScreen
 
     return EnquiryDetailScreen(p.enquiry_id)
 
 
 def _form(p: Picks):
-    from iro_desk.screens.compliance_form import ComplianceFormScreen
+    from iro_desk.screens.compliance.compliance_form import ComplianceFormScreen
 
     return ComplianceFormScreen(form_id=p.form_id)
 
 
 def _new_form(p: Picks):
-    from iro_desk.screens.compliance_form import ComplianceFormScreen
+    from iro_desk.screens.compliance.compliance_form import ComplianceFormScreen
 
     return ComplianceFormScreen(child_ref=p.child_ref)
 
 
 def _case(p: Picks):
-    from iro_desk.screens.resolution_case import CaseScreen
+    from iro_desk.screens.resolution.resolution_case import CaseScreen
 
     return CaseScreen(p.case_id)
 
 
 def _raise(p: Picks):
-    from iro_desk.screens.resolution_case import RaiseCaseScreen
+    from iro_desk.screens.resolution.raise_case import RaiseCaseScreen
 
     return RaiseCaseScreen(p.child_ref)
 

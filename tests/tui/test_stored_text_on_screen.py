@@ -9,7 +9,7 @@ from sqlalchemy import update
 from textual.widgets import DataTable, Static
 
 from iro_desk.db.models import Child
-from iro_desk.screens.child import ChildScreen
+from iro_desk.screens.children.child import ChildScreen
 from iro_desk.services.children import add_child, allocate, start_care
 from iro_desk.services.context import Desk
 from iro_desk.services.duty import log_enquiry

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from iro_desk.app import IroDeskApp, make_app
 from iro_desk.db.engine import write_connection
 from iro_desk.db.sync_models import SyncConflict
-from iro_desk.screens.conflicts import ConflictsScreen
+from iro_desk.screens.sync.conflicts import ConflictsScreen
 from iro_desk.services.child_details import update_child
 from iro_desk.services.context import Desk
 from iro_desk.services.sync import list_conflicts, start_capture, sync_status

@@ -8,10 +8,10 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
 from iro_desk.app import make_app
 from iro_desk.db.engine import sqlite_url
-from iro_desk.screens.caseload import CaseloadScreen
-from iro_desk.screens.child import ChildScreen
-from iro_desk.screens.confirm import ConfirmScreen
-from iro_desk.screens.visit_form import VisitFormScreen
+from iro_desk.screens.children.caseload import CaseloadScreen
+from iro_desk.screens.children.child import ChildScreen
+from iro_desk.screens.children.visit_form import VisitFormScreen
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.context import Desk, open_desk
@@ -142,7 +142,7 @@ async def test_draft_restored_after_the_app_was_killed(app_for, demo_desk: Desk)
         app = make_app(desk, start="caseload")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            assert isinstance(app.screen, ConfirmScreen)
+            assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("y")
             await settle(pilot)
             form = app.screen
@@ -176,7 +176,7 @@ async def test_opening_a_visit_resumes_its_draft(app_for, demo_desk: Desk) -> No
     app = app_for("caseload")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        if isinstance(app.screen, ConfirmScreen):  # the start-up offer: answer later
+        if isinstance(app.screen, ConfirmDialog):  # the start-up offer: answer later
             await pilot.press("n")
             await settle(pilot)
         form = await open_visit_form(app, pilot, ref, via_child=False)
@@ -198,7 +198,7 @@ async def test_escape_asks_then_discards_the_draft(app_for, demo_desk: Desk) -> 
         assert draft(demo_desk, ref) is not None
         await pilot.press("escape")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # keep editing
         await settle(pilot)
         assert app.screen is form

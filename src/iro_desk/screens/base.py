@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
-from typing import ClassVar, Protocol, TypeVar, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Button
 
 from iro_desk.services.context import Desk
+from iro_desk.widgets.form_kit import FormKit
 
 
 class DeskApp(Protocol):
@@ -20,6 +23,12 @@ class DeskApp(Protocol):
     def today(self) -> date: ...
 
     def open_child(self, ref: str) -> None: ...
+
+    def open_case(self, case_id: uuid.UUID) -> None: ...
+
+    def open_form(self, form: str, /, **args: Any) -> None:
+        """Open a form by name ("compliance", "review", "visit", "raise_case", "enquiry",
+        "enquiry_detail"), so that no screen imports another to open it."""
 
     def changes_saved(self) -> None: ...
 
@@ -47,3 +56,22 @@ T = TypeVar("T")
 
 class DeskModal(DeskMixin, ModalScreen[T]):
     """A form or question over the current screen."""
+
+
+class FormModal(FormKit, DeskModal[T]):
+    """A form over the current screen, with the form kit and Save/Cancel buttons (ids
+    "save" and "cancel") bound to its save and cancel actions."""
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            event.stop()
+            self.action_save()
+        elif event.button.id == "cancel":
+            event.stop()
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        raise NotImplementedError

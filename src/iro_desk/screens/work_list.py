@@ -12,13 +12,14 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.compliance_form import due_style
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import long_day, styled
+from iro_desk.widgets.form_kit import due_style
 
 Item = TypeVar("Item")
 SHOWN = 500  # rows shown at most; the title says when there are more
@@ -26,13 +27,27 @@ SHOWN = 500  # rows shown at most; the title says when there are more
 
 class WorkListScreen(DeskScreen, Generic[Item]):
     LIST_TITLE: ClassVar[str] = ""
-    NOUN: ClassVar[str] = "items"  # "forms", "cases": in messages
+    NOUN: ClassVar[str] = "items"  # "forms", "cases": in messages and the keys' ids
     EMPTY: ClassVar[str] = ""
-    COLUMNS: ClassVar[list[tuple[str, str]]] = []  # (heading, key); the first is the deadline
+    ITEM: ClassVar[str] = "item"  # "form", "case": what Enter opens
+    DUE: ClassVar[str] = "Due"  # the deadline column's heading
+    # (heading, key) of the columns between the child and the IRO
+    MIDDLE_COLUMNS: ClassVar[list[tuple[str, str]]] = []
 
-    DEFAULT_CSS = """
-    WorkListScreen #list-empty { padding: 1 2; }
-    """
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every list has the same keys; their ids name the list ("forms_mine", ...).
+        # Set before Textual's own __init_subclass__ merges the bindings.
+        cls.BINDINGS = [
+            Binding("m", "toggle_mine", "Mine/all", id=f"{cls.NOUN}_mine"),
+            Binding("r", "reload", "Reload", id=f"{cls.NOUN}_reload"),
+            Binding("enter", "open", f"Open {cls.ITEM}", show=False, id=f"{cls.NOUN}_open"),
+        ]
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def columns(cls) -> list[tuple[str, str]]:
+        """(heading, key) of every column; the first is the deadline."""
+        return [(cls.DUE, "due"), ("Child", "child"), *cls.MIDDLE_COLUMNS, ("IRO", "iro")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -41,7 +56,8 @@ class WorkListScreen(DeskScreen, Generic[Item]):
 
     # --- what a subclass says ------------------------------------------------------------
 
-    def fetch(self, session: Any, who: str | None) -> list[Item]:
+    def fetch(self, who: str | None) -> list[Item]:
+        """The items (one service call), ``who``'s or everyone's."""
         raise NotImplementedError
 
     def sort_key(self, item: Item) -> Any:
@@ -76,7 +92,7 @@ class WorkListScreen(DeskScreen, Generic[Item]):
     def on_mount(self) -> None:
         self.mine = self.iro_app.me is not None
         table = self.query_one("#list", DataTable)
-        for heading, key in self.COLUMNS:
+        for heading, key in self.columns():
             table.add_column(heading, key=key)
         self.query_one("#list-empty").display = False
         table.focus()
@@ -99,8 +115,7 @@ class WorkListScreen(DeskScreen, Generic[Item]):
     def load(self) -> None:
         who = self.iro_app.me if self.mine else None
         try:
-            with self.desk.read() as session:
-                items = self.fetch(session, who)
+            items = self.fetch(who)
         except InvalidInput as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

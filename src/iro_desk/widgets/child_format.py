@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual.app import App
-from textual.widgets import Static
 
 from iro_desk.rules import codes
 from iro_desk.services.display import literal, plain
 
 # Within this many working days a review counts as "due soon" (amber).
-SOON_WD = 10
+SOON_WD = 10  # a review due within this many working days is amber
 
 VISIT_PURPOSE_LABELS: dict[str, str] = {
     "before_review": "Before a review",
@@ -29,6 +27,11 @@ def day(value: date | None, empty: str = "") -> str:
 def long_day(value: date | None, empty: str = "") -> str:
     """Mon 30 Nov 2026."""
     return f"{value:%a %d %b %Y}" if value else empty
+
+
+def rota_day(value: date) -> str:
+    """Mon 3 Nov 2026 (the rota's style: no leading zero)."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
 
 
 def code_label(code: str) -> str:
@@ -62,16 +65,6 @@ def cp_participation_text(took_part: bool | None, method: str | None) -> str:
     return f"took part ({cp_method_label(method)})" if method else "took part"
 
 
-def deadline_style(app: App, overdue: bool, wd_left: int | None) -> str:
-    """Red when overdue, amber when due within SOON_WD working days (theme colours)."""
-    colours = app.theme_variables  # the theme's resolved $error / $warning
-    if overdue:
-        return f"bold {colours.get('error', 'red')}"
-    if wd_left is not None and wd_left <= SOON_WD:
-        return colours.get("warning", "yellow")
-    return ""
-
-
 def styled(value: str, style: str = "") -> Text:
     """A one-line table cell that is never read as markup (names and views may hold "[")
     and shows any control character escaped."""
@@ -84,12 +77,6 @@ def first_line(value: str, width: int = 50) -> str:
     """Free text on one line, cut to ``width``; control characters escaped before cutting."""
     line = " ".join(plain(value).split())
     return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def set_note(note: Static, text: str) -> None:
-    """A field's error note: shown with its reason, hidden (no blank line) when empty."""
-    note.update(literal(text))
-    note.display = bool(text)
 
 
 def participation_summary(text: str | None) -> str:

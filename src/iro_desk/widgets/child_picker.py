@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from iro_desk.services.children import ChildHit, search_children
+from iro_desk.services.child_actions import find_children
+from iro_desk.services.children import ChildHit
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal
 
@@ -140,8 +141,7 @@ class ChildPicker(Vertical):
     def _search(self, seq: int, term: str) -> None:
         desk = cast(_HasDesk, self.app).desk
         try:
-            with desk.read() as session:
-                hits = search_children(session, term, limit=MATCH_LIMIT)
+            hits = find_children(desk, term=term, limit=MATCH_LIMIT)
         except Exception as exc:  # a failed search must not end the app; say so instead
             self.app.call_from_thread(self._failed, seq, str(exc))
             return

@@ -6,11 +6,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from textual.binding import Binding
-
-from iro_desk.screens.compliance_form import ComplianceFormScreen
 from iro_desk.screens.work_list import WorkListScreen
-from iro_desk.services.compliance import FormSummary, forms_awaiting_response
+from iro_desk.services.compliance import FormSummary
+from iro_desk.services.compliance_actions import forms_awaiting
 from iro_desk.widgets.child_format import day, styled
 
 
@@ -30,26 +28,18 @@ first**, then the rest, soonest due first.
 New forms are started from a child's record after a review or conference.
 """
 
-    BINDINGS = [
-        Binding("m", "toggle_mine", "Mine/all", id="forms_mine"),
-        Binding("r", "reload", "Reload", id="forms_reload"),
-        Binding("enter", "open", "Open form", show=False, id="forms_open"),
-    ]
     LIST_TITLE = "Compliance forms awaiting a response"
-    NOUN = "forms"
+    NOUN, ITEM = "forms", "form"
     EMPTY = "No forms are waiting for a Team Manager's response."
-    COLUMNS = [
-        ("Due", "due"),
-        ("Child", "child"),
+    MIDDLE_COLUMNS = [
         ("Team Manager", "tm"),
         ("Meeting", "meeting"),
         ("Sent", "sent"),
         ("Concerns", "concerns"),
-        ("IRO", "iro"),
     ]
 
-    def fetch(self, session: Any, who: str | None) -> list[FormSummary]:
-        return forms_awaiting_response(session, self.desk.ctx, iro_name=who)
+    def fetch(self, who: str | None) -> list[FormSummary]:
+        return forms_awaiting(self.desk, iro_name=who)
 
     def sort_key(self, form: FormSummary) -> Any:
         # Overdue first (oldest due first), then the rest soonest due first.
@@ -75,4 +65,4 @@ New forms are started from a child's record after a review or conference.
         return f"{whose} forms awaiting a response: {count} · {overdue} overdue"
 
     def open_item(self, key: str) -> None:
-        self.app.push_screen(ComplianceFormScreen(form_id=uuid.UUID(key)))
+        self.iro_app.open_form("compliance", form_id=uuid.UUID(key))

@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from iro_desk.screens.base import DeskScreen
+from iro_desk.services.conflict_actions import open_conflicts, settle_conflict
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, NotFound
-from iro_desk.services.sync import ConflictRow, list_conflicts, resolve_conflict
+from iro_desk.services.sync import ConflictRow
 from iro_desk.widgets.child_format import first_line, styled
 
 VALUE_WIDTH = 30  # characters of a value shown in the table; the panel below has it all
@@ -51,12 +52,6 @@ Either way the settlement is itself a change: it is sent with the next sync.
         Binding("t", "keep('theirs')", "Keep theirs", id="conflict_theirs"),
         Binding("r", "reload", "Reload", id="conflict_reload"),
     ]
-    DEFAULT_CSS = """
-    ConflictsScreen #conflicts-empty { padding: 1 2; }
-    ConflictsScreen #conflict-detail {
-        height: auto; max-height: 8; padding: 0 1; border-top: solid $primary;
-    }
-    """
     COLUMNS = [
         ("Record", "record"),
         ("Field", "field"),
@@ -95,9 +90,7 @@ Either way the settlement is itself a change: it is sent with the next sync.
 
     @work(thread=True, exclusive=True, group="conflicts")
     def load(self) -> None:
-        with self.desk.read() as session:
-            rows = list_conflicts(session)
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, open_conflicts(self.desk))
 
     def _show(self, rows: list[ConflictRow]) -> None:
         table = self.query_one("#conflicts", DataTable)
@@ -163,17 +156,14 @@ Either way the settlement is itself a change: it is sent with the next sync.
     @work(thread=True, exclusive=True, group="conflicts")
     def _resolve(self, row: ConflictRow, keep: str) -> None:
         try:
-            with self.desk.write() as session:
-                resolve_conflict(session, self.desk.ctx, row.id, keep)
+            settle_conflict(self.desk, conflict_id=row.id, keep=keep)
         except (InvalidInput, NotFound) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), title="Not settled", severity="error", markup=False
             )
         else:
             self.app.call_from_thread(self._resolved, row, keep)
-        with self.desk.read() as session:
-            rows = list_conflicts(session)
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, open_conflicts(self.desk))
 
     def _resolved(self, row: ConflictRow, keep: str) -> None:
         self.notify(

@@ -28,19 +28,12 @@ def _keys_table(screen: Screen) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpDialog(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close help"),
         Binding("f1", "dismiss", "Close help", show=False),
         Binding("q", "dismiss", "Close help", show=False),
     ]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 100; height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    """
 
     def __init__(self, for_screen: Screen) -> None:
         super().__init__()
@@ -48,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = getattr(self.for_screen, "HELP", "") or "No help for this screen."
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog"):
             yield Markdown(f"{text}\n\n## Keys\n\n{_keys_table(self.for_screen)}")
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]

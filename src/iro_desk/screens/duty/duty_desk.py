@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
@@ -14,16 +13,8 @@ from textual.worker import get_current_worker
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import (
-    CLOSED,
-    DutyDay,
-    EnquiryRow,
-    LadoClock,
-    duty_on,
-    enquiries_on,
-    lado_referrals,
-    open_enquiries,
-)
+from iro_desk.services.duty import CLOSED, DutyDay, EnquiryRow, LadoClock
+from iro_desk.services.enquiry_actions import DutyDeskView, duty_desk_on
 
 __all__ = ["DutyDeskScreen"]
 
@@ -55,14 +46,6 @@ def _clip(text: str, width: int) -> str:
 
 def _count(rows: list[EnquiryRow]) -> str:
     return f"{LIST_LIMIT}+" if len(rows) >= LIST_LIMIT else str(len(rows))
-
-
-@dataclass(frozen=True)
-class DeskData:
-    duty: DutyDay
-    today: list[EnquiryRow]
-    still_open: list[EnquiryRow]
-    lado: list[EnquiryRow]
 
 
 def _follow_up_cell(row: EnquiryRow, today: date) -> Text:
@@ -123,16 +106,9 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
         Binding("3", "tab('tab-lado')", "LADO referrals", show=False),
     ]
 
-    DEFAULT_CSS = """
-    DutyDeskScreen #duty-line { height: auto; padding: 0 1; }
-    DutyDeskScreen #alerts { height: auto; padding: 0 1; }
-    DutyDeskScreen TabbedContent { height: 1fr; }
-    DutyDeskScreen TabPane { padding: 0; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
-        self.data: DeskData | None = None
+        self.data: DutyDeskView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -164,23 +140,9 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     # --- loading --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="duty-desk", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="duty-desk")
     def load(self) -> None:
-        today = self.iro_app.today
-        ctx = self.desk.ctx
-        try:
-            with self.desk.read() as session:
-                data = DeskData(
-                    duty=duty_on(session, today),
-                    today=enquiries_on(session, today, ctx),
-                    still_open=open_enquiries(session, ctx, today, limit=LIST_LIMIT),
-                    lado=lado_referrals(session, ctx, today, limit=LIST_LIMIT),
-                )
-        except Exception as exc:  # show it; the desk stays usable for another try (r)
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not load the desk", severity="error"
-            )
-            return
+        data = duty_desk_on(self.desk, today=self.iro_app.today, limit=LIST_LIMIT)
         if get_current_worker().is_cancelled:
             return  # a newer load replaced this one
         self.app.call_from_thread(self._show, data)
@@ -189,7 +151,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
         if self.data is not None:
             self._show(self.data)
 
-    def _show(self, data: DeskData) -> None:
+    def _show(self, data: DutyDeskView) -> None:
         self.data = data
         today = self.iro_app.today
         spare = max(0, self.size.width - 80) // 2
@@ -301,9 +263,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
     # --- actions --------------------------------------------------------------------
 
     def action_new_enquiry(self) -> None:
-        from iro_desk.screens.enquiry_form import EnquiryFormScreen
-
-        self.app.push_screen(EnquiryFormScreen())
+        self.iro_app.open_form("enquiry")
 
     def action_refresh(self) -> None:
         self.load()
@@ -343,7 +303,5 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     @on(DataTable.RowSelected)
     def _open_enquiry(self, event: DataTable.RowSelected) -> None:
-        from iro_desk.screens.enquiry_detail import EnquiryDetailScreen
-
         if event.row_key.value:
-            self.app.push_screen(EnquiryDetailScreen(event.row_key.value))
+            self.iro_app.open_form("enquiry_detail", enquiry_id=event.row_key.value)

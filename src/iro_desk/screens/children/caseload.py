@@ -14,18 +14,18 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.services.caseload import Caseload, CaseloadRow, build_caseload
+from iro_desk.screens.dialogs.iro_picker import ALL_CHILDREN, IroPickerDialog
+from iro_desk.services.caseload import Caseload, CaseloadRow
+from iro_desk.services.child_actions import active_iro_names, load_caseload
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
-from iro_desk.services.iros import list_iros
-from iro_desk.widgets.caseload_iro_picker import ALL_CHILDREN, IroPicker
 from iro_desk.widgets.child_format import (
     SOON_WD,
     day,
-    deadline_style,
     participation_summary,
     styled,
 )
+from iro_desk.widgets.form_kit import due_style
 
 # A caseload is 50-90 children; the whole unit is paged to this many (soonest due first).
 ROW_LIMIT = 500
@@ -100,12 +100,6 @@ children per full-time IRO.
             for n, c in enumerate(COLUMNS, start=1)
         ],
     ]
-    DEFAULT_CSS = """
-    CaseloadScreen #caseload-counts { height: auto; padding: 0 1; }
-    CaseloadScreen #caseload-bar { height: 1; }
-    CaseloadScreen #caseload-search { width: 1fr; max-width: 32; }
-    CaseloadScreen #caseload-showing { width: 1fr; padding: 0 1; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -152,16 +146,14 @@ children per full-time IRO.
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self, iro: str | None, which: str) -> None:
         try:
-            with self.desk.read() as session:
-                caseload = build_caseload(
-                    session,
-                    self.desk.ctx,
-                    as_of=self.iro_app.today,
-                    iro_name=iro,
-                    overdue_only=which == "overdue",
-                    due_within=SOON_WD if which == "soon" else None,
-                    limit=ROW_LIMIT,
-                )
+            caseload = load_caseload(
+                self.desk,
+                today=self.iro_app.today,
+                iro_name=iro,
+                overdue_only=which == "overdue",
+                due_within=SOON_WD if which == "soon" else None,
+                limit=ROW_LIMIT,
+            )
         except InvalidInput as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -184,7 +176,7 @@ children per full-time IRO.
         )
         fte = f"{h.fte:g} FTE, {h.per_fte:.0f} per FTE ({h.band})" if h.fte else "no FTE"
         counts = Text(f"{h.total} children: {h.cla} looked after, {h.cp} on CP plans · {fte} · ")
-        counts.append(f"{h.overdue} overdue", style=deadline_style(self.app, h.overdue > 0, None))
+        counts.append(f"{h.overdue} overdue", style=due_style(self.app, h.overdue > 0, None))
         self.query_one("#caseload-counts", Static).update(counts)
         self.refill()
 
@@ -198,7 +190,7 @@ children per full-time IRO.
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
         for row in rows:
-            style = deadline_style(self.app, row.overdue, row.wd_left)
+            style = due_style(self.app, row.overdue, row.wd_left, soon_wd=SOON_WD)
             table.add_row(
                 styled(row.name),
                 styled(row.ref),
@@ -283,8 +275,7 @@ children per full-time IRO.
 
     @work(thread=True, exclusive=True, group="caseload-iros")
     def _names(self) -> None:
-        with self.desk.read() as session:
-            names = [iro.name for iro in list_iros(session, active_only=True)]
+        names = active_iro_names(self.desk)
         self.app.call_from_thread(self._ask_iro, names)
 
     def _ask_iro(self, names: list[str]) -> None:
@@ -304,7 +295,7 @@ children per full-time IRO.
             self.iro = None if self._all else name
             self.load()
 
-        self.app.push_screen(IroPicker(names, current=current, prompt=prompt), chosen)
+        self.app.push_screen(IroPickerDialog(names, current=current, prompt=prompt), chosen)
 
 
 def _matches(row: CaseloadRow, term: str) -> bool:

@@ -6,11 +6,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from textual.binding import Binding
-
-from iro_desk.screens.resolution_case import CaseScreen
 from iro_desk.screens.work_list import WorkListScreen
-from iro_desk.services.resolution import CaseSummary, open_cases
+from iro_desk.services.resolution import CaseSummary
+from iro_desk.services.resolution_actions import open_case_list
 from iro_desk.widgets.child_format import day, first_line, styled
 
 
@@ -40,26 +38,18 @@ Cases are raised from a child's record or from a compliance form's concerns (**e
 the form).
 """
 
-    BINDINGS = [
-        Binding("m", "toggle_mine", "Mine/all", id="cases_mine"),
-        Binding("r", "reload", "Reload", id="cases_reload"),
-        Binding("enter", "open", "Open case", show=False, id="cases_open"),
-    ]
     LIST_TITLE = "Open Issues Resolution cases"
-    NOUN = "cases"
+    NOUN, ITEM, DUE = "cases", "case", "Stage due"
     EMPTY = "No Issues Resolution cases are open."
-    COLUMNS = [
-        ("Stage due", "due"),
-        ("Child", "child"),
+    MIDDLE_COLUMNS = [
         ("Stage", "stage"),
         ("Held by", "holder"),
         ("Raised", "raised"),
         ("Issue", "issue"),
-        ("IRO", "iro"),
     ]
 
-    def fetch(self, session: Any, who: str | None) -> list[CaseSummary]:
-        return open_cases(session, self.desk.ctx, self.iro_app.today, iro_name=who)
+    def fetch(self, who: str | None) -> list[CaseSummary]:
+        return open_case_list(self.desk, today=self.iro_app.today, iro_name=who)
 
     def sort_key(self, case: CaseSummary) -> Any:
         return (not case.overdue, case.due or case.raised, case.child_ref)
@@ -84,4 +74,4 @@ the form).
         return f"{whose} open cases: {count} · {overdue} past their stage's date"
 
     def open_item(self, key: str) -> None:
-        self.app.push_screen(CaseScreen(uuid.UUID(key)))
+        self.iro_app.open_case(uuid.UUID(key))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -14,22 +15,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import (
-    CLOSED,
-    LADO,
-    EnquiryRow,
-    LadoClock,
-    UpdateRow,
-    close_enquiry,
-    enquiry_history,
-    get_enquiry,
-    reopen_enquiry,
-    update_enquiry,
-)
+from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRow
+from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
+from iro_desk.widgets.form_kit import FormKit, error_line, set_error
 
 __all__ = ["EnquiryDetailScreen"]
 
@@ -68,7 +60,7 @@ class Loaded:
     history: list[UpdateRow]
 
 
-class EnquiryDetailScreen(DeskScreen):
+class EnquiryDetailScreen(FormKit, DeskScreen):
     HELP = """\
 # Enquiry
 
@@ -95,30 +87,11 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         Binding("k", "open_child", "Open child", show=False),
     ]
 
-    DEFAULT_CSS = """
-    EnquiryDetailScreen #body { padding: 0 1; }
-    EnquiryDetailScreen .heading { text-style: bold; margin-top: 1; height: auto; }
-    EnquiryDetailScreen #facts, EnquiryDetailScreen #summary, EnquiryDetailScreen #action,
-    EnquiryDetailScreen #history { height: auto; }
-    EnquiryDetailScreen .form-row > TextArea { width: 1fr; height: 4; }
-    EnquiryDetailScreen .form-row > Input { width: 1fr; }
-    EnquiryDetailScreen .form-row > Input.date { width: 24; }
-    EnquiryDetailScreen .field-error { margin-left: 18; }
-    EnquiryDetailScreen .lado-only { display: none; }
-    EnquiryDetailScreen.-lado .lado-only { display: block; }
-    EnquiryDetailScreen #buttons { height: auto; margin: 1 0 0 18; }
-    EnquiryDetailScreen #buttons Button { margin-right: 2; }
-    EnquiryDetailScreen #reopen { display: none; }
-    EnquiryDetailScreen.-closed #reopen { display: block; }
-    EnquiryDetailScreen.-closed #close { display: none; }
-    """
-
     def __init__(self, enquiry_id: str) -> None:
         super().__init__()
         self.enquiry_id = str(enquiry_id)
         self.loaded: Loaded | None = None
         self._loaded_dates: dict[str, str] = {}
-        self._busy = False
 
     # --- layout ---------------------------------------------------------------------
 
@@ -156,9 +129,7 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
                 yield Button("Add update (Ctrl+S)", id="add", variant="primary")
                 yield Button("Close enquiry", id="close", variant="warning")
                 yield Button("Reopen enquiry", id="reopen", variant="warning")
-            status = Static("", id="error-status", classes="field-error")
-            status.display = False
-            yield status
+            yield error_line("status")
         yield Footer()
 
     def _row(self, label: str, field: str, widget: Any, *, lado: bool = False) -> ComposeResult:
@@ -167,9 +138,7 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         with Horizontal(classes=f"form-row{extra}"):
             yield Label(label, classes="form-label")
             yield widget
-        error = Static("", id=f"error-{field}", classes="field-error")
-        error.display = False  # takes a line only when it has something to say
-        yield error
+        yield error_line(field)
 
     def on_mount(self) -> None:
         self.load()
@@ -177,17 +146,11 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
 
     # --- loading --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="enquiry-detail", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="enquiry-detail")
     def load(self, reset_form: bool = True) -> None:
-        try:
-            with self.desk.read() as session:
-                enquiry = get_enquiry(session, self.desk.ctx, self.enquiry_id, self.iro_app.today)
-                history = enquiry_history(session, self.enquiry_id)
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not open the enquiry", severity="error"
-            )
-            return
+        enquiry, history = load_enquiry(
+            self.desk, enquiry_id=self.enquiry_id, today=self.iro_app.today
+        )
         self.app.call_from_thread(self._show, Loaded(enquiry, history), reset_form)
 
     def _show(self, loaded: Loaded, reset_form: bool) -> None:
@@ -268,10 +231,7 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
     # --- the update form --------------------------------------------------------------
 
     def _set_error(self, field: str, reason: str, *, hint: bool = False) -> None:
-        error = self.query_one(f"#error-{field}", Static)
-        error.update(Text(reason))
-        error.set_class(hint, "muted")
-        error.display = bool(reason)
+        set_error(self.query_one(f"#error-{field}", Static), reason, hint=hint)
 
     @property
     def is_dirty(self) -> bool:
@@ -363,74 +323,22 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         self.iro_app.open_child(self.loaded.enquiry.child_ref)
 
     def _submit(self, what: str) -> None:
-        if self._busy or self.loaded is None:
+        if self.busy or self.loaded is None:
             return
-        for field in FIELDS:
-            self._set_error(field, "")
         note, dates, problems = self._read()
         if problems:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        self._busy = True
-        self._write(what, note, dates)
+        job = partial(
+            act_on_enquiry, self.desk, enquiry_id=self.enquiry_id, what=what, note=note, dates=dates
+        )
+        self.save(job, self._written)
 
-    @work(thread=True, exclusive=True, group="enquiry-write", exit_on_error=False)
-    def _write(self, what: str, note: str, dates: dict[str, Any]) -> None:
-        ctx = self.desk.ctx
-        key = self.enquiry_id
-        lado_dates = {k: v for k, v in dates.items() if k != "follow_up_due"}
-        try:
-            with self.desk.write() as session:
-                if what == "update":
-                    update_enquiry(session, ctx, key, note=note, **dates)
-                    done = "Update added."
-                elif what == "close":
-                    # Dates typed with the closing note are recorded first, in the same save.
-                    if dates:
-                        update_enquiry(
-                            session, ctx, key, note="Dates recorded on closing.", **dates
-                        )
-                    close_enquiry(session, ctx, key, note)
-                    done = "Enquiry closed."
-                else:
-                    follow_up = dates.get("follow_up_due", ...)
-                    reopen_enquiry(session, ctx, key, note, follow_up_due=follow_up)
-                    if lado_dates:
-                        update_enquiry(
-                            session, ctx, key, note="Dates recorded on reopening.", **lado_dates
-                        )
-                    done = "Enquiry reopened."
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._show_problems, exc.problems)
-            return
-        except Exception as exc:  # keep the note on screen so nothing typed is lost
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._written, done)
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        self._busy = False
-        elsewhere = []
-        first: str | None = None
-        for problem in problems:
-            if problem.field in FIELDS:
-                self._set_error(problem.field, problem.reason)
-                first = first or problem.field
-            else:
-                elsewhere.append(str(problem))
-        if elsewhere:
-            self.notify("\n".join(elsewhere), title="Not saved", severity="error")
-        else:
-            self.notify("Fix what is shown in red.", title="Not saved", severity="warning")
-        if first and first != "status":
+    def problems_shown(self, first: str | None) -> None:
+        if first in FIELDS and first != "status":
             self.query_one(f"#{first}").focus()
 
-    def _failed(self, reason: str) -> None:
-        self._busy = False
-        self.notify(reason, title="Could not save", severity="error")
-
     def _written(self, done: str) -> None:
-        self._busy = False
         self.notify(done)
         self.load(reset_form=True)
 

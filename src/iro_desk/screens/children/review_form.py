@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import (
@@ -27,24 +27,16 @@ from iro_desk.rules.codes import (
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import allowed_codes, check_cp_participation, check_review
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import leave_or_ask
-from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
-from iro_desk.services.children import child_by_ref
+from iro_desk.screens.dialogs.confirm import leave_or_ask
+from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal
-from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.iros import find_iro, list_iros
-from iro_desk.services.meetings import (
-    ConferenceChild,
-    record_conference,
-    record_review,
-    set_conference_participation,
-    set_review_participation,
-)
+from iro_desk.services.errors import InvalidInput
+from iro_desk.services.meeting_actions import CONFERENCE_KINDS, save_review, start_review
 from iro_desk.services.validate import parse_date
-from iro_desk.widgets.child_format import day, participation_label, set_note
+from iro_desk.widgets.child_format import day, participation_label
+from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
 
 REVIEW_KINDS = ("LAR", "SECURE")
-CONFERENCE_KINDS = ("ICPC", "RCPC")
 # Fields the services name, mapped to the note under our field.
 FIELD_ALIASES = {"date": "review_date", "children": "kind"}
 
@@ -76,7 +68,9 @@ def _codes_text(codes_: list[str]) -> str:
     return codes_[0] if len(codes_) == 1 else f"{codes_[0]}-{codes_[-1]}"
 
 
-class ReviewFormScreen(DeskModal[bool]):
+class ReviewFormScreen(FormKit, DeskModal[bool]):
+    FORM_ERROR = "error-form"
+
     HELP = """\
 # Record a review or conference
 
@@ -109,24 +103,6 @@ Opened with `p` on a held review, the form corrects the participation code only.
         Binding("ctrl+s", "save", "Save", id="review_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="review_cancel"),
     ]
-    DEFAULT_CSS = """
-    ReviewFormScreen { align: center middle; }
-    ReviewFormScreen #review-body {
-        width: 100%; max-width: 110; height: 1fr; background: $surface; padding: 0 1;
-    }
-    ReviewFormScreen .review-line { height: 1; margin-top: 1; }
-    ReviewFormScreen .review-label { width: 11; color: $text-muted; }
-    ReviewFormScreen .review-line Select { width: 1fr; margin-right: 2; }
-    ReviewFormScreen #review-date, ReviewFormScreen #review-plan { margin-right: 2; }
-    ReviewFormScreen #review-date { width: 14; }
-    ReviewFormScreen .hint { color: $text-muted; height: auto; padding-left: 11; }
-    ReviewFormScreen .field-error { display: none; padding-left: 11; }
-    ReviewFormScreen #review-lar, ReviewFormScreen #review-cp,
-    ReviewFormScreen #review-icpc, ReviewFormScreen #review-views-box { height: auto; }
-    ReviewFormScreen #review-views-box { height: 1fr; }
-    ReviewFormScreen #review-views-box > Label { margin-top: 1; }
-    ReviewFormScreen #review-views { height: 1fr; min-height: 3; }
-    """
 
     def __init__(self, ref: str, meeting_child_id: uuid.UUID | None = None) -> None:
         super().__init__()
@@ -136,7 +112,6 @@ Opened with `p` on a held review, the form corrects the participation code only.
         self.meeting: MeetingLine | None = None  # the review being corrected
         self._initial: dict[str, Any] | None = None
         self._checked: dict[str, Any] | None = None  # the state the notes describe
-        self._busy = False
 
     # --- layout -------------------------------------------------------------------------
 
@@ -161,7 +136,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                 yield Label("Date held", classes="review-label")
                 yield Input(id="review-date", placeholder="YYYY-MM-DD", compact=True)
                 yield Checkbox("Brought forward (early review)", id="review-bf", compact=True)
-            yield from _notes("kind", "review_date", "brought_forward")
+            yield from error_lines("kind", "review_date", "brought_forward")
             with Vertical(id="review-lar"):
                 with Horizontal(classes="review-line"):
                     yield Label("Took part", classes="review-label")
@@ -172,7 +147,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                         compact=True,
                     )
                 yield Static("", id="review-allowed", classes="hint")
-                yield from _notes("participation", "legal_status")
+                yield from error_lines("participation", "legal_status")
             with Vertical(id="review-cp"):
                 with Horizontal(classes="review-line"):
                     yield Label("Took part", classes="review-label")
@@ -189,7 +164,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                         compact=True,
                     )
                 yield Static("", id="review-cp-hint", classes="hint")
-                yield from _notes("took_part", "method")
+                yield from error_lines("took_part", "method")
                 with Vertical(id="review-icpc"):
                     with Horizontal(classes="review-line"):
                         yield Label("Outcome", classes="review-label")
@@ -200,15 +175,15 @@ Opened with `p` on a held review, the form corrects the participation code only.
                             prompt="Category of abuse",
                             compact=True,
                         )
-                    yield from _notes("outcome", "category")
+                    yield from error_lines("outcome", "category")
             with Horizontal(classes="review-line", id="review-chair-row"):
                 yield Label("Chair", classes="review-label")
                 yield Select([], id="review-chair", prompt="The IRO who chaired", compact=True)
-            yield from _notes("chair")
+            yield from error_lines("chair")
             with Vertical(id="review-views-box"):
                 yield Label("The child's views at the meeting (optional)", classes="muted")
                 yield TextArea(id="review-views", soft_wrap=True, tab_behavior="focus")
-            yield from _notes("views", "form")
+            yield from error_lines("views", "form")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,11 +193,9 @@ Opened with `p` on a held review, the form corrects the participation code only.
     @work(thread=True, exclusive=True, group="review-load")
     def _prepare(self, ref: str, need_chairs: bool) -> None:
         try:
-            with self.desk.read() as session:
-                record = child_record(session, self.desk.ctx, ref, as_of=self.iro_app.today)
-                chairs = (
-                    [i.name for i in list_iros(session, active_only=True)] if need_chairs else []
-                )
+            record, chairs = start_review(
+                self.desk, ref=ref, need_chairs=need_chairs, today=self.iro_app.today
+            )
         except InvalidInput as exc:
             self.app.call_from_thread(self._cannot_open, str(exc))
             return
@@ -326,7 +299,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
         self.live_check()
 
     def _note(self, field: str, text: str) -> None:
-        set_note(self.query_one(f"#error-{field}", Static), text)
+        set_error(self.query_one(f"#error-{field}", Static), text)
 
     def live_check(self) -> None:
         """The 903 / local participation rules on what is on screen now (no database)."""
@@ -388,90 +361,33 @@ Opened with `p` on a held review, the form corrects the participation code only.
     # --- save ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.record is None or self._busy:
+        if self.record is None or self.busy:
             return
-        for note in self.query(".field-error").results(Static):
-            set_note(note, "")
-        self._busy = True
         self._checked = self.state()  # the save's answer replaces the as-you-type notes
-        self._save(self.state(), self.iro_app.me)
-
-    @work(thread=True, exclusive=True, group="review-save")
-    def _save(self, state: dict[str, Any], me: str | None) -> None:
-        try:
-            message = self._write(state, me)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._show_problems, exc.problems)
-            return
-        self.app.call_from_thread(self._saved, message)
-
-    def _write(self, state: dict[str, Any], me: str | None) -> str:
-        ctx = self.desk.ctx
-        kind = state["kind"] or "LAR"
-        if self.meeting_child_id is not None and kind in CONFERENCE_KINDS:
-            took_part = {"yes": True, "no": False}.get(state["took_part"] or "")
-            with self.desk.write() as session:
-                set_conference_participation(
-                    session, ctx, self.meeting_child_id, took_part, state["method"]
-                )
-            return f"How the child took part in the {kind} is recorded."
-        if self.meeting_child_id is not None:
-            code = state["participation"] or ""
-            with self.desk.write() as session:
-                set_review_participation(session, ctx, self.meeting_child_id, code)
-            return f"Participation {code} recorded."
-        when = parse_date("review_date", state["date"])
-        assert when is not None
-        with self.desk.write() as session:
-            child = child_by_ref(session, self.ref)
-            chair_name = me or state["chair"]
-            chair = find_iro(session, chair_name, field="chair") if chair_name else None
-            if kind in REVIEW_KINDS:
-                record_review(
-                    session,
-                    ctx,
-                    child,
-                    when,
-                    kind=kind,
-                    participation=state["participation"],
-                    brought_forward=bool(state["brought_forward"]),
-                    chair=chair,
-                    views=state["views"],
-                )
-                return f"{kind} on {day(when)} recorded ({state['participation']})."
-            took_part = {"yes": True, "no": False}.get(state["took_part"] or "")
-            record_conference(
-                session,
-                ctx,
-                kind,
-                when,
-                [ConferenceChild(child, took_part, state["method"], state["views"])],
-                chair=chair,
-                outcome_plan=bool(state["plan"]),
-                category=state["category"],
-            )
-            return f"{kind} on {day(when)} recorded."
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        self._busy = False
-        unplaced = []
-        for problem in problems:
-            field = problem.field.split(".")[-1]  # "C12.took_part" -> "took_part"
-            field = FIELD_ALIASES.get(field, field)
-            notes = self.query(f"#error-{field}")
-            if notes and _shown(notes.first(Static).parent):
-                set_note(notes.first(Static), problem.reason)
-            else:
-                unplaced.append(problem.reason if field == "kind" else str(problem))
-        set_note(self.query_one("#error-form", Static), "\n".join(unplaced))
-        self.notify(
-            "Nothing was saved: see the notes under the fields.",
-            title="Not saved",
-            severity="error",
+        state = self.state()
+        job = partial(
+            save_review,
+            self.desk,
+            ref=self.ref,
+            meeting_child_id=self.meeting_child_id,
+            kind=state["kind"] or "LAR",
+            held=state["date"],
+            participation=state["participation"],
+            brought_forward=bool(state["brought_forward"]),
+            chair_name=self.iro_app.me or state["chair"],
+            views=state["views"],
+            took_part=state["took_part"],
+            method=state["method"],
+            plan=bool(state["plan"]),
+            category=state["category"],
         )
+        self.save(job, self._saved)
+
+    def problem_field(self, field: str) -> str:
+        field = field.split(".")[-1]  # "C12.took_part" -> "took_part"
+        return FIELD_ALIASES.get(field, field)
 
     def _saved(self, message: str) -> None:
-        self._busy = False
         self.notify(message, title="Review")
         self.dismiss(True)
 
@@ -485,14 +401,3 @@ Opened with `p` on a held review, the form corrects the participation code only.
             "Discard this review? Nothing has been saved.",
             lambda: self.dismiss(False),
         )
-
-
-def _shown(widget: Widget) -> bool:
-    """On screen: neither it nor a container around it is hidden."""
-    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
-
-
-def _notes(*fields: str) -> ComposeResult:
-    """The error notes under a line of fields (hidden until there is something to say)."""
-    for field in fields:
-        yield Static("", id=f"error-{field}", classes="field-error")

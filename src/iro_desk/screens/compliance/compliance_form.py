@@ -7,163 +7,44 @@ sent to the Team Manager; then its answers are frozen and the response clock run
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
-from iro_desk.services.caseload import build_caseload_for_child
-from iro_desk.services.children import child_by_ref, display_name
-from iro_desk.services.compliance import (
-    FormDetail,
-    answer_items,
-    form_detail,
-    forms_for_child,
-    record_response,
-    send_form,
-    start_form,
+from iro_desk.screens.dialogs.confirm import leave_or_ask
+from iro_desk.services.compliance import FormDetail
+from iro_desk.services.compliance_actions import (
+    MeetingChoice,
+    NewFormFacts,
+    escalate_form,
+    load_form,
+    new_form_facts,
+    record_form_response,
+    save_form,
 )
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.meetings import meetings_of
-from iro_desk.services.resolution import raise_from_form
-from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, long_day
-
-# --- shared by the compliance and resolution screens ------------------------------------
-
-FIELD_LABELS: dict[str, str] = {
-    "answer": "Answer",
-    "comment": "Comment",
-    "team_manager": "Team Manager",
-    "sent": "Sent on",
-    "responded": "Responded on",
-    "response": "Response",
-    "meeting_id": "Meeting",
-    "meeting_kind": "Meeting",
-    "meeting_date": "Meeting date",
-    "child_ref": "Child",
-    "iro_name": "IRO",
-    "holder": "Held by",
-    "note": "Note",
-    "outcome": "Outcome",
-    "issue": "Issue",
-    "stage": "Stage",
-    "on": "Date",
-    "raised": "Date raised",
-    "form": "Form",
-    "case": "Case",
-    "answers": "Answers",
-}
-_SAFE_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-
-
-SOON_WD = 3  # a response or stage due within this many working days is amber
-
-
-def due_style(app: App[Any], overdue: bool, wd_left: int | None) -> str:
-    """Red when overdue, amber when due within SOON_WD working days (theme colours)."""
-    colours = app.theme_variables
-    if overdue:
-        return f"bold {colours.get('error', 'red')}"
-    if wd_left is not None and wd_left <= SOON_WD:
-        return colours.get("warning", "yellow")
-    return ""
-
-
-def error_id(field: str) -> str:
-    """The id of the Static that shows a field's problems ("a.b" -> "error-a-b")."""
-    return "error-" + field.replace(".", "-")
-
-
-def field_label(field: str) -> str:
-    last = field.rsplit(".", 1)[-1]
-    return FIELD_LABELS.get(last, last.replace("_", " ").capitalize())
-
-
-def clear_problems(screen: Screen) -> None:
-    for widget in screen.query(".field-error"):
-        if isinstance(widget, Static):
-            widget.update("")
-            widget.display = False
-
-
-def show_problems(screen: Screen, problems: Iterable[Problem], *, fallback: str) -> Widget | None:
-    """Put each reason under its field; ones with no field on screen go to ``fallback``.
-
-    Returns the topmost error shown, so the caller can scroll it into view.
-    """
-    clear_problems(screen)
-    texts: dict[str, list[str]] = {}
-    for problem in problems:
-        target = fallback
-        if _SAFE_FIELD.fullmatch(problem.field):
-            wanted = error_id(problem.field)
-            if screen.query(f"#{wanted}"):
-                target = wanted
-        texts.setdefault(target, []).append(f"{field_label(problem.field)}: {problem.reason}")
-    for target, lines in texts.items():
-        widget = screen.query_one(f"#{target}", Static)
-        widget.update(literal("\n".join(lines)))
-        widget.display = True
-    # The topmost error on the form, whatever order the service reported them in.
-    return next((w for w in screen.query(".field-error") if w.display), None)
-
-
-def writing(screen: Screen, group: str) -> bool:
-    """Is a save of this screen still running? (A second Ctrl+S must not save twice.)"""
-    return any(w.node is screen and w.group == group and w.is_running for w in screen.workers)
-
-
-def error_line(widget_id: str) -> Static:
-    """An empty, hidden error line for a field (shown by ``show_problems``)."""
-    line = Static("", id=widget_id, classes="field-error", markup=False)
-    line.display = False
-    return line
-
+from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
 
 # --- the form screen -----------------------------------------------------------------------
 
 ANSWER_OPTIONS: list[tuple[str, str]] = [("yes", "yes"), ("no", "no"), ("n/a", "na")]
-# Meeting kinds a form can follow -> the form's kind (a secure review is a LAR too).
-FORM_KIND_OF: dict[str, str] = {"LAR": "LAR", "SECURE": "LAR", "ICPC": "ICPC", "RCPC": "RCPC"}
-RECENT_MEETINGS = 8  # how far back the meeting picker goes
-WRITE_GROUP = "compliance-form-write"
 
 
-@dataclass(frozen=True)
-class MeetingChoice:
-    meeting_id: uuid.UUID | None
-    meeting_child_id: uuid.UUID | None
-    kind: str  # the form's kind: LAR, ICPC or RCPC
-    label: str
-    has_form: bool
-
-
-@dataclass(frozen=True)
-class NewFormFacts:
-    child_ref: str
-    child_name: str
-    iro_name: str | None
-    choices: tuple[MeetingChoice, ...]
-    default: int
-    team_manager: str
-
-
-class ComplianceFormScreen(DeskScreen):
+class ComplianceFormScreen(FormKit, DeskScreen):
+    FORM_ERROR = "error-form"
+    LABELS = FIELD_LABELS
+    SAVE_GROUP = "compliance-form-write"
     HELP = """\
 # Compliance form
 
@@ -194,21 +75,6 @@ at stage 1, held by the Team Manager, and opens the case.
         Binding("escape", "cancel", "Back", id="form_back"),
     ]
 
-    DEFAULT_CSS = """
-    ComplianceFormScreen #body { height: 1fr; padding: 0 1; }
-    ComplianceFormScreen .section { margin-top: 1; text-style: bold; color: $accent; }
-    ComplianceFormScreen .question { margin-top: 1; }
-    ComplianceFormScreen .item-row { height: 1; }
-    ComplianceFormScreen .item-row Select { width: 14; margin-right: 1; }
-    ComplianceFormScreen .item-row Input { width: 1fr; }
-    ComplianceFormScreen .form-row Input { width: 1fr; }
-    ComplianceFormScreen .form-row Select { width: 1fr; }
-    ComplianceFormScreen #response { height: 6; }
-    ComplianceFormScreen .buttons { height: auto; margin-top: 1; }
-    ComplianceFormScreen .buttons Button { margin-right: 1; }
-    ComplianceFormScreen #summary, ComplianceFormScreen #concerns { height: auto; }
-    """
-
     def __init__(
         self,
         child_ref: str | None = None,
@@ -232,23 +98,23 @@ at stage 1, held by the Team Manager, and opens the case.
         yield Static("Compliance form", id="title", classes="screen-title")
         with VerticalScroll(id="body"):
             yield Static("Loading…", id="summary", markup=False)
-            yield error_line("error-form")
+            yield error_line("form")
             if self.form_id is None:
                 with Horizontal(classes="form-row", id="meeting-row"):
                     yield Label("Meeting", classes="form-label")
                     yield Select[int]([], id="meeting", prompt="Choose the meeting")
                 for field in ("meeting_id", "meeting_kind", "child_ref", "iro_name"):
-                    yield error_line(error_id(field))
+                    yield error_line(field)
             # Once sent, the reply is what is waited for: it comes first.
             with Vertical(id="response-section", classes="form-row"):
                 yield Static("Team Manager's response", classes="section")
                 with Horizontal(classes="form-row"):
                     yield Label("Responded on", classes="form-label")
                     yield Input(id="responded", placeholder="YYYY-MM-DD")
-                yield error_line("error-responded")
+                yield error_line("responded")
                 yield Label("What the Team Manager said")
                 yield TextArea(id="response")
-                yield error_line("error-response")
+                yield error_line("response")
                 with Horizontal(classes="buttons", id="record-row"):
                     yield Button("Record response (Ctrl+S)", id="record", variant="primary")
             yield Static("Checklist", classes="section")
@@ -259,19 +125,19 @@ at stage 1, held by the Team Manager, and opens the case.
                         ANSWER_OPTIONS, id=f"answer-{key}", prompt="answer", compact=True
                     )
                     yield Input(id=f"comment-{key}", placeholder="comment", compact=True)
-                yield error_line(error_id(f"{key}.answer"))
-                yield error_line(error_id(f"{key}.comment"))
+                yield error_line(f"{key}.answer")
+                yield error_line(f"{key}.comment")
             with Vertical(id="send-section", classes="form-row"):
                 yield Static("Send to the Team Manager", classes="section")
                 with Horizontal(classes="form-row"):
                     yield Label("Team Manager", classes="form-label")
                     yield Input(id="team_manager", placeholder="name of the Team Manager")
-                yield error_line("error-team_manager")
+                yield error_line("team_manager")
                 with Horizontal(classes="form-row"):
                     yield Label("Sent on", classes="form-label")
                     yield Input(id="sent", placeholder="YYYY-MM-DD")
-                yield error_line("error-sent")
-                yield error_line("error-meeting_date")
+                yield error_line("sent")
+                yield error_line("meeting_date")
                 wd = self.desk.ctx.ts.compliance_response_wd
                 yield Static(
                     f"The response is due {wd} working days after the form is sent.",
@@ -286,7 +152,7 @@ at stage 1, held by the Team Manager, and opens the case.
             with Horizontal(classes="buttons", id="escalate-row"):
                 yield Button("Escalate concerns (e)", id="escalate", variant="warning")
             for field in ("holder", "raised", "stage", "escalate"):
-                yield error_line(error_id(field))
+                yield error_line(field)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -305,58 +171,25 @@ at stage 1, held by the Team Manager, and opens the case.
     @work(thread=True, exclusive=True, group="compliance-form-load")
     def load_form(self, form_id: uuid.UUID) -> None:
         try:
-            with self.desk.read() as session:
-                detail = form_detail(session, self.desk.ctx, form_id)
+            detail = load_form(self.desk, form_id=form_id)
         except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
+            self.app.call_from_thread(self.show_problems, exc.problems)
             return
         self.app.call_from_thread(self._show_form, detail)
 
     @work(thread=True, exclusive=True, group="compliance-form-load")
     def load_new(self) -> None:
         assert self.child_ref is not None
-        ctx = self.desk.ctx
-        today = self.iro_app.today
         try:
-            with self.desk.read() as session:
-                child = child_by_ref(session, self.child_ref, field="child_ref")
-                forms = forms_for_child(session, child.id)
-                with_form = {(f.meeting_kind, f.meeting_date) for f in forms}
-                choices: list[MeetingChoice] = []
-                pairs = meetings_of(session, child.id)
-                for meeting, attended in reversed(pairs):  # newest first
-                    kind = FORM_KIND_OF.get(attended.kind)
-                    if kind is None:
-                        continue
-                    choices.append(
-                        MeetingChoice(
-                            meeting_id=meeting.id,
-                            meeting_child_id=attended.id,
-                            kind=kind,
-                            label=f"{attended.kind} held {long_day(attended.meeting_date)}",
-                            has_form=(kind, attended.meeting_date) in with_form,
-                        )
-                    )
-                    if len(choices) >= RECENT_MEETINGS:
-                        break
-                iro = self.iro_app.me
-                if iro is None:
-                    row = build_caseload_for_child(session, ctx, child.id, today)
-                    iro = row.iro if row else None
-                facts = NewFormFacts(
-                    child_ref=child.ref,
-                    child_name=display_name(child),
-                    iro_name=iro,
-                    choices=tuple(choices)
-                    + tuple(
-                        MeetingChoice(None, None, kind, f"{kind}: not recorded here", False)
-                        for kind in ("LAR", "ICPC", "RCPC")
-                    ),
-                    default=_default_choice(choices, self.meeting_child_id),
-                    team_manager=next((f.team_manager for f in forms if f.team_manager), ""),
-                )
+            facts = new_form_facts(
+                self.desk,
+                child_ref=self.child_ref,
+                me=self.iro_app.me,
+                meeting_child_id=self.meeting_child_id,
+                today=self.iro_app.today,
+            )
         except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
+            self.app.call_from_thread(self.show_problems, exc.problems)
             return
         self.app.call_from_thread(self._show_new, facts)
 
@@ -528,141 +361,87 @@ at stage 1, held by the Team Manager, and opens the case.
             action()
 
     def _submit(self, *, send: bool) -> None:
-        if writing(self, WRITE_GROUP):
+        if self.busy:
             return
         values = self._values()
         sent: date | None = None
         if send:
-            try:
-                sent = parse_date("sent", values["sent"])
-            except InvalidInput as exc:
-                self._problems(exc.problems)
+            sent = self.typed_date("sent", values["sent"])
+            if sent is None:
                 return
         choice = self._chosen_meeting() if self.form_id is None else None
         if self.form_id is None and choice is None:
-            self._problems([Problem("meeting_id", "choose the meeting the form follows")])
+            self.show_problems([Problem("meeting_id", "choose the meeting the form follows")])
             return
-        self.write_draft(self._answers(values), choice, values["team_manager"], sent)
+        new = (self.facts, choice) if self.facts is not None and choice is not None else None
+        job = partial(
+            save_form,
+            self.desk,
+            form_id=self.form_id,
+            new=new,
+            answers=self._answers(values),
+            team_manager=values["team_manager"],
+            sent=sent,
+        )
+        self.save(job, partial(self._after_draft, sent is not None))
 
-    @work(thread=True, group=WRITE_GROUP)
-    def write_draft(
-        self,
-        answers: dict[str, tuple[str, str]],
-        choice: MeetingChoice | None,
-        team_manager: str,
-        sent: date | None,
-    ) -> None:
-        ctx = self.desk.ctx
-        try:
-            with self.desk.write() as session:
-                form_id = self.form_id
-                if form_id is None:
-                    assert choice is not None and self.facts is not None
-                    form = start_form(
-                        session,
-                        ctx,
-                        child_ref=self.facts.child_ref,
-                        meeting_id=choice.meeting_id,
-                        meeting_kind=choice.kind,
-                        iro_name=self.facts.iro_name or "",
-                    )
-                    form_id = form.id
-                if answers:
-                    answer_items(session, ctx, form_id, answers)
-                if sent is not None:
-                    send_form(session, ctx, form_id, team_manager=team_manager, sent=sent)
-                detail = form_detail(session, ctx, form_id)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        if sent is not None:
+    def _after_draft(self, sent: bool, detail: FormDetail) -> None:
+        if sent:
             message = (
                 f"Sent to {detail.team_manager}; response due {long_day(detail.response_due)}."
             )
         else:
             message = f"Compliance form saved ({len(detail.unanswered)} questions left to answer)."
-        self.app.call_from_thread(self._after_write, detail, message)
+        self._after_write(detail, message)
 
     def _record_response(self) -> None:
         assert self.detail is not None
-        if writing(self, WRITE_GROUP):
+        if self.busy:
             return
         values = self._values()
-        try:
-            responded = parse_date("responded", values["responded"])
-        except InvalidInput as exc:
-            self._problems(exc.problems)
+        responded = self.typed_date("responded", values["responded"])
+        if responded is None:
             return
-        assert responded is not None
-        self.write_response(self.detail.id, responded, values["response"])
-
-    @work(thread=True, group=WRITE_GROUP)
-    def write_response(self, form_id: uuid.UUID, responded: date, response: str) -> None:
-        ctx = self.desk.ctx
-        try:
-            with self.desk.write() as session:
-                record_response(session, ctx, form_id, responded=responded, response=response)
-                detail = form_detail(session, ctx, form_id)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        in_time = "in time" if detail.responded_in_time else "late"
-        self.app.call_from_thread(
-            self._after_write, detail, f"Team Manager's response recorded ({in_time})."
+        job = partial(
+            record_form_response,
+            self.desk,
+            form_id=self.detail.id,
+            responded=responded,
+            response=values["response"],
         )
+        self.save(job, self._after_response)
+
+    def _after_response(self, detail: FormDetail) -> None:
+        in_time = "in time" if detail.responded_in_time else "late"
+        self._after_write(detail, f"Team Manager's response recorded ({in_time}).")
 
     def action_escalate(self) -> None:
-        if writing(self, WRITE_GROUP):
+        if self.busy:
             return
         if self.detail is None:
-            self._problems(
+            self.show_problems(
                 [Problem("escalate", "save the form first (Ctrl+S): it has no concerns yet")]
             )
             return
         values = self._values()
-        answers = self._answers(values) if self.status == "draft" else {}
-        holder = values["team_manager"].strip() or None
-        self.write_escalation(self.detail.id, answers, holder)
+        job = partial(
+            escalate_form,
+            self.desk,
+            form_id=self.detail.id,
+            answers=self._answers(values) if self.status == "draft" else {},
+            holder=values["team_manager"].strip() or None,
+            raised=self.iro_app.today,
+        )
+        self.save(job, self._after_escalation)
 
-    @work(thread=True, group=WRITE_GROUP)
-    def write_escalation(
-        self, form_id: uuid.UUID, answers: dict[str, tuple[str, str]], holder: str | None
-    ) -> None:
-        ctx = self.desk.ctx
-        try:
-            with self.desk.write() as session:
-                # Unsaved answers count: the case lists the concerns as they are on screen.
-                if answers:
-                    answer_items(session, ctx, form_id, answers)
-                case = raise_from_form(
-                    session, ctx, form_id, raised=self.iro_app.today, holder=holder
-                )
-                case_id = case.id
-                detail = form_detail(session, ctx, form_id)
-        except InvalidInput as exc:
-            problems = [
-                Problem("escalate", p.reason) if p.field == "form" else p for p in exc.problems
-            ]
-            self.app.call_from_thread(self._problems, problems)
-            return
-        self.app.call_from_thread(self._after_escalation, detail, case_id)
-
-    def _after_escalation(self, detail: FormDetail, case_id: uuid.UUID) -> None:
-        from iro_desk.screens.resolution_case import CaseScreen
-
+    def _after_escalation(self, done: tuple[FormDetail, uuid.UUID]) -> None:
+        detail, case_id = done
         self._after_write(detail, "Issues Resolution case raised from the form's concerns.")
-        self.app.push_screen(CaseScreen(case_id))
+        self.iro_app.open_case(case_id)
 
     def _after_write(self, detail: FormDetail, message: str) -> None:
-        clear_problems(self)
         self._show_form(detail)
         self.notify(message)
-
-    def _problems(self, problems: list[Problem]) -> None:
-        first = show_problems(self, problems, fallback="error-form")
-        if first is not None:
-            first.scroll_visible(animate=False)
-        self.notify("Not saved: see the reasons on the form.", severity="error")
 
     def action_cancel(self) -> None:
         leave_or_ask(
@@ -671,17 +450,6 @@ at stage 1, held by the Team Manager, and opens the case.
             "Discard the unsaved changes to this compliance form?",
             self.app.pop_screen,
         )
-
-
-def _default_choice(choices: list[MeetingChoice], meeting_child_id: uuid.UUID | None) -> int:
-    """The meeting asked for, else the latest one without a form, else the latest."""
-    for index, choice in enumerate(choices):
-        if meeting_child_id is not None and choice.meeting_child_id == meeting_child_id:
-            return index
-    for index, choice in enumerate(choices):
-        if not choice.has_form:
-            return index
-    return 0
 
 
 def _concerns_text(detail: FormDetail) -> str:

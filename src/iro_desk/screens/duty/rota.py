@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from iro_desk.rules.dates import add_months
-from iro_desk.screens.base import DeskModal, DeskScreen
-from iro_desk.screens.confirm import ConfirmScreen, leave_or_ask
+from iro_desk.screens.base import DeskScreen
+from iro_desk.screens.dialogs.assign_duty import AssignDutyDialog
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.services.display import literal
-from iro_desk.services.duty import DutyDay, assign_duty, clear_duty, rota, swap_duty
-from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.iros import list_iros
+from iro_desk.services.duty import DutyDay
+from iro_desk.services.errors import InvalidInput
+from iro_desk.services.rota_actions import clear_day, load_rota, swap_days
+from iro_desk.widgets.child_format import rota_day
 
-__all__ = ["AssignDutyModal", "RotaScreen", "month_range", "week_range"]
+__all__ = ["RotaScreen", "month_range", "week_range"]
 
 WEEK = "week"
 MONTH = "month"
@@ -32,10 +33,6 @@ NOBODY = "— nobody —"
 OVERDUE = "bold red"
 MUTED = "dim"
 ME = "bold reverse"
-
-
-def long_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def week_range(day: date) -> tuple[date, date]:
@@ -55,155 +52,6 @@ class RotaData:
     end: date
     days: list[DutyDay]
     iros: list[str]  # active IROs, for the assign form
-
-
-class AssignDutyModal(DeskModal[bool]):
-    """Choose the duty IRO and an optional back-up for one day; saves on Ctrl+S."""
-
-    HELP = """\
-# Assign duty
-
-Choose who is on duty on this day and, if there is one, the back-up. Only active IROs
-are listed; one person cannot be both.
-
-`Ctrl+S` saves, `Escape` cancels (asking first if you changed anything).
-"""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-    ]
-
-    DEFAULT_CSS = """
-    AssignDutyModal { align: center middle; }
-    AssignDutyModal > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    AssignDutyModal .form-row > Select { width: 1fr; }
-    AssignDutyModal .field-error { margin-left: 18; }
-    AssignDutyModal #buttons { height: auto; align-horizontal: right; }
-    AssignDutyModal #buttons Button { margin-left: 1; }
-    """
-
-    def __init__(self, day: DutyDay, iros: list[str]) -> None:
-        super().__init__()
-        self.day = day
-        self.iros = iros
-        self._saving = False
-
-    def _initial(self, name: str | None) -> Any:
-        return name if name in self.iros else Select.NULL
-
-    def compose(self) -> ComposeResult:
-        options = [(literal(name, multiline=False), name) for name in self.iros]
-        with Vertical():
-            yield Label(f"Duty on {long_day(self.day.day)}", classes="screen-title")
-            with Horizontal(classes="form-row"):
-                yield Label("Duty IRO", classes="form-label")
-                yield Select(
-                    options,
-                    prompt="Choose the duty IRO",
-                    value=self._initial(self.day.duty),
-                    id="duty_iro",
-                )
-            yield self._error("duty_iro")
-            with Horizontal(classes="form-row"):
-                yield Label("Back-up", classes="form-label")
-                yield Select(
-                    options,
-                    prompt="No back-up",
-                    value=self._initial(self.day.backup),
-                    id="backup_iro",
-                )
-            yield self._error("backup_iro")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-
-    @staticmethod
-    def _error(field: str) -> Static:
-        error = Static("", id=f"error-{field}", classes="field-error")
-        error.display = False  # takes a line only when it has something to say
-        return error
-
-    def on_mount(self) -> None:
-        self.query_one("#duty_iro", Select).focus()
-
-    def _chosen(self, field: str) -> str | None:
-        value = self.query_one(f"#{field}", Select).value
-        return value if isinstance(value, str) else None
-
-    @property
-    def is_dirty(self) -> bool:
-        before = tuple(n if n in self.iros else None for n in (self.day.duty, self.day.backup))
-        return (self._chosen("duty_iro"), self._chosen("backup_iro")) != before
-
-    def _set_error(self, field: str, reason: str) -> None:
-        error = self.query_one(f"#error-{field}", Static)
-        error.update(Text(reason))
-        error.display = bool(reason)
-
-    @on(Select.Changed)
-    def _changed(self) -> None:
-        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
-        self._set_error("duty_iro", "")
-        if duty is not None and duty == backup:
-            self._set_error("backup_iro", f"{duty} cannot be both duty and back-up")
-        else:
-            self._set_error("backup_iro", "")
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    def action_save(self) -> None:
-        if self._saving:
-            return
-        duty, backup = self._chosen("duty_iro"), self._chosen("backup_iro")
-        if duty is None:
-            self._set_error("duty_iro", "is required: choose who is on duty")
-            self.query_one("#duty_iro", Select).focus()
-            return
-        self._saving = True
-        self._save(duty, backup)
-
-    @work(thread=True, exclusive=True, group="rota-assign", exit_on_error=False)
-    def _save(self, duty: str, backup: str | None) -> None:
-        try:
-            with self.desk.write() as session:
-                assign_duty(session, self.desk.ctx, self.day.day, duty, backup)
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._problems, exc.problems)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self._problems, [Problem("save", str(exc))])
-            return
-        self.app.call_from_thread(self._saved, duty, backup)
-
-    def _problems(self, problems: list[Problem]) -> None:
-        self._saving = False
-        elsewhere = []
-        for problem in problems:
-            if problem.field in ("duty_iro", "backup_iro"):
-                self._set_error(problem.field, problem.reason)
-            else:
-                elsewhere.append(str(problem))
-        self.notify("\n".join(elsewhere) or "Fix what is shown in red.", severity="error")
-
-    def _saved(self, duty: str, backup: str | None) -> None:
-        extra = f", {backup} back-up" if backup else ", no back-up"
-        self.notify(f"{long_day(self.day.day)}: {duty} on duty{extra}.", title="Rota")
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        leave_or_ask(
-            self, self.is_dirty, "Discard this change to the rota?", lambda: self.dismiss(False)
-        )
 
 
 class RotaScreen(DeskScreen):
@@ -234,12 +82,6 @@ first; `m` switches between the week and the whole month.
         Binding("right", "page(1)", "Next", show=False, priority=True),
         Binding("escape", "cancel_swap", "Cancel the swap", show=False),
     ]
-
-    DEFAULT_CSS = """
-    RotaScreen #summary { height: auto; padding: 0 1; }
-    RotaScreen #swap-line { height: auto; padding: 0 1; background: $warning 20%; display: none; }
-    RotaScreen #swap-line.-on { display: block; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -297,17 +139,9 @@ first; `m` switches between the week and the whole month.
         start, end = self.bounds
         self._load(start, end)
 
-    @work(thread=True, exclusive=True, group="rota-load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="rota-load")
     def _load(self, start: date, end: date) -> None:
-        try:
-            with self.desk.read() as session:
-                days = rota(session, start, end)
-                iros = [iro.name for iro in list_iros(session, active_only=True)]
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Could not load the rota", severity="error"
-            )
-            return
+        days, iros = load_rota(self.desk, start=start, end=end)
         if get_current_worker().is_cancelled:
             return  # a newer load replaced this one
         self.app.call_from_thread(self._show, RotaData(start, end, days, iros))
@@ -317,7 +151,7 @@ first; `m` switches between the week and the whole month.
             return  # the user has paged on since this was asked for
         self.data = data
         title = (
-            f"Rota · week of {long_day(data.start)}"
+            f"Rota · week of {rota_day(data.start)}"
             if self.view == WEEK
             else f"Rota · {data.start:%B %Y}"
         )
@@ -336,7 +170,7 @@ first; `m` switches between the week and the whole month.
         working = calendar.is_working_day(item.day)
         me = self.iro_app.me
         base = "" if working else MUTED
-        day = Text(long_day(item.day), style=base)
+        day = Text(rota_day(item.day), style=base)
         if item.duty is None:
             duty = Text(NOBODY, style=OVERDUE if working else MUTED)
         else:
@@ -385,7 +219,7 @@ first; `m` switches between the week and the whole month.
             line.remove_class("-on")
             return
         line.update(
-            f"Swapping {long_day(self.swap_from)}: move to the other day and press s or Enter "
+            f"Swapping {rota_day(self.swap_from)}: move to the other day and press s or Enter "
             "(Escape cancels)."
         )
         line.add_class("-on")
@@ -441,7 +275,7 @@ first; `m` switches between the week and the whole month.
         self.focus_day = item.day
 
         # Coming back to this screen reloads the rota (on_screen_resume).
-        self.app.push_screen(AssignDutyModal(item, self.data.iros))
+        self.app.push_screen(AssignDutyDialog(item, self.data.iros))
 
     def action_swap(self) -> None:
         day = self.highlighted_day()
@@ -458,8 +292,8 @@ first; `m` switches between the week and the whole month.
             return
         self.focus_day = day
         self._write(
-            lambda session, ctx: swap_duty(session, ctx, first, day),
-            f"Swapped {long_day(first)} with {long_day(day)}.",
+            partial(swap_days, self.desk, first=first, second=day),
+            f"Swapped {rota_day(first)} with {rota_day(day)}.",
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -479,7 +313,7 @@ first; `m` switches between the week and the whole month.
         if item is None:
             return
         if item.duty is None and item.backup is None:
-            self.notify(f"Nobody is on duty on {long_day(item.day)}.", severity="warning")
+            self.notify(f"Nobody is on duty on {rota_day(item.day)}.", severity="warning")
             return
         self.focus_day = item.day
         who = item.duty or "nobody"
@@ -489,27 +323,23 @@ first; `m` switches between the week and the whole month.
         def answer(yes: bool | None) -> None:
             if yes:
                 self._write(
-                    lambda session, ctx: clear_duty(session, ctx, item.day),
-                    f"Cleared {long_day(item.day)}: nobody on duty.",
+                    partial(clear_day, self.desk, day=item.day),
+                    f"Cleared {rota_day(item.day)}: nobody on duty.",
                 )
 
         self.app.push_screen(
-            ConfirmScreen(f"Clear the duty on {long_day(item.day)}?\nOn it now: {who}.", "Clear"),
+            ConfirmDialog(f"Clear the duty on {rota_day(item.day)}?\nOn it now: {who}.", "Clear"),
             answer,
         )
 
-    @work(thread=True, exclusive=True, group="rota-write", exit_on_error=False)
-    def _write(self, write: Callable[[Any, Any], object], done: str) -> None:
+    @work(thread=True, exclusive=True, group="rota-write")
+    def _write(self, write: Callable[[], object], done: str) -> None:
         try:
-            with self.desk.write() as session:
-                write(session, self.desk.ctx)
+            write()
         except InvalidInput as exc:
             reasons = "\n".join(p.reason for p in exc.problems)
             self.app.call_from_thread(self.notify, reasons, title="Not changed", severity="error")
             self.app.call_from_thread(self._refresh_rows)
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Not changed", severity="error")
             return
         self.app.call_from_thread(self.notify, done, title="Rota")
         self.app.call_from_thread(self.load)

@@ -12,14 +12,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.services.audit_trail import Opening, openings, record_opened
-from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
+from iro_desk.services.audit_trail import Opening
+from iro_desk.services.child_actions import open_child_record
+from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
+    SOON_WD,
     cp_participation_text,
     day,
-    deadline_style,
     first_line,
     long_day,
     participation_summary,
@@ -27,6 +28,7 @@ from iro_desk.widgets.child_format import (
     visit_location_label,
     visit_purpose_label,
 )
+from iro_desk.widgets.form_kit import due_style
 
 TABLES: dict[str, tuple[str, ...]] = {
     "child-episodes": ("Period from", "Episode from", "To", "Legal status", "Placement", "Reason"),
@@ -69,15 +71,6 @@ escalate it). Escape goes back.
         Binding("e", "resolution", "Resolution", id="child_resolution"),
         Binding("ctrl+r", "reload", "Reload", id="child_reload", show=False),
     ]
-    DEFAULT_CSS = """
-    ChildScreen #child-next { height: 1; padding: 0 1; }
-    ChildScreen TabbedContent { height: 1fr; }
-    ChildScreen TabPane { padding: 0; }
-    ChildScreen #child-care Label { padding: 0 1; color: $text-muted; }
-    ChildScreen #child-profile, ChildScreen #child-views, ChildScreen #child-opened {
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, ref: str = "") -> None:
         super().__init__()
@@ -155,14 +148,9 @@ escalate it). Escape goes back.
     @work(thread=True, exclusive=True, group="child")
     def _load(self, ref: str) -> None:
         try:
-            opening = ref != self._opened
-            # Opening a child's record is audited in the same transaction as the read.
-            with self.desk.write() if opening else self.desk.read() as session:
-                record = child_record(session, self.desk.ctx, ref, as_of=self.iro_app.today)
-                if opening:
-                    record_opened(session, self.desk.ctx, record.id, via="desk")
-                    session.flush()
-                opened = openings(session, record.id)
+            record, opened = open_child_record(
+                self.desk, ref=ref, today=self.iro_app.today, audit_opening=ref != self._opened
+            )
             self._opened = ref
         except InvalidInput as exc:
             self.app.call_from_thread(self._missing, str(exc))
@@ -227,7 +215,7 @@ escalate it). Escape goes back.
         text.append(
             f"{current.next_review_kind} due {long_day(current.next_review_due)}"
             f" ({_wd_words(current.wd_left)})",
-            style=deadline_style(self.app, current.overdue, current.wd_left),
+            style=due_style(self.app, current.overdue, current.wd_left, soon_wd=SOON_WD),
         )
         if current.last_visit:
             text.append(f" · last visit {day(current.last_visit)}")
@@ -271,7 +259,7 @@ escalate it). Escape goes back.
                 t.append(
                     f"{c.next_review_kind} due {long_day(c.next_review_due)}"
                     f" ({_wd_words(c.wd_left)})",
-                    style=deadline_style(self.app, c.overdue, c.wd_left),
+                    style=due_style(self.app, c.overdue, c.wd_left, soon_wd=SOON_WD),
                 )
                 t.append("\n")
                 if c.next_review_basis:
@@ -344,7 +332,7 @@ escalate it). Escape goes back.
             elif m.on_time:
                 timely = styled("on time")
             else:
-                timely = styled("late", deadline_style(self.app, True, None))
+                timely = styled("late", due_style(self.app, True, None))
             took_part = m.participation or cp_participation_text(m.cp_took_part, m.cp_method)
             rows.append(
                 (
@@ -385,7 +373,7 @@ escalate it). Escape goes back.
         return rows
 
     def _form_rows(self, r: ChildRecord) -> list[tuple[str, list[Text]]]:
-        late = deadline_style(self.app, True, None)
+        late = due_style(self.app, True, None)
         return [
             (
                 str(f.id),
@@ -404,7 +392,7 @@ escalate it). Escape goes back.
         ]
 
     def _case_rows(self, r: ChildRecord) -> list[tuple[str, list[Text]]]:
-        late = deadline_style(self.app, True, None)
+        late = due_style(self.app, True, None)
         return [
             (
                 str(c.id),
@@ -430,18 +418,12 @@ escalate it). Escape goes back.
         return next((m for m in self.record.meetings if str(m.meeting_child_id) == key), None)
 
     def action_record_review(self) -> None:
-        from iro_desk.screens.review_form import ReviewFormScreen
-
-        self.app.push_screen(ReviewFormScreen(self.ref))
+        self.iro_app.open_form("review", ref=self.ref)
 
     def action_visit(self) -> None:
-        from iro_desk.screens.visit_form import VisitFormScreen
-
-        self.app.push_screen(VisitFormScreen(self.ref))
+        self.iro_app.open_form("visit", ref=self.ref)
 
     def action_participation(self) -> None:
-        from iro_desk.screens.review_form import ReviewFormScreen
-
         meeting = self.highlighted_meeting()
         if meeting is None:
             self.notify("No review to correct: record one with r.", severity="warning")
@@ -451,37 +433,25 @@ escalate it). Escape goes back.
             return
         tabs = self.query_one("#child-tabs", TabbedContent)
         tabs.active = "tab-reviews"
-        self.app.push_screen(ReviewFormScreen(self.ref, meeting_child_id=meeting.meeting_child_id))
+        self.iro_app.open_form("review", ref=self.ref, meeting_child_id=meeting.meeting_child_id)
 
     def action_compliance(self) -> None:
-        try:
-            from iro_desk.screens.compliance_form import ComplianceFormScreen
-        except ImportError:
-            self.notify("Compliance forms are not available yet.", severity="warning")
-            return
         meeting_child_id: uuid.UUID | None = None
         if self.query_one("#child-tabs", TabbedContent).active == "tab-reviews":
             meeting = self.highlighted_meeting()
             meeting_child_id = meeting.meeting_child_id if meeting else None
-        self.app.push_screen(
-            ComplianceFormScreen(child_ref=self.ref, meeting_child_id=meeting_child_id)
-        )
+        self.iro_app.open_form("compliance", child_ref=self.ref, meeting_child_id=meeting_child_id)
 
     def action_resolution(self) -> None:
-        try:
-            from iro_desk.screens.resolution_case import CaseScreen, RaiseCaseScreen
-        except ImportError:
-            self.notify("Issues resolution is not available yet.", severity="warning")
-            return
         table = self.query_one("#child-cases", DataTable)
         on_cases = self.query_one("#child-tabs", TabbedContent).active == "tab-cases"
         if on_cases and table.row_count:
             # The highlighted case: its own screen escalates, resolves or refers it.
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             if key:
-                self.app.push_screen(CaseScreen(uuid.UUID(key)))
+                self.iro_app.open_case(uuid.UUID(key))
                 return
-        self.app.push_screen(RaiseCaseScreen(child_ref=self.ref))
+        self.iro_app.open_form("raise_case", child_ref=self.ref)
 
 
 def _wd_words(wd: int | None) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,12 +14,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
-from iro_desk.services.duty import log_enquiry
+from iro_desk.services.enquiry_actions import log_new_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_picker import ChildPicker
+from iro_desk.widgets.form_kit import FormKit, error_line, set_error
 
 __all__ = ["EnquiryFormScreen", "parse_received"]
 
@@ -46,7 +47,7 @@ def long_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-class EnquiryFormScreen(DeskScreen):
+class EnquiryFormScreen(FormKit, DeskScreen):
     HELP = """\
 # Log a safeguarding enquiry
 
@@ -70,23 +71,9 @@ Problems are shown in red under the field they are about; nothing is saved until
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    DEFAULT_CSS = """
-    EnquiryFormScreen VerticalScroll { padding: 0 1; }
-    EnquiryFormScreen .form-row > Input, EnquiryFormScreen .form-row > Select,
-    EnquiryFormScreen .form-row > ChildPicker { width: 1fr; }
-    EnquiryFormScreen .form-row > TextArea { width: 1fr; height: 5; }
-    EnquiryFormScreen SelectCurrent #label { text-wrap: nowrap; text-overflow: ellipsis; }
-    EnquiryFormScreen .form-row > Input.date { width: 24; }
-    EnquiryFormScreen .field-error { margin-left: 18; }
-    EnquiryFormScreen #taken-by { padding: 0 1; }
-    EnquiryFormScreen #buttons { height: auto; margin: 1 0 1 18; }
-    EnquiryFormScreen #buttons Button { margin-right: 2; }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self._initial: dict[str, object] = {}
-        self._saving = False
 
     # --- layout ---------------------------------------------------------------------
 
@@ -115,8 +102,8 @@ Problems are shown in red under the field they are about; nothing is saved until
                     placeholder="role, e.g. social worker", max_length=100, id="caller_role"
                 )
                 yield Input(placeholder="agency, e.g. police", max_length=100, id="caller_agency")
-            yield self._error("caller_role")
-            yield self._error("caller_agency")
+            yield error_line("caller_role")
+            yield error_line("caller_agency")
             options = [(f"{code} {label}", code) for code, label in ENQUIRY_CATEGORIES.items()]
             yield from self._row("Category", "category", Select(options, prompt="Choose"))
             yield from self._row("Child", "child_ref", ChildPicker())
@@ -142,13 +129,7 @@ Problems are shown in red under the field they are about; nothing is saved until
         with Horizontal(classes="form-row"):
             yield Label(label, classes="form-label")
             yield widget
-        yield self._error(field)
-
-    @staticmethod
-    def _error(field: str) -> Static:
-        error = Static("", id=f"error-{field}", classes="field-error")
-        error.display = False  # takes a line only when it has something to say
-        return error
+        yield error_line(field)
 
     def _taken_by_text(self) -> str:
         me = self.iro_app.me
@@ -211,10 +192,7 @@ Problems are shown in red under the field they are about; nothing is saved until
     # --- checking as the user types -------------------------------------------------
 
     def _set_error(self, field: str, reason: str, *, hint: bool = False) -> None:
-        error = self.query_one(f"#error-{field}", Static)
-        error.update(Text(reason))
-        error.set_class(hint, "muted")
-        error.display = bool(reason)
+        set_error(self.query_one(f"#error-{field}", Static), reason, hint=hint)
 
     def _check_received(self, text: str, *, finished: bool) -> None:
         try:
@@ -282,61 +260,22 @@ Problems are shown in red under the field they are about; nothing is saved until
         self.action_cancel()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
-        for field in FIELDS:
-            self._set_error(field, "")
         values, problems = self._values()
         if problems:
-            self._show_problems(problems)
+            self.show_problems(problems)
             return
-        self._saving = True
-        self._save(values)
+        self.save(partial(log_new_enquiry, self.desk, **values), partial(self._saved, values))
 
-    @work(thread=True, exclusive=True, group="enquiry-save", exit_on_error=False)
-    def _save(self, values: dict[str, Any]) -> None:
-        try:
-            with self.desk.write() as session:
-                enquiry = log_enquiry(session, self.desk.ctx, **values)
-                label = f"{enquiry.category} enquiry"
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._show_problems, exc.problems)
-            return
-        except Exception as exc:  # keep the typed text: the user can retry
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._saved, label, values["received_at"])
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        self._saving = False
-        elsewhere = []
-        first: str | None = None
-        for problem in problems:
-            if problem.field in FIELDS:
-                self._set_error(problem.field, f"{problem.reason}")
-                first = first or problem.field
-            else:
-                elsewhere.append(str(problem))
-        if elsewhere:
-            self.notify("\n".join(elsewhere), title="Not saved", severity="error")
-        else:
-            count = len(problems)
-            self.notify(
-                f"{count} problem{'s' if count != 1 else ''} to fix (shown in red).",
-                title="Not saved",
-                severity="warning",
-            )
-        if first:
+    def problems_shown(self, first: str | None) -> None:
+        if first in FIELDS:
             widget = self.query_one(f"#{first}")
             target = widget.query_one(Input) if isinstance(widget, ChildPicker) else widget
             target.focus()
 
-    def _failed(self, reason: str) -> None:
-        self._saving = False
-        self.notify(reason, title="Could not save the enquiry", severity="error")
-
-    def _saved(self, label: str, received: datetime) -> None:
-        self._saving = False
+    def _saved(self, values: dict[str, Any], label: str) -> None:
+        received: datetime = values["received_at"]
         self.notify(f"Logged {label}, received {received:%d %b %H:%M} UTC.", title="Enquiry logged")
         self._initial = self._snapshot()
         self.dismiss(None)

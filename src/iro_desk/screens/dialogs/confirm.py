@@ -14,29 +14,19 @@ from textual.widgets import Button, Label
 from iro_desk.services.display import literal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
         Binding("escape", "answer(False)", "No", show=False),
     ]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60; max-width: 95%; height: auto; border: thick $warning;
-        background: $surface; padding: 1 2;
-    }
-    ConfirmScreen Label { width: 100%; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmScreen Button { margin-left: 1; }
-    """
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog -warning"):
             yield Label(literal(self.question))  # questions name people and children
             with Horizontal():
                 yield Button(f"{self.no} (n)", id="no")
@@ -61,4 +51,4 @@ def leave_or_ask(
         if discard:
             leave()
 
-    screen.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), answer)
+    screen.app.push_screen(ConfirmDialog(question, yes="Discard", no="Keep editing"), answer)

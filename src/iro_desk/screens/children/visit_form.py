@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from textual import work
@@ -16,23 +18,18 @@ from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
 from iro_desk.screens.base import DeskModal
-from iro_desk.screens.confirm import leave_or_ask
-from iro_desk.services.caseload import build_caseload_for_child
-from iro_desk.services.children import child_by_ref, display_name
+from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
-from iro_desk.services.drafts import discard_draft, load_draft, save_draft
-from iro_desk.services.errors import InvalidInput, Problem
-from iro_desk.services.iros import find_iro, list_iros
-from iro_desk.services.validate import parse_date
-from iro_desk.services.visits import record_visit
-from iro_desk.widgets.child_format import (
-    day,
-    set_note,
-    visit_location_label,
-    visit_purpose_label,
+from iro_desk.services.errors import InvalidInput
+from iro_desk.services.visit_actions import (
+    VisitStart,
+    keep_visit_draft,
+    save_visit,
+    start_visit,
 )
+from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
+from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
 
-DRAFT_KIND = "visit"
 AUTOSAVE_SECONDS = 0.5
 FIELDS = ("date", "location", "purpose", "seen_alone", "iro", "views")
 WIDGET_FIELDS = {
@@ -54,7 +51,9 @@ FIELD_LABELS = {
 }
 
 
-class VisitFormScreen(DeskModal[bool]):
+class VisitFormScreen(FormKit, DeskModal[bool]):
+    LABELS = FIELD_LABELS
+
     HELP = """\
 # Log a visit
 
@@ -74,20 +73,6 @@ typed it asks before throwing the draft away. Tab moves between fields.
         Binding("ctrl+s", "save", "Save visit", id="visit_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="visit_cancel"),
     ]
-    DEFAULT_CSS = """
-    VisitFormScreen { align: center middle; }
-    VisitFormScreen #visit-body {
-        width: 100%; max-width: 110; height: 1fr; background: $surface; padding: 0 1;
-    }
-    VisitFormScreen .visit-line { height: 1; margin-top: 1; }
-    VisitFormScreen .visit-label { width: 9; color: $text-muted; }
-    VisitFormScreen #visit-date { width: 14; margin-right: 2; }
-    VisitFormScreen .visit-line Select { width: 1fr; margin-right: 2; }
-    VisitFormScreen .field-error { display: none; padding-left: 9; }
-    VisitFormScreen #visit-body > Label { margin-top: 1; }
-    VisitFormScreen #visit-views { height: 1fr; min-height: 4; }
-    VisitFormScreen #visit-status { height: 1; }
-    """
 
     def __init__(self, ref: str, restore: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -118,7 +103,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
                     prompt="Where the child was seen",
                     compact=True,
                 )
-            yield from _notes("date", "location")
+            yield from error_lines("date", "location")
             with Horizontal(classes="visit-line"):
                 yield Label("Purpose", classes="visit-label")
                 yield Select(
@@ -128,14 +113,14 @@ typed it asks before throwing the draft away. Tab moves between fields.
                     compact=True,
                 )
                 yield Checkbox("Seen alone", id="visit-alone", compact=True)
-            yield from _notes("purpose", "seen_alone")
+            yield from error_lines("purpose", "seen_alone")
             with Horizontal(classes="visit-line", id="visit-iro-row"):
                 yield Label("IRO", classes="visit-label")
                 yield Select([], id="visit-iro", prompt="Who visited", compact=True)
-            yield from _notes("iro")
+            yield from error_lines("iro")
             yield Label("The child's views, wishes and feelings, in their words", classes="muted")
             yield TextArea(id="visit-views", soft_wrap=True, tab_behavior="focus")
-            yield from _notes("views")
+            yield from error_lines("views")
             yield Static("", id="visit-status", classes="muted")
         yield Footer()
 
@@ -154,41 +139,26 @@ typed it asks before throwing the draft away. Tab moves between fields.
 
     @work(thread=True, exclusive=True, group="visit-load")
     def _prepare(self, ref: str, restore: dict[str, Any] | None) -> None:
-        with self.desk.read() as session:
-            try:
-                child = child_by_ref(session, ref)
-            except InvalidInput as exc:
-                self.app.call_from_thread(self._cannot_open, str(exc))
-                return
-            name = display_name(child)
-            names: list[str] = []
-            allocated = None
-            if self.iro_app.me is None:
-                # Someone visiting for another IRO: offer the child's own IRO first.
-                names = [i.name for i in list_iros(session, active_only=True)]
-                row = build_caseload_for_child(session, self.desk.ctx, child.id, self.iro_app.today)
-                allocated = row.iro if row else None
-            resumed = False
-            if restore is None:
-                restore = load_draft(session, self.desk.ctx, DRAFT_KIND, ref)
-                resumed = restore is not None
-        self.app.call_from_thread(self._fill, name, names, allocated, restore, resumed)
+        try:
+            start = start_visit(
+                self.desk, ref=ref, me=self.iro_app.me, today=self.iro_app.today, restore=restore
+            )
+        except InvalidInput as exc:
+            self.app.call_from_thread(self._cannot_open, str(exc))
+            return
+        self.app.call_from_thread(self._fill, start)
 
     def _cannot_open(self, message: str) -> None:
         self.notify(message, title="Visit", severity="error")
         self.dismiss(False)
 
-    def _fill(
-        self,
-        name: str,
-        names: list[str],
-        allocated: str | None,
-        draft: dict[str, Any] | None,
-        resumed: bool,
-    ) -> None:
-        self.query_one("#visit-title", Static).update(literal(f"Visit to {name} ({self.ref})"))
-        if allocated in names:
-            self._blank["iro"] = allocated
+    def _fill(self, start: VisitStart) -> None:
+        names, draft = start.iros, start.draft
+        self.query_one("#visit-title", Static).update(
+            literal(f"Visit to {start.name} ({self.ref})")
+        )
+        if start.allocated in names:
+            self._blank["iro"] = start.allocated
         self.query_one("#visit-iro", Select).set_options(
             [(literal(n, multiline=False), n) for n in names]
         )
@@ -206,7 +176,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
         # The database already holds this (or nothing, for a blank form): no save needed.
         self._saved_payload = self.payload() if draft else dict(self._blank)
         self._ready = True
-        if resumed:
+        if start.resumed:
             self.notify("Your unsaved visit to this child was resumed.", title="Draft")
         if draft:
             self._status("Draft restored")
@@ -262,7 +232,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
         # The field has changed since its note was written: the note no longer applies.
         field = WIDGET_FIELDS.get(widget_id or "")
         if field:
-            set_note(self.query_one(f"#error-{field}", Static), "")
+            set_error(self.query_one(f"#error-{field}", Static), "")
         # Debounce: write once typing pauses, not on every key.
         if self._timer is not None:
             self._timer.stop()
@@ -283,11 +253,8 @@ typed it asks before throwing the draft away. Tab moves between fields.
             if self._finished or seq != self._draft_seq:
                 return
             try:
-                with self.desk.write() as session:
-                    if payload == self._blank:
-                        discard_draft(session, self.desk.ctx, DRAFT_KIND, self.ref)
-                    else:
-                        save_draft(session, self.desk.ctx, DRAFT_KIND, self.ref, payload)
+                kept = None if payload == self._blank else payload
+                keep_visit_draft(self.desk, ref=self.ref, payload=kept)
             except InvalidInput as exc:
                 self.app.call_from_thread(self._status, f"Draft not saved: {exc}")
                 return
@@ -303,85 +270,33 @@ typed it asks before throwing the draft away. Tab moves between fields.
     # --- save and cancel ----------------------------------------------------------------
 
     def action_save(self) -> None:
-        if not self._ready or self._finished:
+        if not self._ready or self._finished or self.busy:
             return
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        for note in self.query(".field-error").results(Static):
-            set_note(note, "")
-        self._save(self.payload(), self.iro_app.me)
-
-    @work(thread=True, exclusive=True, group="visit-save")
-    def _save(self, values: dict[str, Any], me: str | None) -> None:
-        problems: list[Problem] = []
-        visit_date: date | None = None
-        try:
-            visit_date = parse_date("date", values["date"])
-        except InvalidInput as exc:
-            problems += exc.problems
-        iro_name = me or values["iro"]
-        if not iro_name:
-            problems.append(Problem("iro", "choose the IRO who visited"))
-        try:
-            with self._lock:
-                name = self._record(values, visit_date, iro_name, problems)
-                self._finished = True  # still under the lock: no draft write can slip in
-        except InvalidInput as exc:
-            self.app.call_from_thread(self._show_problems, exc.problems)
-            return
-        self.app.call_from_thread(self._saved, name, visit_date)
-
-    def _record(
-        self,
-        values: dict[str, Any],
-        visit_date: date | None,
-        iro_name: str | None,
-        problems: list[Problem],
-    ) -> str:
-        """Record the visit and drop its draft in one transaction (both or neither)."""
-        ctx = self.desk.ctx
-        with self.desk.write() as session:
-            child = child_by_ref(session, self.ref)
-            iro = find_iro(session, iro_name) if iro_name else None
-            if iro is not None:
-                try:
-                    record_visit(
-                        session,
-                        ctx,
-                        child,
-                        iro,
-                        visit_date=visit_date,
-                        location=values["location"] or "",
-                        purpose=values["purpose"] or "",
-                        seen_alone=bool(values["seen_alone"]),
-                        views=values["views"],
-                    )
-                except InvalidInput as exc:
-                    # The date's own reason ("not a date") beats the service's "is required".
-                    known = {p.field for p in problems}
-                    problems = problems + [p for p in exc.problems if p.field not in known]
-            if problems:
-                raise InvalidInput(problems)  # rolls the transaction back
-            discard_draft(session, ctx, DRAFT_KIND, self.ref)
-            return display_name(child)
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        unplaced = []
-        for problem in problems:
-            matches = self.query(f"#error-{problem.field}")
-            if matches:
-                label = FIELD_LABELS.get(problem.field, problem.field)
-                set_note(matches.first(Static), f"{label}: {problem.reason}")
-            else:
-                unplaced.append(str(problem))
-        self.notify(
-            "\n".join(unplaced) or "The visit was not saved: see the notes under the fields.",
-            title="Not saved",
-            severity="error",
+        values = self.payload()
+        job = partial(
+            save_visit,
+            self.desk,
+            ref=self.ref,
+            iro_name=self.iro_app.me or values["iro"],
+            visit_date=values["date"],
+            location=values["location"] or "",
+            purpose=values["purpose"] or "",
+            seen_alone=bool(values["seen_alone"]),
+            views=values["views"],
         )
+        self.save(partial(self._save_and_finish, job), self._saved)
 
-    def _saved(self, name: str, visit_date: date | None) -> None:
+    def _save_and_finish(self, job: Callable[[], tuple[str, date]]) -> tuple[str, date]:
+        with self._lock:
+            saved = job()
+            self._finished = True  # still under the lock: no draft write can slip in
+        return saved
+
+    def _saved(self, saved: tuple[str, date]) -> None:
+        name, visit_date = saved
         self.notify(f"Visit to {name} on {day(visit_date)} saved.", title="Visit")
         self.dismiss(True)
 
@@ -403,12 +318,5 @@ typed it asks before throwing the draft away. Tab moves between fields.
     def _discard(self) -> None:
         with self._lock:
             self._finished = True
-            with self.desk.write() as session:
-                discard_draft(session, self.desk.ctx, DRAFT_KIND, self.ref)
+            keep_visit_draft(self.desk, ref=self.ref, payload=None)
         self.app.call_from_thread(self.dismiss, False)
-
-
-def _notes(*fields: str) -> ComposeResult:
-    """The error notes under a line of fields (hidden until there is something to say)."""
-    for field in fields:
-        yield Static("", id=f"error-{field}", classes="field-error")

@@ -19,7 +19,7 @@ from iro_desk.services.display import literal
 ALL_CHILDREN = "\x00all"  # can never be an IRO's name (names reject NUL characters)
 
 
-class IroPicker(ModalScreen[str | None]):
+class IroPickerDialog(ModalScreen[str | None]):
     HELP = """\
 # Choose an IRO
 
@@ -28,14 +28,6 @@ Pick the Independent Reviewing Officer whose caseload you want to see, or
 Up/Down move, Enter chooses, Escape cancels.
 """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker_cancel")]
-    DEFAULT_CSS = """
-    IroPicker { align: center middle; }
-    IroPicker > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    IroPicker OptionList { height: auto; max-height: 16; }
-    """
 
     def __init__(
         self,
@@ -53,7 +45,7 @@ Up/Down move, Enter chooses, Escape cancels.
         self.prompt = prompt
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(self.prompt)
             yield OptionList(
                 *[

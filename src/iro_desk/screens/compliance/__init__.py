@@ -1,0 +1,1 @@
+"""Compliance forms: those awaiting a response, and one form."""

@@ -1,0 +1,1 @@
+"""The duty desk: today's enquiries, one enquiry, logging one, and the rota."""

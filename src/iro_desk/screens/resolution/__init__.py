@@ -1,0 +1,1 @@
+"""Issues Resolution: open cases, one case, and raising a case."""

@@ -1,0 +1,1 @@
+"""Sync with the unit's server: the conflicts to settle."""
