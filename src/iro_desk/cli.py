@@ -287,6 +287,11 @@ def main(
     """IRO Desk: the Independent Reviewing Officer's desk in a terminal.
 
     With no command it opens the full-screen application.
+
+    \b
+    Example:
+      iro-desk --demo
+      iro-desk caseload --overdue
     """
     ctx.obj = Options(db, database_url, user, config, demo)
     if ctx.invoked_subcommand is None:

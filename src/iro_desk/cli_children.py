@@ -7,6 +7,7 @@ command hands the user's input to one service call.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -29,15 +30,13 @@ def child() -> None:
 @click.option("--first-name", default="")
 @click.option("--last-name", default="")
 @date_option("--dob", help="Date of birth.")
-@date_option("--expected", help="Expected date, for an unborn child.")
+@date_option("--expected", "expected_dob", help="Expected date, for an unborn child.")
 @click.option("--sex", help="M, F or U (or the 903's 1/2).")
 @click.option("--ethnicity", help="903 ethnic code, e.g. WBRI.")
 @click.option("--nhs-number")
 @click.option("--upn")
 @handles_errors
-def child_add(
-    ref: str, first_name: str, last_name: str, dob, expected, sex, ethnicity, nhs_number, upn
-) -> None:
+def child_add(**child: Any) -> None:
     """Add a child.
 
     \b
@@ -46,20 +45,9 @@ def child_add(
     """
     from iro_desk.services.children import add_child
 
+    # The options are named as add_child's arguments, so they pass straight through.
     with opened_desk() as desk, desk.write() as session:
-        row = add_child(
-            session,
-            desk.ctx,
-            ref=ref,
-            first_name=first_name,
-            last_name=last_name,
-            dob=dob,
-            expected_dob=expected,
-            sex=sex,
-            ethnicity=ethnicity,
-            nhs_number=nhs_number,
-            upn=upn,
-        )
+        row = add_child(session, desk.ctx, **child)
         click.echo(f"Added {row.ref}.")
 
 

@@ -6,6 +6,7 @@ Registered on the main group by cli.py; they share its options and error handlin
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -82,25 +83,14 @@ def duty_assign(day: date, iro_name: str, backup: str | None) -> None:
 @click.option("--summary", required=True)
 @click.option("--child", "child_ref", help="The child's reference, if known.")
 @click.option("--subject", default="", help="Who it is about, when the child is not known.")
-@click.option("--caller", default="")
-@click.option("--role", default="")
-@click.option("--agency", default="")
+@click.option("--caller", "caller_name", default="")
+@click.option("--role", "caller_role", default="")
+@click.option("--agency", "caller_agency", default="")
 @click.option("--action", default="", help="What was done.")
-@date_option("--follow-up", help="Follow-up due date.")
+@date_option("--follow-up", "follow_up_due", help="Follow-up due date.")
 @click.option("--taken-by", help="The IRO who took it (default: the current user).")
 @handles_errors
-def duty_log(
-    category: str,
-    summary: str,
-    child_ref: str | None,
-    subject: str,
-    caller: str,
-    role: str,
-    agency: str,
-    action: str,
-    follow_up,
-    taken_by: str | None,
-) -> None:
+def duty_log(**enquiry: Any) -> None:
     """Log a safeguarding enquiry.
 
     \b
@@ -109,22 +99,10 @@ def duty_log(
     """
     from iro_desk.services.duty import log_enquiry
 
+    # The options are named as log_enquiry's arguments, so they pass straight through.
     with opened_desk() as desk, desk.write() as session:
-        row = log_enquiry(
-            session,
-            desk.ctx,
-            taken_by=taken_by,
-            caller_name=caller,
-            caller_role=role,
-            caller_agency=agency,
-            category=category,
-            child_ref=child_ref,
-            subject=subject,
-            summary=summary,
-            action=action,
-            follow_up_due=follow_up,
-        )
-        click.echo(f"Logged enquiry {str(row.id)[:8]} ({category}).")
+        row = log_enquiry(session, desk.ctx, **enquiry)
+        click.echo(f"Logged enquiry {str(row.id)[:8]} ({enquiry['category']}).")
 
 
 COMMANDS = (duty,)
