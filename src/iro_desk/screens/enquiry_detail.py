@@ -19,6 +19,7 @@ from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import (
     CLOSED,
     LADO,
+    ClockState,
     EnquiryRow,
     LadoClock,
     UpdateRow,
@@ -53,7 +54,11 @@ def _iso(day: date | None) -> str:
 def _clock_text(name: str, clock: LadoClock) -> Text:
     text = Text(f"{name:<15}")
     state = clock.state
-    style = {"overdue": "bold red", "done late": "yellow", "done": "green"}.get(state, "")
+    style = {
+        ClockState.OVERDUE: "bold red",
+        ClockState.DONE_LATE: "yellow",
+        ClockState.DONE: "green",
+    }.get(state, "")
     if clock.done is not None:
         text.append(f"{state} {long_day(clock.done)}", style=style)
         text.append(f" (due {long_day(clock.due)})", style="dim")

@@ -40,6 +40,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution import (
     CaseDetail,
+    CaseStatus,
     case_detail,
     escalate,
     raise_case,
@@ -134,10 +135,10 @@ that ran past its due date is red.
             held = f", held by {detail.current.holder}" if detail.current.holder else ""
             late = " - OVERDUE" if detail.overdue else ""
             lines.append(f"Now at {detail.current.label}{held}; due {long_day(detail.due)}{late}")
-        elif detail.status == "resolved":
+        elif detail.status == CaseStatus.RESOLVED:
             timing = "in time" if detail.resolved_in_time else "after its stage was due"
             lines.append(f"Resolved {day(detail.resolved_date)} ({timing})")
-        elif detail.status == "cafcass":
+        elif detail.status == CaseStatus.CAFCASS:
             lines.append(f"Referred to Cafcass {day(detail.cafcass_referred)}")
         if detail.compliance_form_id is not None:
             lines.append("Raised from a compliance form (o opens it)")
@@ -158,7 +159,7 @@ that ran past its due date is red.
                 styled(first_line(stage.note)),
                 key=str(index),
             )
-        closed = detail.status != "open"
+        closed = detail.status != CaseStatus.OPEN
         self.query_one("#outcome-title").display = closed
         outcome = self.query_one("#outcome", Static)
         outcome.update(literal(detail.outcome))
@@ -168,7 +169,7 @@ that ran past its due date is red.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers only the steps the case can still take.
         if action in ("escalate", "resolve", "cafcass"):
-            return self.detail is not None and self.detail.status == "open"
+            return self.detail is not None and self.detail.status == CaseStatus.OPEN
         if action == "open_form":
             return self.detail is not None and self.detail.compliance_form_id is not None
         return True
@@ -179,7 +180,7 @@ that ran past its due date is red.
         """The case, if it is loaded and still open (else say why nothing happens)."""
         if self.detail is None:
             return None
-        if self.detail.status != "open":
+        if self.detail.status != CaseStatus.OPEN:
             word = STATUS_WORDS.get(self.detail.status, self.detail.status)
             self.notify(f"The case is closed ({word}): nothing more to do.", severity="warning")
             return None

@@ -17,6 +17,7 @@ from iro_desk.services.duty.enquiries import (
     update_enquiry,
 )
 from iro_desk.services.duty.enquiry_rows import (
+    ClockState,
     EnquiryRow,
     LadoClock,
     UpdateRow,
@@ -40,6 +41,7 @@ from iro_desk.services.duty.rota import (
 
 __all__ = [
     "CLOSED",
+    "ClockState",
     "LADO",
     "OPEN",
     "DutyDay",

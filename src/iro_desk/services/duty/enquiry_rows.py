@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,15 @@ from iro_desk.services.children import display_name
 from iro_desk.services.context import Ctx
 from iro_desk.services.duty.fields import LADO, OPEN
 from iro_desk.services.errors import InvalidInput, NotFound
+
+
+class ClockState(StrEnum):
+    """Where a LADO deadline stands: not yet due, met, met late, or missed so far."""
+
+    DUE = "due"
+    DONE = "done"
+    DONE_LATE = "done late"
+    OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
@@ -33,10 +43,10 @@ class LadoClock:
     late: bool
 
     @property
-    def state(self) -> str:
+    def state(self) -> ClockState:
         if self.done is not None:
-            return "done late" if self.late else "done"
-        return "overdue" if self.late else "due"
+            return ClockState.DONE_LATE if self.late else ClockState.DONE
+        return ClockState.OVERDUE if self.late else ClockState.DUE
 
 
 @dataclass(frozen=True)
