@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from iro_desk.cli import main
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import open_desk
-from tests.conftest import make_ctx
+from tests.builders import make_ctx
 
 
 def _cli(*args: str) -> tuple[int, str]:
