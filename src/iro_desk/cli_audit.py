@@ -132,9 +132,9 @@ def retention_group(ctx: click.Context, as_of: date | None, as_json: bool) -> No
 def _hold(ref: str, hold: bool) -> None:
     from iro_desk.services.retention import set_legal_hold
 
-    with opened_desk() as desk, desk.write() as session:
-        child = set_legal_hold(session, desk.ctx, ref, hold)
-        click.echo(f"{child.ref} {'is on legal hold' if hold else 'is released from legal hold'}.")
+    with opened_desk() as desk:
+        child = desk.save(set_legal_hold, ref, hold)
+    click.echo(f"{child.ref} {'is on legal hold' if hold else 'is released from legal hold'}.")
 
 
 @retention_group.command("hold")
@@ -190,8 +190,7 @@ def retention_purge(as_of: date | None, yes: bool) -> None:
                 "about them? This cannot be undone",
                 abort=True,
             )
-        with desk.write() as session:
-            result = purge(session, desk.ctx, day)
+        result = desk.save(purge, day)
     click.echo(result.summary())
 
 

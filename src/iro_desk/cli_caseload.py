@@ -89,9 +89,9 @@ def iro_add(name: str, fte: float, username: str | None) -> None:
     """
     from iro_desk.services.iros import add_iro
 
-    with opened_desk() as desk, desk.write() as session:
-        row = add_iro(session, desk.ctx, name, fte=fte, username=username)
-        click.echo(f"Added {row.name} ({row.fte:g} FTE).")
+    with opened_desk() as desk:
+        row = desk.save(add_iro, name, fte=fte, username=username)
+    click.echo(f"Added {row.name} ({row.fte:g} FTE).")
 
 
 @iro.command("list")

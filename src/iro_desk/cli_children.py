@@ -46,9 +46,9 @@ def child_add(**child: Any) -> None:
     from iro_desk.services.children import add_child
 
     # The options are named as add_child's arguments, so they pass straight through.
-    with opened_desk() as desk, desk.write() as session:
-        row = add_child(session, desk.ctx, **child)
-        click.echo(f"Added {row.ref}.")
+    with opened_desk() as desk:
+        row = desk.save(add_child, **child)
+    click.echo(f"Added {row.ref}.")
 
 
 @child.command("show")
@@ -90,11 +90,9 @@ def child_edit(ref: str, first_name: str | None, last_name: str | None, notes: s
     """
     from iro_desk.services.child_details import update_child
 
-    with opened_desk() as desk, desk.write() as session:
-        row = update_child(
-            session, desk.ctx, ref, first_name=first_name, last_name=last_name, notes=notes
-        )
-        click.echo(f"Updated {row.ref}.")
+    with opened_desk() as desk:
+        row = desk.save(update_child, ref, first_name=first_name, last_name=last_name, notes=notes)
+    click.echo(f"Updated {row.ref}.")
 
 
 # --- reviews and visits ------------------------------------------------------------

@@ -72,8 +72,8 @@ def duty_assign(day: date, iro_name: str, backup: str | None) -> None:
     """
     from iro_desk.services.duty import assign_duty
 
-    with opened_desk() as desk, desk.write() as session:
-        assign_duty(session, desk.ctx, day, iro_name, backup)
+    with opened_desk() as desk:
+        desk.save(assign_duty, day, iro_name, backup)
     extra = f", back-up {backup}" if backup else ""
     click.echo(f"{day}: {iro_name} on duty{extra}.")
 
@@ -100,9 +100,9 @@ def duty_log(**enquiry: Any) -> None:
     from iro_desk.services.duty import log_enquiry
 
     # The options are named as log_enquiry's arguments, so they pass straight through.
-    with opened_desk() as desk, desk.write() as session:
-        row = log_enquiry(session, desk.ctx, **enquiry)
-        click.echo(f"Logged enquiry {str(row.id)[:8]} ({enquiry['category']}).")
+    with opened_desk() as desk:
+        row = desk.save(log_enquiry, **enquiry)
+    click.echo(f"Logged enquiry {str(row.id)[:8]} ({enquiry['category']}).")
 
 
 COMMANDS = (duty,)

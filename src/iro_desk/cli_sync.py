@@ -211,9 +211,9 @@ def conflicts_resolve(conflict_id: str, keep: str) -> None:
     """
     from iro_desk.services.sync import resolve_conflict
 
-    with opened_desk() as desk, desk.write() as session:
-        row = resolve_conflict(session, desk.ctx, conflict_id, keep)
-        click.echo(f"Kept {keep} for {row.table_name}.{row.field}; it syncs next time.")
+    with opened_desk() as desk:
+        row = desk.save(resolve_conflict, conflict_id, keep)
+    click.echo(f"Kept {keep} for {row.table_name}.{row.field}; it syncs next time.")
 
 
 COMMANDS = (server_group, sync_cmd, conflicts_group)
