@@ -7,24 +7,21 @@ gets its own schema there, made by the real migrations.
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from iro_desk.config import Settings
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import Ctx, Desk, open_desk
+from tests.builders import NOW, PG_URL, TODAY, make_ctx, pg_schema_url, sqlite_desk_from
 
-PG_URL = os.environ.get("IRO_DESK_TEST_PG_URL")
-TODAY = date(2026, 11, 27)
+# The TUI tests' conftest and modules still find these here.
+__all__ = ["NOW", "TODAY", "make_ctx"]
 
-
-NOW = datetime(2026, 11, 27, 10, 30, tzinfo=UTC)
 # Pinned before anything runs, session fixtures included; the autouse fixture below
 # restores it for every test.
 os.environ["IRO_DESK_NOW"] = NOW.isoformat()
@@ -52,28 +49,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def make_ctx(user: str = "tester") -> Ctx:
-    return Ctx(user=user, settings=Settings(), today=TODAY, clock=lambda: NOW)
-
-
-def _sqlite_desk(template: Path, tmp_path: Path) -> Desk:
-    path = tmp_path / "iro-desk.db"
-    shutil.copy(template, path)
-    path.chmod(0o600)
-    return open_desk(sqlite_url(path), make_ctx())
-
-
 @pytest.fixture
 def sqlite_desk(sqlite_template: Path, tmp_path: Path) -> Iterator[Desk]:
-    desk = _sqlite_desk(sqlite_template, tmp_path)
+    desk = sqlite_desk_from(sqlite_template, tmp_path)
     yield desk
     desk.engine.dispose()
-
-
-def _pg_schema_url(schema: str) -> str:
-    assert PG_URL is not None
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture
@@ -84,7 +64,7 @@ def pg_desk() -> Iterator[Desk]:
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    desk = open_desk(_pg_schema_url(schema), make_ctx())
+    desk = open_desk(pg_schema_url(schema), make_ctx())
     try:
         yield desk
     finally:
@@ -99,3 +79,20 @@ def desk(request: pytest.FixtureRequest) -> Desk:
     """A migrated, empty database on each backend."""
     name = "sqlite_desk" if request.param == "sqlite" else "pg_desk"
     return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
+    """``run(*args)``: the CLI on a fresh database file, as the user "ada"; (code, out, err)."""
+    db = tmp_path / "unit.db"
+
+    def invoke(*args: str, user: str = "ada") -> tuple[int, str, str]:
+        from iro_desk.cli import main
+
+        result = CliRunner().invoke(main, ["--db", str(db), "--user", user, *args])
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    invoke.db = db  # type: ignore[attr-defined]
+    return invoke

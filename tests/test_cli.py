@@ -7,52 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from iro_desk.cli import main
-
-
-@pytest.fixture
-def run(tmp_path: Path):
-    db = tmp_path / "unit.db"
-
-    def invoke(*args: str, user: str = "ada") -> tuple[int, str, str]:
-        runner = CliRunner()
-        result = runner.invoke(main, ["--db", str(db), "--user", user, *args])
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.stdout, result.stderr
-
-    invoke.db = db  # type: ignore[attr-defined]
-    return invoke
-
-
-def _unit(run) -> None:
-    assert run("iro", "add", "Ada Example", "--fte", "0.6", "--username", "ada")[0] == 0
-    assert run("iro", "add", "Bea Example")[0] == 0
-    assert (
-        run(
-            "child",
-            "add",
-            "C1",
-            "--first-name",
-            "Amy",
-            "--last-name",
-            "Stone",
-            "--dob",
-            "2015-03-01",
-            "--sex",
-            "F",
-            "--nhs-number",
-            "943 476 5919",
-        )[0]
-        == 0
-    )
+from tests.builders import cli_unit
 
 
 def test_iro_add_and_list_json(run) -> None:
-    _unit(run)
+    cli_unit(run)
     code, out, _ = run("iro", "list", "--json")
     assert code == 0
     data = json.loads(out)
@@ -77,12 +36,12 @@ def test_bad_input_exits_2_with_one_line_per_problem(run) -> None:
 
 
 def test_review_and_caseload_json(run) -> None:
-    _unit(run)
+    cli_unit(run)
     from iro_desk.db.engine import sqlite_url
     from iro_desk.services.children import allocate, child_by_ref, start_care
     from iro_desk.services.context import open_desk
     from iro_desk.services.iros import find_iro
-    from tests.conftest import make_ctx
+    from tests.builders import make_ctx
 
     desk = open_desk(sqlite_url(run.db), make_ctx())
     with desk.write() as s:
@@ -133,7 +92,7 @@ def test_review_and_caseload_json(run) -> None:
 
 
 def test_unknown_iro_and_user_not_an_iro(run) -> None:
-    _unit(run)
+    cli_unit(run)
     code, _, err = run("caseload", "--iro", "Nobody")
     assert code == 2 and err.startswith("error: iro: no IRO called 'Nobody'")
     code, _, err = run("caseload", user="someone-else")
@@ -143,7 +102,7 @@ def test_unknown_iro_and_user_not_an_iro(run) -> None:
 
 
 def test_duty_assign_and_log(run) -> None:
-    _unit(run)
+    cli_unit(run)
     assert run("duty", "assign", "2026-11-27", "Ada Example", "--backup", "Bea Example")[0] == 0
     code, _, err = run("duty", "assign", "2026-11-30", "Ada Example", "--backup", "Ada Example")
     assert code == 2 and "backup_iro" in err
@@ -182,7 +141,7 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
 
 
 def test_report_prints_the_years_figures(run) -> None:
-    _unit(run)
+    cli_unit(run)
     code, out, err = run("report", "--year", "2025")
     assert code == 0, err
     assert "2025-26" in out

@@ -9,7 +9,7 @@ import uuid
 from click.testing import CliRunner
 
 from iro_desk.cli import main
-from tests.test_cli import _unit, run  # noqa: F401  (the fixture)
+from tests.builders import cli_unit
 
 
 def _sql(run, statement: str, *params) -> None:  # noqa: F811
@@ -22,7 +22,7 @@ def _sql(run, statement: str, *params) -> None:  # noqa: F811
 
 
 def test_the_trail_shows_who_opened_and_changed_what(run) -> None:  # noqa: F811
-    _unit(run)
+    cli_unit(run)
     assert run("child", "edit", "C1", "--notes", "Likes trains")[0] == 0
     assert run("child", "show", "C1", user="bea")[0] == 0
     code, out, _ = run("audit", "--child", "C1", "--json")
@@ -39,7 +39,7 @@ def test_the_trail_shows_who_opened_and_changed_what(run) -> None:  # noqa: F811
 
 
 def test_verify_passes_then_names_a_deleted_event(run) -> None:  # noqa: F811
-    _unit(run)
+    cli_unit(run)
     code, out, _ = run("audit", "verify")
     assert code == 0 and out.startswith("audit trail intact: ")
     con = sqlite3.connect(run.db)
@@ -74,7 +74,7 @@ def _old_child_in_care(run) -> None:  # noqa: F811
 
 
 def test_retention_lists_holds_and_purges_after_confirmation(run) -> None:  # noqa: F811
-    _unit(run)
+    cli_unit(run)
     _old_child_in_care(run)
     code, out, _ = run("retention", "--json")
     assert code == 0

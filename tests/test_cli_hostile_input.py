@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from iro_desk.cli import main
-from tests.conftest import PG_URL, _pg_schema_url
+from tests.builders import PG_URL, pg_schema_url
 
 # What a user (or a script gone wrong) can type. Lone surrogates are how Python hands
 # over argv bytes that are not UTF-8 (`iro add $'\xff\xfe'`).
@@ -259,7 +259,7 @@ def test_long_user_on_postgresql_is_refused_before_any_write() -> None:
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        argv = ["--database-url", _pg_schema_url(schema), "--user", "u" * 101]
+        argv = ["--database-url", pg_schema_url(schema), "--user", "u" * 101]
         result = CliRunner().invoke(main, [*argv, "iro", "add", "Dee Example"])
         _check(result, argv)
         assert result.exit_code == 2

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from iro_desk import clock
 from iro_desk.cli import main
 from iro_desk.services.context import Ctx
-from tests.conftest import NOW, TODAY
+from tests.builders import NOW, TODAY
 
 
 def test_the_default_is_the_real_clock(monkeypatch: pytest.MonkeyPatch) -> None:

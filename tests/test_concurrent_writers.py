@@ -30,7 +30,7 @@ from iro_desk.db.models import Enquiry, Visit
 from iro_desk.services.children import add_child, start_care
 from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.drafts import load_draft
-from tests.conftest import PG_URL, _pg_schema_url, make_ctx
+from tests.builders import PG_URL, make_ctx, pg_schema_url
 
 ROOT = Path(__file__).resolve().parent.parent
 REF, IRO = "BUSY1", "Ada Busy"
@@ -51,7 +51,7 @@ def unit_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        yield _seed(_pg_schema_url(schema))
+        yield _seed(pg_schema_url(schema))
     finally:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

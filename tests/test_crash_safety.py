@@ -37,8 +37,7 @@ from iro_desk.services.children import add_child, start_care
 from iro_desk.services.context import Ctx, open_desk
 from iro_desk.services.drafts import pending_drafts
 from iro_desk.services.iros import add_iro
-from tests.conftest import NOW, make_ctx
-from tests.services.test_ssda903 import write_903
+from tests.builders import NOW, make_ctx, write_903
 
 ROOT = Path(__file__).resolve().parent.parent
 REF, IRO = "CRASH1", "Ada Crash"

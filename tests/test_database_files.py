@@ -29,7 +29,7 @@ from iro_desk.db import engine as db_engine
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import open_desk
 from iro_desk.services.demo import generate_demo
-from tests.conftest import make_ctx
+from tests.builders import make_ctx
 
 
 def _cli(*args: str) -> tuple[int, str]:

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from iro_desk.cli import main
+from iro_desk.db import cipher
 from iro_desk.db.cipher import SQLITE_MAGIC
 
 NAME = ("Zebedee", "Quixotic")
@@ -58,9 +59,15 @@ def _leaks(files: list[Path]) -> list[str]:
     ]
 
 
-def _make_unit(db: Path, *init: str, env: dict[str, str]) -> None:
-    """A database with the child "Zebedee Quixotic", a backup and a daily copy."""
+def _make_unit(db: Path, *init: str, env: dict[str, str], held: list | None = None) -> None:
+    """A database with the child "Zebedee Quixotic", a backup and a daily copy.
+
+    With ``held``, a connection is left open in it (as the TUI would hold one), so the
+    commands' own closing does not checkpoint the WAL away; the caller closes it.
+    """
     assert _cli("--db", str(db), "init", *init, env=env)[0] == 0
+    if held is not None:
+        held.append(cipher.connect(db, env.get("IRO_DESK_PASSPHRASE")))
     first, last = NAME
     code, out = _cli(
         "--db", str(db), "child", "add", "Z1", "--first-name", first, "--last-name", last,
@@ -80,7 +87,8 @@ def sqlcipher():
 
 def test_no_plaintext_name_in_the_database_wal_or_backups(sqlcipher, tmp_path: Path) -> None:
     db = tmp_path / "secret" / "unit.db"
-    _make_unit(db, "--encrypt", env={"IRO_DESK_PASSPHRASE": PASS})
+    held: list = []
+    _make_unit(db, "--encrypt", env={"IRO_DESK_PASSPHRASE": PASS}, held=held)
     files = _files_of(db)
     names = {p.name for p in files}
     assert "unit.db-wal" in names, names  # not checkpointed: the WAL holds the child too
@@ -89,6 +97,7 @@ def test_no_plaintext_name_in_the_database_wal_or_backups(sqlcipher, tmp_path: P
     for path in files:
         if not path.name.endswith("-shm") and path.stat().st_size:
             assert path.read_bytes()[:16] != SQLITE_MAGIC, path
+    held[0].close()
     # The same unit unencrypted shows the name: the search above can find it.
     plain = tmp_path / "plain" / "unit.db"
     _make_unit(plain, env={})

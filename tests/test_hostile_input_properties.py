@@ -38,7 +38,7 @@ from iro_desk.services.ssda903.reading import Problems, read_file
 from iro_desk.services.ssda903.reading import parse_date as parse_903_date
 from iro_desk.services.validate import Checker, parse_date
 from iro_desk.services.visits import record_visit
-from tests.conftest import TODAY
+from tests.builders import TODAY
 
 # Text a person or a file could bring: everything but lone surrogates, weighted towards
 # the awkward (NUL, controls, bidi marks, zero-width joiners, emoji, combining marks).

@@ -26,7 +26,7 @@ from iro_desk.db.migrate import (
     upgrade,
 )
 from iro_desk.services.context import Desk
-from tests.conftest import PG_URL, _pg_schema_url
+from tests.builders import PG_URL, pg_schema_url
 
 
 def test_head_constant_matches_the_newest_migration() -> None:
@@ -140,7 +140,7 @@ def test_case_twins_stop_the_upgrade_on_postgresql() -> None:
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(_pg_schema_url(schema))
+    engine = make_engine(pg_schema_url(schema))
     try:
         upgrade(engine, "0002")
         with engine.begin() as conn:

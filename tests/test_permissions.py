@@ -5,6 +5,7 @@ the file and its mode, and the program leaves the mode as the user set it.
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from iro_desk.cli import main
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import open_desk
-from tests.conftest import make_ctx
+from tests.builders import make_ctx
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -61,14 +62,21 @@ def test_a_private_unit_is_quiet(unit: Path) -> None:
 @pytest.mark.parametrize("side", ["-wal", "-shm"])
 def test_a_readable_wal_or_shm_is_named(unit: Path, side: str) -> None:
     extra = unit.with_name(unit.name + side)
-    extra.touch()
-    extra.chmod(0o644)
-    code, out = _cli("--db", str(unit), "iro", "list")
+    # Someone else has the database open (as the TUI may): a command's closing cannot
+    # checkpoint the side files away, so the WAL keeps the last command's write.
+    reader = sqlite3.connect(unit, isolation_level=None)
+    try:
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        assert _cli("--db", str(unit), "iro", "add", "Bea Example")[0] == 0
+        extra.chmod(0o644)
+        code, out = _cli("--db", str(unit), "iro", "list")
+        assert _mode(extra) == 0o644  # reported, never changed
+    finally:
+        reader.close()
     assert code == 0, out
     warnings = _warnings(out)
     assert len(warnings) == 1 and warnings[0].startswith(f"warning: {extra}: "), out
     assert "0644" in warnings[0] and f"chmod 600 {extra}" in warnings[0]
-    assert _mode(extra) == 0o644  # reported, never changed
 
 
 def test_a_readable_backup_is_named(unit: Path) -> None:

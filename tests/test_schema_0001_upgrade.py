@@ -22,7 +22,7 @@ from iro_desk.cli import main
 from iro_desk.db.engine import sqlite_url
 from iro_desk.db.migrate import HEAD_REVISION
 from iro_desk.services.context import open_desk
-from tests.conftest import make_ctx
+from tests.builders import make_ctx
 
 FIXTURE = Path(__file__).parent / "data" / "schema_0001.db"
 

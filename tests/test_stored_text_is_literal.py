@@ -16,7 +16,7 @@ from iro_desk.services.context import open_desk
 from iro_desk.services.duty import assign_duty, log_enquiry
 from iro_desk.services.iros import add_iro
 from iro_desk.services.visits import record_visit
-from tests.conftest import make_ctx
+from tests.builders import make_ctx
 
 # What the probe found: "[/]" ends a style that was never opened (Rich raises), and
 # "[sic]" or "[bold]x[/bold]" vanish as markup tags.

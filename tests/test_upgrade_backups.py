@@ -20,7 +20,7 @@ from iro_desk.cli import main
 from iro_desk.db import cipher
 from iro_desk.db.engine import make_engine, sqlite_url
 from iro_desk.db.migrate import HEAD_REVISION, current_revision, ensure_schema, upgrade
-from tests.conftest import PG_URL, _pg_schema_url
+from tests.builders import PG_URL, pg_schema_url
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -120,7 +120,7 @@ def pg_old_engine() -> Iterator:
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(_pg_schema_url(schema))
+    engine = make_engine(pg_schema_url(schema))
     try:
         upgrade(engine, "0001")
         yield engine

@@ -7,15 +7,16 @@ from datetime import date
 
 import click
 
-from iro_desk.cli import echo_json, get_opts, handles_errors, parse_date_option
+from iro_desk.cli import echo_json, handles_errors, opened_desk
+from iro_desk.cli_options import as_of_option, date_option, json_option, today
 
 
 @click.group("audit", invoke_without_command=True)
 @click.option("--child", "child_ref", help="Only events about this child (by reference).")
 @click.option("--user", "user_name", help="Only events by this user.")
-@click.option("--since", callback=parse_date_option, help="Only events on or after this date.")
+@date_option("--since", help="Only events on or after this date.")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @click.pass_context
 @handles_errors
 def audit_group(
@@ -28,14 +29,15 @@ def audit_group(
 ) -> None:
     """The audit trail, newest first: who did what to which record, and when (UTC).
 
-    Example: iro-desk audit --child C001 --since 2026-01-01
+    \b
+    Example:
+      iro-desk audit --child C001 --since 2026-01-01
     """
     if ctx.invoked_subcommand is not None:
         return
     from iro_desk.services.audit_trail import trail
 
-    desk = get_opts().desk()
-    with desk.read() as session:
+    with opened_desk() as desk, desk.read() as session:
         lines = trail(session, child_ref=child_ref, user=user_name, since=since, limit=limit)
     if as_json:
         echo_json([line.as_json() for line in lines])
@@ -51,14 +53,18 @@ def audit_group(
 
 
 @audit_group.command("verify")
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @handles_errors
 def audit_verify(as_json: bool) -> None:
-    """Check the trail's hash chains; exit 1 naming the first broken event."""
+    """Check the trail's hash chains; exit 1 naming the first broken event.
+
+    \b
+    Example:
+      iro-desk audit verify --json
+    """
     from iro_desk.services.audit_trail import verify_trail
 
-    desk = get_opts().desk()
-    with desk.read() as session:
+    with opened_desk() as desk, desk.read() as session:
         verdict = verify_trail(session, desk.ctx.device)
     first = verdict.first_break
     if as_json:
@@ -93,22 +99,22 @@ def audit_verify(as_json: bool) -> None:
 
 
 @click.group("retention", invoke_without_command=True)
-@click.option("--as-of", callback=parse_date_option, help="The day to judge by (default today).")
-@click.option("--json", "as_json", is_flag=True)
+@as_of_option("The day to judge by (default today).")
+@json_option()
 @click.pass_context
 @handles_errors
 def retention_group(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Records past their retention date (looked after: 75th birthday; CP only: a setting).
 
-    Example: iro-desk retention --json
+    \b
+    Example:
+      iro-desk retention --json
     """
     if ctx.invoked_subcommand is not None:
         return
-    from iro_desk.cli import today
     from iro_desk.services.retention import due_records
 
-    desk = get_opts().desk()
-    with desk.read() as session:
+    with opened_desk() as desk, desk.read() as session:
         due = due_records(session, desk.ctx, as_of or today())
     if as_json:
         echo_json([record.as_json() for record in due])
@@ -126,17 +132,21 @@ def retention_group(ctx: click.Context, as_of: date | None, as_json: bool) -> No
 def _hold(ref: str, hold: bool) -> None:
     from iro_desk.services.retention import set_legal_hold
 
-    desk = get_opts().desk()
-    with desk.write() as session:
-        child = set_legal_hold(session, desk.ctx, ref, hold)
-        click.echo(f"{child.ref} {'is on legal hold' if hold else 'is released from legal hold'}.")
+    with opened_desk() as desk:
+        child = desk.save(set_legal_hold, ref, hold)
+    click.echo(f"{child.ref} {'is on legal hold' if hold else 'is released from legal hold'}.")
 
 
 @retention_group.command("hold")
 @click.argument("ref")
 @handles_errors
 def retention_hold(ref: str) -> None:
-    """Put a child's record on legal hold: retention never destroys it."""
+    """Put a child's record on legal hold: retention never destroys it.
+
+    \b
+    Example:
+      iro-desk retention hold C001
+    """
     _hold(ref, True)
 
 
@@ -144,35 +154,43 @@ def retention_hold(ref: str) -> None:
 @click.argument("ref")
 @handles_errors
 def retention_release(ref: str) -> None:
-    """Release a child's record from legal hold."""
+    """Release a child's record from legal hold.
+
+    \b
+    Example:
+      iro-desk retention release C001
+    """
     _hold(ref, False)
 
 
 @retention_group.command("purge")
-@click.option("--as-of", callback=parse_date_option, help="The day to judge by (default today).")
+@as_of_option("The day to judge by (default today).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @handles_errors
 def retention_purge(as_of: date | None, yes: bool) -> None:
-    """Destroy every record past its date and not on legal hold, all in one transaction."""
-    from iro_desk.cli import today
+    """Destroy every record past its date and not on legal hold, all in one transaction.
+
+    \b
+    Example:
+      iro-desk retention purge --as-of 2026-12-31
+    """
     from iro_desk.services.retention import due_records, purge
 
-    desk = get_opts().desk()
     day = as_of or today()
-    with desk.read() as session:
-        due = due_records(session, desk.ctx, day)
-    doomed = sum(1 for r in due if not r.legal_hold)
-    if doomed == 0:
-        click.echo("No record is past its retention date and free of legal hold.")
-        return
-    if not yes:
-        click.confirm(
-            f"Destroy {doomed} child record{'' if doomed == 1 else 's'} and everything about "
-            "them? This cannot be undone",
-            abort=True,
-        )
-    with desk.write() as session:
-        result = purge(session, desk.ctx, day)
+    with opened_desk() as desk:
+        with desk.read() as session:
+            due = due_records(session, desk.ctx, day)
+        doomed = sum(1 for r in due if not r.legal_hold)
+        if doomed == 0:
+            click.echo("No record is past its retention date and free of legal hold.")
+            return
+        if not yes:
+            click.confirm(
+                f"Destroy {doomed} child record{'' if doomed == 1 else 's'} and everything "
+                "about them? This cannot be undone",
+                abort=True,
+            )
+        result = desk.save(purge, day)
     click.echo(result.summary())
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from iro_desk.cli import SafePath, get_opts, handles_errors
+from iro_desk.cli import SafePath, get_opts, handles_errors, opened_desk
 
 PASSPHRASE_ENV = "IRO_DESK_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "IRO_DESK_NEW_PASSPHRASE"
@@ -84,6 +84,10 @@ def init_cmd(encrypt: bool) -> None:
     With --encrypt the file is encrypted with SQLCipher under a passphrase from
     IRO_DESK_PASSPHRASE, or asked twice on the terminal. Without the passphrase no one,
     including you, can read it again: keep it somewhere safe.
+
+    \b
+    Example:
+      iro-desk --db ~/iro/unit.db init --encrypt
     """
     from iro_desk.db import cipher
     from iro_desk.db.errors import DatabaseUnusable
@@ -101,8 +105,8 @@ def init_cmd(encrypt: bool) -> None:
         opts.passphrase = _required(
             ask_passphrase(path, confirm=True), PASSPHRASE_ENV, "a passphrase for the new database"
         )
-    desk = opts.desk(make_demo=False)
-    desk.engine.dispose()
+    with opened_desk(make_demo=False):
+        pass  # opening makes the schema (and encrypts the new file)
     how = "encrypted with SQLCipher" if encrypt else "not encrypted"
     click.echo(f"Made {path} ({how}).")
 
@@ -119,6 +123,10 @@ def backup_cmd(target: Path | None) -> None:
     The copy is taken through SQLite's backup API, so it is consistent even while
     IRO Desk is in use; it is private (0600) and, for an encrypted database, encrypted
     under the same passphrase. A PostgreSQL database is the server's to back up.
+
+    \b
+    Example:
+      iro-desk backup ~/usb/unit-2026-11-27.db
     """
     from iro_desk.db import backups
     from iro_desk.services.errors import InvalidInput
@@ -127,11 +135,11 @@ def backup_cmd(target: Path | None) -> None:
     if target is not None and target.exists():
         raise InvalidInput.one("TARGET", f"{target} already exists; a backup never replaces a file")
     opts = get_opts()
-    desk = opts.desk(make_demo=False)  # checked, unlocked and up to date before the copy
-    made = backups.take_backup(
-        path, target or backups.backup_name(path, backups.MANUAL), opts.passphrase, "the backup"
-    )
-    desk.engine.dispose()
+    # Opened first, so the file is checked, unlocked and up to date before the copy.
+    with opened_desk(make_demo=False):
+        made = backups.take_backup(
+            path, target or backups.backup_name(path, backups.MANUAL), opts.passphrase, "the backup"
+        )
     encrypted = "encrypted, " if opts.passphrase else ""
     click.echo(f"Backed up {path} to {made} ({encrypted}integrity_check ok).")
 
@@ -145,6 +153,10 @@ def restore_cmd(source: Path) -> None:
     The copy must pass integrity_check and be an IRO Desk database. The current file is
     kept beside it as NAME.before-restore-TIME (never deleted). Close IRO Desk on this
     database first.
+
+    \b
+    Example:
+      iro-desk restore ~/usb/unit-2026-11-27.db
     """
     from iro_desk.db import backups
     from iro_desk.db.migrate import HEAD_REVISION
@@ -168,6 +180,10 @@ def rekey_cmd() -> None:
 
     The current one from IRO_DESK_PASSPHRASE (or asked), the new one from
     IRO_DESK_NEW_PASSPHRASE (or asked twice). Backups made before keep the old one.
+
+    \b
+    Example:
+      iro-desk --db ~/iro/unit.db rekey
     """
     from iro_desk.db import cipher
     from iro_desk.db.engine import check_sqlite_file

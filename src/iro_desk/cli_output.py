@@ -169,76 +169,98 @@ def print_child(console: Console, r: ChildRecord) -> None:
         )  # fmt: skip
     )
     if r.current:
-        c = r.current
-        now = _line(
-            "Now: ",
-            (c.status, ""),
-            (f" {c.legal_status}" if c.legal_status else "", ""),
-            (f" placement {c.placement}" if c.placement else "", ""),
-            f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
+        console.print(_now_line(r.current))
+    # Each section is printed only when the child has something in it.
+    for table in (_periods(r), _plans(r), _meetings(r), _visits(r)):
+        if table is not None:
+            console.print(table)
+
+
+def _now_line(c: CaseloadRow) -> Text:
+    now = _line(
+        "Now: ",
+        (c.status, ""),
+        (f" {c.legal_status}" if c.legal_status else "", ""),
+        (f" placement {c.placement}" if c.placement else "", ""),
+        f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
+    )
+    if c.overdue:
+        now.append(" (OVERDUE)", style="bold red")
+    else:
+        now.append(f" ({c.wd_left} WD left)")
+    return now
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    return table
+
+
+def _periods(r: ChildRecord) -> Table | None:
+    if not r.periods:
+        return None
+    t = _table("Periods of care", "From", "To", "Legal status", "Placement")
+    for p in r.periods:
+        for e in p.episodes:
+            t.add_row(
+                _d(e.start),
+                _d(e.end),
+                literal(f"{e.legal_status} {e.legal_label}"),
+                literal(f"{e.placement or '-'} {e.placement_group or ''}"),
+            )
+    return t
+
+
+def _plans(r: ChildRecord) -> Table | None:
+    if not r.plans:
+        return None
+    t = _table("Child protection", "Strategy", "ICPC", "Category", "Ended", "Outcome")
+    for p in r.plans:
+        t.add_row(
+            _d(p.strategy_date),
+            _d(p.icpc_date),
+            literal(p.category or "-"),
+            _d(p.end),
+            literal(p.outcome or "-"),
         )
-        if c.overdue:
-            now.append(" (OVERDUE)", style="bold red")
-        else:
-            now.append(f" ({c.wd_left} WD left)")
-        console.print(now)
-    if r.periods:
-        t = Table(title="Periods of care", title_justify="left")
-        for col in ("From", "To", "Legal status", "Placement"):
-            t.add_column(col)
-        for p in r.periods:
-            for e in p.episodes:
-                t.add_row(
-                    _d(e.start),
-                    _d(e.end),
-                    literal(f"{e.legal_status} {e.legal_label}"),
-                    literal(f"{e.placement or '-'} {e.placement_group or ''}"),
-                )
-        console.print(t)
-    if r.plans:
-        t = Table(title="Child protection", title_justify="left")
-        for col in ("Strategy", "ICPC", "Category", "Ended", "Outcome"):
-            t.add_column(col)
-        for p in r.plans:
+    return t
+
+
+def _meetings(r: ChildRecord) -> Table | None:
+    if not r.meetings:
+        return None
+    t = _table("Reviews and conferences", "Date", "Kind", "Due", "On time", "Participation")
+    for m in r.meetings:
+        took = m.participation or (
+            "-" if m.cp_took_part is None else ("took part" if m.cp_took_part else "did not")
+        )
+        on_time = "-" if m.on_time is None else ("yes" if m.on_time else "LATE")
+        t.add_row(
+            _d(m.date),
+            literal(m.kind + (" (brought forward)" if m.brought_forward else "")),
+            _d(m.due),
+            on_time,
+            literal(took),
+        )
+    return t
+
+
+def _visits(r: ChildRecord) -> Table | None:
+    if not r.visits:
+        return None
+    t = _table("Visits", "Date", "IRO", "Where", "Seen alone", "Views")
+    for v in r.visits:
+        if not v.superseded:
             t.add_row(
-                _d(p.strategy_date),
-                _d(p.icpc_date),
-                literal(p.category or "-"),
-                _d(p.end),
-                literal(p.outcome or "-"),
+                _d(v.visit_date),
+                literal(v.iro),
+                literal(v.location),
+                "yes" if v.seen_alone else "no",
+                literal(v.views[:60]),
             )
-        console.print(t)
-    if r.meetings:
-        t = Table(title="Reviews and conferences", title_justify="left")
-        for col in ("Date", "Kind", "Due", "On time", "Participation"):
-            t.add_column(col)
-        for m in r.meetings:
-            took = m.participation or (
-                "-" if m.cp_took_part is None else ("took part" if m.cp_took_part else "did not")
-            )
-            on_time = "-" if m.on_time is None else ("yes" if m.on_time else "LATE")
-            t.add_row(
-                _d(m.date),
-                literal(m.kind + (" (brought forward)" if m.brought_forward else "")),
-                _d(m.due),
-                on_time,
-                literal(took),
-            )
-        console.print(t)
-    if r.visits:
-        t = Table(title="Visits", title_justify="left")
-        for col in ("Date", "IRO", "Where", "Seen alone", "Views"):
-            t.add_column(col)
-        for v in r.visits:
-            if not v.superseded:
-                t.add_row(
-                    _d(v.visit_date),
-                    literal(v.iro),
-                    literal(v.location),
-                    "yes" if v.seen_alone else "no",
-                    literal(v.views[:60]),
-                )
-        console.print(t)
+    return t
 
 
 def print_duty(console: Console, day: date, who: Any, todays: list, still_open: list) -> None:

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import sys
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import click
 
-from iro_desk.cli import echo_json, fail, get_opts, handles_errors
+from iro_desk.cli import echo_json, fail, handles_errors, opened_desk
+from iro_desk.cli_options import json_option
+
+if TYPE_CHECKING:
+    from iro_desk.services.context import Desk
 
 OFFLINE_EXIT = 3
 
@@ -35,7 +40,12 @@ def _sync_errors(fn):
 
 @click.group("server")
 def server_group() -> None:
-    """The unit's PostgreSQL server (use with --database-url)."""
+    """The unit's PostgreSQL server (use with --database-url).
+
+    \b
+    Example:
+      iro-desk --database-url postgresql://admin@unit-db/iro server init
+    """
 
 
 @server_group.command("init")
@@ -44,11 +54,14 @@ def server_group() -> None:
 def server_init() -> None:
     """Create or upgrade the server's schema and what sync needs on it.
 
-    Example: iro-desk --database-url postgresql://admin@unit-db/iro server init
+    \b
+    Example:
+      iro-desk --database-url postgresql://admin@unit-db/iro server init
     """
     from iro_desk.services.sync import init_server
 
-    click.echo(init_server(get_opts().desk()).summary())
+    with opened_desk() as desk:
+        click.echo(init_server(desk).summary())
 
 
 @server_group.command("add-user")
@@ -64,16 +77,17 @@ def server_init() -> None:
 def server_add_user(username: str, iro_name: str, password: str | None) -> None:
     """Create a PostgreSQL login for one IRO, who may then read and write the unit's records.
 
+    \b
     Example:
-
-        iro-desk --database-url postgresql://admin@unit-db/iro \
-            server add-user ann --iro "Ann Example"
+      export IRO_DESK_DATABASE_URL=postgresql://admin@unit-db/iro
+      iro-desk server add-user ann --iro "Ann Example"
     """
     from iro_desk.services.sync import add_user
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    name = add_user(get_opts().desk(), username, password, iro_name)
+    with opened_desk() as desk:
+        name = add_user(desk, username, password, iro_name)
     click.echo(f"Login {username} created for {name}.")
 
 
@@ -85,7 +99,7 @@ def server_add_user(username: str, iro_name: str, password: str | None) -> None:
     help="unit: every record (default); mine: your own caseload, the rota and recent duty log.",
 )
 @click.option("--status", is_flag=True, help="Say where this laptop stands; sync nothing.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @handles_errors
 @_sync_errors
 def sync_cmd(url: str | None, scope: str | None, status: bool, as_json: bool) -> None:
@@ -95,12 +109,17 @@ def sync_cmd(url: str | None, scope: str | None, status: bool, as_json: bool) ->
     password through ~/.pgpass or PGPASSWORD. With no network it exits with status 3
     and keeps every change for the next time.
 
-    Example: iro-desk sync --server postgresql://ann@unit-db/iro
+    \b
+    Example:
+      iro-desk sync --server postgresql://ann@unit-db/iro
     """
+    with opened_desk() as desk:
+        _sync(desk, url, scope, status=status, as_json=as_json)
+
+
+def _sync(desk: Desk, url: str | None, scope: str | None, *, status: bool, as_json: bool) -> None:
     from iro_desk.services.sync import sync_now, sync_status
 
-    opts = get_opts()
-    desk = opts.desk()
     if status:
         state = sync_status(desk.engine)
         if as_json:
@@ -149,20 +168,22 @@ def _progress_bar() -> _Bar:
 
 
 @click.group("conflicts", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @click.pass_context
 @handles_errors
 def conflicts_group(ctx: click.Context, as_json: bool) -> None:
     """Changes that clashed with someone else's: list them, then settle each.
 
-    Example: iro-desk conflicts; iro-desk conflicts resolve 3f2a --keep mine
+    \b
+    Example:
+      iro-desk conflicts
+      iro-desk conflicts resolve 3f2a --keep mine
     """
     if ctx.invoked_subcommand is not None:
         return
     from iro_desk.services.sync import list_conflicts
 
-    desk = get_opts().desk()
-    with desk.read() as session:
+    with opened_desk() as desk, desk.read() as session:
         rows = list_conflicts(session)
     if as_json:
         echo_json([r.as_json() for r in rows])
@@ -184,14 +205,15 @@ def conflicts_group(ctx: click.Context, as_json: bool) -> None:
 def conflicts_resolve(conflict_id: str, keep: str) -> None:
     """Settle one conflict: keep mine (the value that did not land) or theirs.
 
-    Example: iro-desk conflicts resolve 3f2a --keep theirs
+    \b
+    Example:
+      iro-desk conflicts resolve 3f2a --keep theirs
     """
     from iro_desk.services.sync import resolve_conflict
 
-    desk = get_opts().desk()
-    with desk.write() as session:
-        row = resolve_conflict(session, desk.ctx, conflict_id, keep)
-        click.echo(f"Kept {keep} for {row.table_name}.{row.field}; it syncs next time.")
+    with opened_desk() as desk:
+        row = desk.save(resolve_conflict, conflict_id, keep)
+    click.echo(f"Kept {keep} for {row.table_name}.{row.field}; it syncs next time.")
 
 
 COMMANDS = (server_group, sync_cmd, conflicts_group)

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-import pytest
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from iro_desk.db.models import (
     AuditEvent,
     Child,
     ComplianceForm,
     ComplianceItem,
-    FormDraft,
-    Iro,
-    MeetingChild,
-    ResolutionCase,
-    ResolutionStage,
 )
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
-from iro_desk.services.children import add_child, start_care
 from iro_desk.services.compliance import (
     answer_items,
     form_detail,
@@ -33,94 +22,16 @@ from iro_desk.services.compliance import (
     overdue_responses,
     record_response,
     send_form,
-    start_form,
 )
 from iro_desk.services.context import Desk
-from iro_desk.services.errors import InvalidInput
-from iro_desk.services.iros import add_iro
-from iro_desk.services.meetings import record_review
-
-# --- helpers shared with the resolution tests ------------------------------------------
-
-COUNTED = (
-    ComplianceForm,
-    ComplianceItem,
-    ResolutionCase,
-    ResolutionStage,
-    FormDraft,
-    AuditEvent,
+from tests.builders import (
+    ALL_YES,
+    refused,
+    reviewed_child,
+    row_counts,
+    sent_form,
+    start_compliance_form,
 )
-
-
-def row_counts(desk: Desk) -> dict[str, int]:
-    with desk.read() as s:
-        return {
-            m.__tablename__: s.scalar(select(func.count()).select_from(m))  # type: ignore[attr-defined]
-            for m in COUNTED
-        }
-
-
-def refused(desk: Desk, write: Callable[[Session], Any]) -> set[str]:
-    """Run a write that must be refused and return the fields named.
-
-    The transaction is committed after the refusal, so anything the service added
-    before refusing would be kept and show up in the row counts.
-    """
-    with desk.write() as s, pytest.raises(InvalidInput) as err:
-        write(s)
-    return {p.field for p in err.value.problems}
-
-
-def in_care_child(
-    s: Session, desk: Desk, ref: str, *, start: date = date(2025, 6, 2), name: str = "Ada"
-) -> Child:
-    child = add_child(
-        s, desk.ctx, ref=ref, first_name=name, last_name="Example", dob=date(2015, 3, 1)
-    )
-    start_care(s, desk.ctx, child, start, legal_status="C2", placement="U1")
-    return child
-
-
-def reviewed_child(desk: Desk, ref: str, review: date, iro: str = "Jo Bloggs") -> MeetingChild:
-    """An IRO (made if needed), a child in care and a held LAR for them."""
-    with desk.write() as s:
-        chair = s.scalars(select(Iro).where(Iro.name == iro)).first() or add_iro(s, desk.ctx, iro)
-        child = in_care_child(s, desk, ref)
-        return record_review(s, desk.ctx, child, review, participation="PN1", chair=chair)
-
-
-def start(
-    s: Session,
-    desk: Desk,
-    ref: str = "C1",
-    meeting_id: uuid.UUID | None = None,
-    kind: str = "LAR",
-    iro: str = "Jo Bloggs",
-) -> ComplianceForm:
-    return start_form(
-        s, desk.ctx, child_ref=ref, meeting_id=meeting_id, meeting_kind=kind, iro_name=iro
-    )
-
-
-ALL_YES: dict[str, tuple[str, str]] = {key: ("yes", "") for key in COMPLIANCE_ITEMS}
-
-
-def sent_form(
-    desk: Desk,
-    ref: str,
-    review: date,
-    sent: date,
-    *,
-    iro: str = "Jo Bloggs",
-    answers: dict[str, tuple[str, str]] | None = None,
-) -> uuid.UUID:
-    mc = reviewed_child(desk, ref, review, iro)
-    with desk.write() as s:
-        form = start(s, desk, ref, mc.meeting_id, "LAR", iro)
-        answer_items(s, desk.ctx, form.id, {**ALL_YES, **(answers or {})})
-        send_form(s, desk.ctx, form.id, team_manager="Pat Manager", sent=sent)
-        return form.id
-
 
 # --- the life of a form ----------------------------------------------------------------
 
@@ -128,7 +39,7 @@ def sent_form(
 def test_form_answered_sent_and_answered(desk: Desk) -> None:
     mc = reviewed_child(desk, "C1", date(2025, 12, 17))
     with desk.write() as s:
-        form = start(s, desk, "C1", mc.meeting_id, "lar", "jo bloggs")
+        form = start_compliance_form(s, desk, "C1", mc.meeting_id, "lar", "jo bloggs")
         answer_items(
             s,
             desk.ctx,
@@ -204,7 +115,7 @@ def test_form_answered_sent_and_answered(desk: Desk) -> None:
 def test_a_no_needs_a_comment_and_nothing_is_written(desk: Desk) -> None:
     mc = reviewed_child(desk, "C1", date(2026, 11, 2))
     with desk.write() as s:
-        form = start(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
+        form = start_compliance_form(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
     before = row_counts(desk)
     fields = refused(
         desk,
@@ -233,7 +144,7 @@ def test_a_no_needs_a_comment_and_nothing_is_written(desk: Desk) -> None:
 def test_sending_needs_every_item_and_a_team_manager(desk: Desk) -> None:
     mc = reviewed_child(desk, "C1", date(2026, 11, 2))
     with desk.write() as s:
-        form = start(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
+        form = start_compliance_form(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
         partial = {k: v for k, v in ALL_YES.items() if k != "education_plan"}
         answer_items(s, desk.ctx, form.id, partial)
     before = row_counts(desk)
@@ -258,7 +169,7 @@ def test_sending_needs_every_item_and_a_team_manager(desk: Desk) -> None:
 def test_a_sent_form_is_frozen_and_a_response_comes_after_sending(desk: Desk) -> None:
     mc = reviewed_child(desk, "C1", date(2026, 11, 2))
     with desk.write() as s:
-        form = start(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
+        form = start_compliance_form(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
         answer_items(s, desk.ctx, form.id, ALL_YES)
     before = row_counts(desk)
     assert refused(
@@ -291,32 +202,32 @@ def test_the_meeting_must_be_one_the_child_was_at(desk: Desk) -> None:
     before = row_counts(desk)
     assert refused(
         desk,
-        lambda s: start(s, desk, "C2", mc.meeting_id, "LAR", "Jo Bloggs"),
+        lambda s: start_compliance_form(s, desk, "C2", mc.meeting_id, "LAR", "Jo Bloggs"),
     ) == {"meeting_id"}
     assert refused(
         desk,
-        lambda s: start(s, desk, "C1", mc.meeting_id, "ICPC", "Jo Bloggs"),
+        lambda s: start_compliance_form(s, desk, "C1", mc.meeting_id, "ICPC", "Jo Bloggs"),
     ) == {"meeting_kind"}
     assert refused(
         desk,
-        lambda s: start(s, desk, "C1", None, "PANEL", "Jo Bloggs"),
+        lambda s: start_compliance_form(s, desk, "C1", None, "PANEL", "Jo Bloggs"),
     ) == {"meeting_kind"}
     assert refused(
         desk,
-        lambda s: start(s, desk, "C9", None, "LAR", "Jo Bloggs"),
+        lambda s: start_compliance_form(s, desk, "C9", None, "LAR", "Jo Bloggs"),
     ) == {"child_ref"}
     assert refused(
         desk,
-        lambda s: start(s, desk, "C1", None, "LAR", "Nobody"),
+        lambda s: start_compliance_form(s, desk, "C1", None, "LAR", "Nobody"),
     ) == {"iro_name"}
     assert row_counts(desk) == before
     # One form per child per meeting.
     with desk.write() as s:
-        start(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
+        start_compliance_form(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs")
     before = row_counts(desk)
     assert refused(
         desk,
-        lambda s: start(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs"),
+        lambda s: start_compliance_form(s, desk, "C1", mc.meeting_id, "LAR", "Jo Bloggs"),
     ) == {"meeting_id"}
     assert row_counts(desk) == before
 

@@ -24,7 +24,7 @@ from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.iros import add_iro
 from iro_desk.services.unique import unique_or
-from tests.conftest import TODAY, make_ctx
+from tests.builders import TODAY, make_ctx
 
 WAIT = 20  # seconds; a broken test fails instead of hanging
 

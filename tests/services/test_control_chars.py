@@ -14,7 +14,7 @@ from iro_desk.services.context import Desk
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.iros import add_iro
 from iro_desk.services.ssda903 import import_903
-from tests.services.test_ssda903 import write_903
+from tests.builders import write_903
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ from iro_desk.rules.reviews import lar_timeliness
 from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.demo import DemoSummary, generate_demo
 from iro_desk.services.errors import InvalidInput
-from tests.conftest import TODAY, make_ctx
+from tests.builders import TODAY, make_ctx
 
 
 @pytest.fixture(scope="module")

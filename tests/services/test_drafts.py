@@ -11,8 +11,7 @@ from iro_desk.db.models import AuditEvent, FormDraft
 from iro_desk.services import drafts
 from iro_desk.services.context import Desk
 from iro_desk.services.drafts import discard_draft, load_draft, pending_drafts, save_draft
-from tests.conftest import make_ctx
-from tests.services.test_compliance import refused, row_counts
+from tests.builders import make_ctx, refused, row_counts
 
 ALICE = make_ctx("alice")
 BOB = make_ctx("bob")

@@ -18,7 +18,7 @@ from iro_desk.services.children import add_child
 from iro_desk.services.context import Ctx, Desk
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.iros import add_iro, set_active
-from tests.conftest import TODAY
+from tests.builders import TODAY
 
 MON, TUE, WED, THU = (date(2026, 11, 30) + timedelta(days=i) for i in range(4))
 TABLES = (RotaDay, Enquiry, EnquiryUpdate, AuditEvent)

@@ -19,7 +19,7 @@ from iro_desk.services.meetings import record_review
 from iro_desk.services.ssda903 import export_903
 from iro_desk.services.validate import Checker
 from iro_desk.services.visits import record_visit
-from tests.conftest import TODAY
+from tests.builders import TODAY
 
 RANGES = {
     "dob": plausible.BIRTH,

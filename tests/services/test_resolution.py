@@ -19,7 +19,7 @@ from iro_desk.services.resolution import (
     refer_to_cafcass,
     resolve,
 )
-from tests.services.test_compliance import refused, reviewed_child, row_counts, sent_form
+from tests.builders import refused, reviewed_child, row_counts, sent_form
 
 
 def _case(desk: Desk, ref: str, raised: date, stage: int, holder: str = "", **kw) -> uuid.UUID:

@@ -15,7 +15,7 @@ from iro_desk.services.context import Desk
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.retention import due_records, purge, retention_of, set_legal_hold
 from iro_desk.services.visits import record_visit
-from tests.services.test_compliance import in_care_child, sent_form
+from tests.builders import in_care_child, sent_form
 
 TODAY = date(2026, 11, 27)
 

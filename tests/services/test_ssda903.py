@@ -34,18 +34,10 @@ from iro_desk.services.ssda903 import (
     export_903,
     import_903,
 )
-from tests.conftest import PG_URL, TODAY, _pg_schema_url, _sqlite_desk, make_ctx
+from tests.builders import PG_URL, TODAY, make_ctx, pg_schema_url, sqlite_desk_from, write_903
 
 GOOD = Path(__file__).parent.parent / "data" / "903" / "good"
 TABLES = (Child, CarePeriod, Episode, Meeting, MeetingChild, Allocation, AuditEvent)
-
-
-def write_903(directory: Path, *, header: str, episodes: str, reviews: str) -> Path:
-    """Write the three files exactly as given (``newline=""`` keeps the line breaks)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, body in (("header", header), ("episodes", episodes), ("reviews", reviews)):
-        (directory / f"{name}.csv").write_text(body, encoding="utf-8", newline="")
-    return directory
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -496,7 +488,7 @@ def fresh_desk(desk: Desk, sqlite_template: Path, tmp_path: Path) -> Iterator[De
     """A second empty database on the same backend as ``desk``."""
     if desk.engine.dialect.name == "sqlite":
         (tmp_path / "fresh").mkdir()
-        other = _sqlite_desk(sqlite_template, tmp_path / "fresh")
+        other = sqlite_desk_from(sqlite_template, tmp_path / "fresh")
         yield other
         other.engine.dispose()
         return
@@ -505,7 +497,7 @@ def fresh_desk(desk: Desk, sqlite_template: Path, tmp_path: Path) -> Iterator[De
     admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    other = open_desk(_pg_schema_url(schema), make_ctx())
+    other = open_desk(pg_schema_url(schema), make_ctx())
     try:
         yield other
     finally:

@@ -15,8 +15,7 @@ from sqlalchemy import text
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.sync import init_server
-from tests.conftest import PG_URL
-from tests.sync.support import admin_engine, ctx_for, database_url, seed_unit, unique_name
+from tests.builders import PG_URL, admin_engine, ctx_for, database_url, seed_unit, unique_name
 
 
 @pytest.fixture

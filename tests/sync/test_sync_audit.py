@@ -10,8 +10,7 @@ from iro_desk.db.models import TABLES
 from iro_desk.services.audit_trail import verify_trail
 from iro_desk.services.children import allocate, child_by_ref
 from iro_desk.services.iros import find_iro
-from tests.sync.support import server_desk, sync
-from tests.sync.test_sync_flows import add_visit, edit
+from tests.builders import add_visit, edit_child, server_desk, sync
 
 
 def _audit_ids(engine) -> set:
@@ -29,7 +28,7 @@ def test_two_laptops_offline_make_one_intact_trail(server_url, laptop) -> None:
     sync(ann, server_url)
     sync(ben, server_url)
     add_visit(ann, "C1", "Ann offline")
-    edit(ann, "C2", notes="Ann's note")
+    edit_child(ann, "C2", notes="Ann's note")
     add_visit(ben, "C3", "Ben offline", iro="Ben Example")
     sync(ann)
     sync(ben)

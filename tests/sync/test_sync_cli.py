@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from iro_desk.cli import main
-from tests.sync.support import admin_engine, server_desk, unique_name
+from tests.builders import admin_engine, server_desk, unique_name
 
 
 def run(*args: str, user: str = "Ann Example", env: dict | None = None, input: str | None = None):

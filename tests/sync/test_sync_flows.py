@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from iro_desk.db.models import TABLES
-from iro_desk.services.child_details import update_child
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.duty import assign_duty
 from iro_desk.services.iros import find_iro
@@ -20,28 +19,7 @@ from iro_desk.services.sync import (
     resolve_conflict,
     sync_status,
 )
-from iro_desk.services.visits import record_visit
-from tests.sync.support import child_row, server_desk, snapshot, sync
-
-
-def add_visit(desk, ref: str, views: str, iro: str = "Ann Example") -> None:
-    with desk.write() as s:
-        record_visit(
-            s,
-            desk.ctx,
-            child_by_ref(s, ref),
-            find_iro(s, iro),
-            visit_date=date(2026, 11, 20),
-            location="placement",
-            purpose="between_reviews",
-            seen_alone=True,
-            views=views,
-        )
-
-
-def edit(desk, ref: str, **changes: str) -> None:
-    with desk.write() as s:
-        update_child(s, desk.ctx, ref, **changes)
+from tests.builders import add_visit, child_row, edit_child, server_desk, snapshot, sync
 
 
 def count(engine, table: str, **where) -> int:
@@ -86,7 +64,7 @@ def test_offline_work_on_two_laptops_arrives_in_either_order(server_url, laptop,
     sync(ben, server_url)
     add_visit(ann, "C1", "Ann's visit")
     add_visit(ben, "C3", "Ben's visit", iro="Ben Example")
-    edit(ann, "C1", notes="Likes football")
+    edit_child(ann, "C1", notes="Likes football")
     with ann.write() as s:
         assign_duty(s, ann.ctx, date(2026, 12, 2), "Ann Example")
     first, second = (ann, ben) if order == "ann-first" else (ben, ann)
@@ -104,8 +82,8 @@ def test_changes_to_different_fields_are_both_kept(server_url, laptop) -> None:
     ann, ben = laptop("ann"), laptop("ben", "Ben Example")
     sync(ann, server_url)
     sync(ben, server_url)
-    edit(ann, "C2", first_name="Jay")
-    edit(ben, "C2", notes="New school from January")
+    edit_child(ann, "C2", first_name="Jay")
+    edit_child(ben, "C2", notes="New school from January")
     sync(ann)
     sync(ben)
     sync(ann)
@@ -124,8 +102,8 @@ def test_the_same_field_changed_twice_is_a_conflict_then_settled(server_url, lap
     ann, ben = laptop("ann"), laptop("ben", "Ben Example")
     sync(ann, server_url)
     sync(ben, server_url)
-    edit(ann, "C1", notes="Ann's note")
-    edit(ben, "C1", notes="Ben's note")
+    edit_child(ann, "C1", notes="Ann's note")
+    edit_child(ben, "C1", notes="Ben's note")
     sync(ann)
     report = sync(ben)
     assert report.conflicts == 1
@@ -193,7 +171,7 @@ def test_offline_keeps_every_change_and_says_how_many_wait(server_url, laptop) -
     ann = laptop()
     sync(ann, server_url)
     add_visit(ann, "C1", "Offline visit")
-    edit(ann, "C2", notes="Offline note")
+    edit_child(ann, "C2", notes="Offline note")
     with pytest.raises(SyncOffline) as exc:
         sync(ann, "postgresql://postgres@127.0.0.1:9/nowhere")
     assert str(exc.value).startswith("offline: could not reach the server (")

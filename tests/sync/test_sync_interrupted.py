@@ -21,7 +21,7 @@ from iro_desk.services.children import child_by_ref
 from iro_desk.services.iros import find_iro
 from iro_desk.services.sync import faults, sync_status
 from iro_desk.services.visits import record_visit
-from tests.sync.support import server_desk, snapshot, sync
+from tests.builders import server_desk, snapshot, sync
 
 CHECKPOINTS = [
     "push:prepared",

@@ -29,8 +29,8 @@ from iro_desk.services.context import open_desk
 from iro_desk.services.iros import find_iro
 from iro_desk.services.sync import faults, init_server, sync_now
 from iro_desk.services.visits import record_visit
-from tests.conftest import PG_URL
-from tests.sync.support import (
+from tests.builders import (
+    PG_URL,
     admin_engine,
     ctx_for,
     database_url,

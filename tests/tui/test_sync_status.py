@@ -24,9 +24,9 @@ from iro_desk.services.context import Desk
 from iro_desk.services.sync import list_conflicts, start_capture, sync_status
 from iro_desk.services.sync.state import write_state
 from iro_desk.widgets.sync_state import SyncView, sync_label
+from tests.builders import child_row, server_desk, sync
 from tests.conftest import NOW
 from tests.sync.conftest import laptop, server_url  # noqa: F401  (fixtures)
-from tests.sync.support import child_row, server_desk, sync
 from tests.tui.conftest import settle
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:9/x"

@@ -44,16 +44,28 @@ class Timescales:
     """The timescales a local authority may change; defaults as in docs/domain.md."""
 
     iro_allocation_wd: int = 5
+    """An IRO is allocated within N WD of the child becoming looked after (IRO Handbook)."""
     decisions_circulation_wd: int = 5
+    """A review's decisions are circulated within N WD of it (IRO Handbook)."""
     record_circulation_wd: int = 20
+    """A review's full record is circulated within N WD of it (IRO Handbook)."""
     icpc_reports_wd: int = 2
+    """Each agency's report reaches an ICPC at least N WD before it (local practice)."""
     rcpc_reports_wd: int = 2
+    """As above, for review conferences (local practice)."""
     secure_first_months: int = 1
+    """The first secure review is within N months of placement (Secure Accommodation Regs
+    1991, reg 15)."""
     secure_later_months: int = 3
+    """Later secure reviews are at most N months apart (the same regulation)."""
     lado_referral_wd: int = 1
+    """An allegation reaches the LADO within N WD (Working Together; LADO standards)."""
     lado_meeting_wd: int = 5
+    """The allegation management meeting is held within N WD (LADO minimum standards)."""
     compliance_response_wd: int = 10
+    """A Team Manager answers a compliance form within N WD of it being sent (local)."""
     resolution_stage_wd: int = 20
+    """Each Issues Resolution stage is resolved within N WD of it starting (local protocol)."""
     # Retention of CP-only records, in years after the last plan ends (rules/retention.py).
     cp_retention_years: int = 35
 

@@ -6,7 +6,7 @@ import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from iro_desk.rules.reviews import (
     short_break_timeliness,
 )
 from iro_desk.rules.working_days import WorkingCalendar
+from iro_desk.services.audit_trail import record_opened
 from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
 from iro_desk.services.children import (
     age_text,
@@ -32,6 +33,9 @@ from iro_desk.services.children import (
 from iro_desk.services.context import Ctx
 from iro_desk.services.meetings import meetings_of
 from iro_desk.services.visits import VisitRow, visits_of
+
+if TYPE_CHECKING:
+    from iro_desk.services.context import Desk
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,17 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
         forms=forms_for_child(session, child.id, as_of=as_of),
         cases=cases_for_child(session, child.id, as_of=as_of),
     )
+
+
+def open_child_record(desk: Desk, *, ref: str, as_of: date, via: str) -> ChildRecord:
+    """Everything about one child, with the opening audited (``via`` says where from).
+
+    A write: who opened a child's record is recorded in the same transaction as the read.
+    """
+    with desk.write() as session:
+        record = child_record(session, desk.ctx, ref, as_of=as_of)
+        record_opened(session, desk.ctx, record.id, via=via)
+    return record
 
 
 def _period_lines(periods: list[Any], episodes: list[Any]) -> list[PeriodLine]:

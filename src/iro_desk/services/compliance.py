@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from iro_desk.services.iros import find_iro
 from iro_desk.services.validate import Checker
 
 __all__ = [
+    "FormStatus",
     "FORM_MEETING_KINDS",
     "FormDetail",
     "FormItem",
@@ -52,7 +54,16 @@ FORM_MEETING_KINDS: dict[str, tuple[str, ...]] = {
     "RCPC": ("RCPC",),
 }
 
-DRAFT, SENT, ANSWERED = "draft", "sent", "answered"
+
+class FormStatus(StrEnum):
+    """A compliance form's status; the values are what the database stores."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ANSWERED = "answered"
+
+
+DRAFT, SENT, ANSWERED = FormStatus.DRAFT, FormStatus.SENT, FormStatus.ANSWERED
 
 
 def get_form(session: Session, form_id: uuid.UUID, field: str = "form") -> ComplianceForm:
@@ -277,7 +288,7 @@ class FormDetail:
     meeting_kind: str
     meeting_label: str
     meeting_date: date | None
-    status: str
+    status: FormStatus
     team_manager: str
     sent_date: date | None
     response_due: date | None
@@ -299,7 +310,7 @@ class FormSummary:
     iro_name: str
     meeting_kind: str
     meeting_date: date | None
-    status: str
+    status: FormStatus
     team_manager: str
     sent_date: date | None
     response_due: date | None
@@ -346,7 +357,7 @@ def form_detail(session: Session, ctx: Ctx, form_id: uuid.UUID) -> FormDetail:
         meeting_kind=form.meeting_kind,
         meeting_label=MEETING_KIND_LABELS.get(form.meeting_kind, form.meeting_kind),
         meeting_date=_meeting_date(session, form),
-        status=form.status,
+        status=FormStatus(form.status),
         team_manager=form.team_manager,
         sent_date=form.sent_date,
         response_due=form.response_due,
@@ -385,7 +396,7 @@ def _summaries(session: Session, query: Select, as_of: date | None) -> list[Form
             iro_name=iro_name,
             meeting_kind=form.meeting_kind,
             meeting_date=meeting_date,
-            status=form.status,
+            status=FormStatus(form.status),
             team_manager=form.team_manager,
             sent_date=form.sent_date,
             response_due=form.response_due,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from iro_desk.config import Settings
 from iro_desk.db.engine import read_session, write_session
 from iro_desk.rules.timescales import Timescales
 from iro_desk.rules.working_days import WorkingCalendar, default_calendar
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,6 +57,12 @@ class Desk:
 
     def write(self):
         return write_session(self.engine)
+
+    def save(self, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """One user action as one transaction: ``action(session, ctx, *args, **kwargs)``,
+        committed, or nothing at all if it raises. Callers then hold no session."""
+        with self.write() as session:
+            return action(session, self.ctx, *args, **kwargs)
 
 
 def open_desk(

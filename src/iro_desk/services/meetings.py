@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,10 +17,15 @@ from iro_desk.rules.participation import check_cp_participation, check_review
 from iro_desk.rules.plausible import RECORD
 from iro_desk.rules.reviews import ReviewKind, is_short_break
 from iro_desk.services.audit import add_new, change
-from iro_desk.services.children import episode_on, open_cp_plan, period_on
+from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
+from iro_desk.services.children import child_by_ref, episode_on, open_cp_plan, period_on
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.iros import find_iro, iro_for_user
 from iro_desk.services.validate import Checker
+
+if TYPE_CHECKING:
+    from iro_desk.services.context import Desk
 
 REVIEW_KINDS = ("LAR", "SHORTBREAK", "SECURE")
 
@@ -132,6 +138,53 @@ def record_review(
     )
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class ReviewAdded:
+    """The review just recorded, and the child's next review counted from it."""
+
+    row: MeetingChild
+    next_review: CaseloadRow | None  # None when the child has no review ahead
+
+
+def add_review(
+    desk: Desk,
+    *,
+    ref: str,
+    review_date: date | None,
+    kind: str = "LAR",
+    participation: str | None = None,
+    brought_forward: bool = False,
+    chair_name: str | None = None,
+) -> ReviewAdded:
+    """Record a review for the child ``ref`` in one transaction, then say what comes next.
+
+    The chair is ``chair_name`` (problems on ``chair``), else the IRO who is ``ctx.user``.
+    The next review is judged on the review's own date, for this child only.
+    """
+    with desk.write() as session:
+        child = child_by_ref(session, ref)
+        chair = (
+            find_iro(session, chair_name, "chair")
+            if chair_name
+            else iro_for_user(session, desk.ctx.user)
+        )
+        row = record_review(
+            session,
+            desk.ctx,
+            child,
+            review_date,
+            kind=kind,
+            participation=participation,
+            brought_forward=brought_forward,
+            chair=chair,
+        )
+    with desk.read() as session:
+        following = build_caseload_for_child(
+            session, desk.ctx, child.id, review_date or desk.ctx.today
+        )
+    return ReviewAdded(row, following)
 
 
 def set_review_participation(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from iro_desk.services.iros import find_iro
 from iro_desk.services.validate import Checker
 
 __all__ = [
+    "CaseStatus",
     "CaseDetail",
     "CaseSummary",
     "StageView",
@@ -43,7 +45,16 @@ __all__ = [
     "resolve",
 ]
 
-OPEN, RESOLVED, CAFCASS = "open", "resolved", "cafcass"
+
+class CaseStatus(StrEnum):
+    """A resolution case's status; the values are what the database stores."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CAFCASS = "cafcass"
+
+
+OPEN, RESOLVED, CAFCASS = CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CAFCASS
 FIRST_STAGE = min(RESOLUTION_STAGES)
 LAST_STAGE = max(RESOLUTION_STAGES)
 
@@ -226,18 +237,27 @@ def escalate(
     return row
 
 
-def resolve(
-    session: Session, ctx: Ctx, case_id: uuid.UUID, *, on: date, outcome: str
-) -> ResolutionCase:
-    """The issue is resolved: the current stage ends and the case closes with its outcome."""
+def _end_case(
+    session: Session, ctx: Ctx, case_id: uuid.UUID, *, on: date, field: str, text: str
+) -> tuple[ResolutionCase, ResolutionStage, str]:
+    """Check a closing step (its date, and its words in ``field``), then end the current
+    stage; the caller closes the case. Returns the case, the stage and the checked words."""
     case = _get_case(session, case_id)
     current = _current_stage(session, case)
     check = Checker()
-    outcome = check.text("outcome", outcome, required=True)
+    text = check.text(field, text, required=True)
     _check_step_date(check, "on", on, current, ctx)
     check.done()
     current.ended = on
     change(session, ctx, current, "resolution.stage.end", stage=current.stage, ended=on)
+    return case, current, text
+
+
+def resolve(
+    session: Session, ctx: Ctx, case_id: uuid.UUID, *, on: date, outcome: str
+) -> ResolutionCase:
+    """The issue is resolved: the current stage ends and the case closes with its outcome."""
+    case, current, outcome = _end_case(session, ctx, case_id, on=on, field="outcome", text=outcome)
     case.status = RESOLVED
     case.resolved_date = on
     case.outcome = outcome
@@ -258,14 +278,7 @@ def refer_to_cafcass(
     session: Session, ctx: Ctx, case_id: uuid.UUID, *, on: date, note: str
 ) -> ResolutionCase:
     """Refer the case to Cafcass (possible at any stage); the current stage ends."""
-    case = _get_case(session, case_id)
-    current = _current_stage(session, case)
-    check = Checker()
-    note = check.text("note", note, required=True)
-    _check_step_date(check, "on", on, current, ctx)
-    check.done()
-    current.ended = on
-    change(session, ctx, current, "resolution.stage.end", stage=current.stage, ended=on)
+    case, current, note = _end_case(session, ctx, case_id, on=on, field="note", text=note)
     case.status = CAFCASS
     case.cafcass_referred = on
     # The referral's reasons sit in the outcome: the case leaves the local process here.
@@ -301,7 +314,7 @@ class CaseDetail:
     compliance_form_id: uuid.UUID | None
     issue: str
     raised: date
-    status: str
+    status: CaseStatus
     outcome: str
     resolved_date: date | None
     cafcass_referred: date | None
@@ -320,7 +333,7 @@ class CaseSummary:
     child_name: str
     iro_name: str
     raised: date
-    status: str
+    status: CaseStatus
     stage: int  # the current stage, or the last one reached once closed
     stage_label: str
     holder: str
@@ -363,7 +376,7 @@ def case_detail(session: Session, ctx: Ctx, case_id: uuid.UUID) -> CaseDetail:
         compliance_form_id=case.compliance_form_id,
         issue=case.issue,
         raised=case.raised_date,
-        status=case.status,
+        status=CaseStatus(case.status),
         outcome=case.outcome,
         resolved_date=case.resolved_date,
         cafcass_referred=case.cafcass_referred,
@@ -405,7 +418,7 @@ def _summaries(session: Session, query: Select, as_of: date | None) -> list[Case
                 child_name=display_name(child),
                 iro_name=iro_name,
                 raised=case.raised_date,
-                status=case.status,
+                status=CaseStatus(case.status),
                 stage=stage.stage,
                 stage_label=RESOLUTION_STAGES.get(stage.stage, str(stage.stage)),
                 holder=stage.holder,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +14,14 @@ from iro_desk.db.models import Child, Iro, Visit
 from iro_desk.rules import codes
 from iro_desk.rules.plausible import RECORD
 from iro_desk.services.audit import add_new
+from iro_desk.services.children import child_by_ref
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
+from iro_desk.services.iros import find_iro, iro_for_user
 from iro_desk.services.validate import Checker
+
+if TYPE_CHECKING:
+    from iro_desk.services.context import Desk
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,45 @@ def record_visit(
     add_new(session, ctx, visit, "visit.add", child=child.ref, date=visit_date)
     session.flush()
     return visit
+
+
+def log_visit(
+    desk: Desk,
+    *,
+    ref: str,
+    visit_date: date | None,
+    location: str,
+    purpose: str,
+    seen_alone: bool,
+    views: str = "",
+    iro_name: str | None = None,
+    iro_field: str = "iro",
+) -> tuple[Visit, Iro]:
+    """Log a visit to the child ``ref`` in one transaction: find the child and the IRO,
+    check, write, commit.
+
+    The visiting IRO is ``iro_name``, else the IRO who is ``ctx.user``; when there is
+    none the problem is reported on ``iro_field`` (the CLI calls it ``--iro``).
+    """
+    with desk.write() as session:
+        child = child_by_ref(session, ref)
+        who = find_iro(session, iro_name) if iro_name else iro_for_user(session, desk.ctx.user)
+        if who is None:
+            raise InvalidInput.one(
+                iro_field, f"{desk.ctx.user!r} is not an IRO; give {iro_field} NAME"
+            )
+        visit = record_visit(
+            session,
+            desk.ctx,
+            child,
+            who,
+            visit_date=visit_date,
+            location=location,
+            purpose=purpose,
+            seen_alone=seen_alone,
+            views=views,
+        )
+    return visit, who
 
 
 def amend_visit(

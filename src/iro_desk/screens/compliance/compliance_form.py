@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import leave_or_ask
-from iro_desk.services.compliance import FormDetail
+from iro_desk.services.compliance import FormDetail, FormStatus
 from iro_desk.services.compliance_actions import (
     MeetingChoice,
     NewFormFacts,
@@ -238,7 +238,7 @@ at stage 1, held by the Team Manager, and opens the case.
             else:
                 answer.value = item.answer
             self.query_one(f"#comment-{item.key}", Input).value = item.comment
-        draft = detail.status == "draft"
+        draft = detail.status == FormStatus.DRAFT
         for widget in self.query(".item-row Select, .item-row Input"):
             widget.disabled = not draft
         team_manager = self.query_one("#team_manager", Input)
@@ -253,12 +253,12 @@ at stage 1, held by the Team Manager, and opens the case.
         self.query_one("#response-section").display = not draft
         responded = self.query_one("#responded", Input)
         response = self.query_one("#response", TextArea)
-        if detail.status == "answered":
+        if detail.status == FormStatus.ANSWERED:
             responded.value = detail.response_date.isoformat() if detail.response_date else ""
             response.text = detail.response
-        responded.disabled = detail.status == "answered"
-        response.read_only = detail.status == "answered"
-        self.query_one("#record-row").display = detail.status == "sent"
+        responded.disabled = detail.status == FormStatus.ANSWERED
+        response.read_only = detail.status == FormStatus.ANSWERED
+        self.query_one("#record-row").display = detail.status == FormStatus.SENT
         self.query_one("#summary", Static).update(literal(_summary_text(detail)))
         self.query_one("#summary", Static).set_class(detail.response_overdue, "overdue")
         self.query_one("#concerns", Static).update(literal(_concerns_text(detail)))
@@ -319,9 +319,9 @@ at stage 1, held by the Team Manager, and opens the case.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers only what the form's state allows.
         if action == "send":
-            return self.status in (None, "draft")
+            return self.status in (None, FormStatus.DRAFT)
         if action == "save":
-            return self.status != "answered"
+            return self.status != FormStatus.ANSWERED
         if action == "escalate":
             return self._can_escalate()
         return True
@@ -329,18 +329,18 @@ at stage 1, held by the Team Manager, and opens the case.
     def _can_escalate(self) -> bool:
         """A saved draft (its "no" answers may be on screen only) or a form with concerns."""
         detail = self.detail
-        return detail is not None and (detail.status == "draft" or bool(detail.concerns))
+        return detail is not None and (detail.status == FormStatus.DRAFT or bool(detail.concerns))
 
     def action_save(self) -> None:
-        if self.status == "sent":
+        if self.status == FormStatus.SENT:
             self._record_response()
-        elif self.status == "answered":
+        elif self.status == FormStatus.ANSWERED:
             self.notify("This form is answered: nothing more to save.")
         elif self.detail is not None or self.facts is not None:
             self._submit(send=False)
 
     def action_send(self) -> None:
-        if self.status in ("sent", "answered"):
+        if self.status in (FormStatus.SENT, FormStatus.ANSWERED):
             assert self.detail is not None
             self.notify(
                 f"Already sent to {self.detail.team_manager} on {day(self.detail.sent_date)}."
@@ -428,7 +428,7 @@ at stage 1, held by the Team Manager, and opens the case.
             escalate_form,
             self.desk,
             form_id=self.detail.id,
-            answers=self._answers(values) if self.status == "draft" else {},
+            answers=self._answers(values) if self.status == FormStatus.DRAFT else {},
             holder=values["team_manager"].strip() or None,
             raised=self.iro_app.today,
         )
@@ -460,7 +460,7 @@ def _concerns_text(detail: FormDetail) -> str:
 
 def _summary_text(detail: FormDetail) -> str:
     lines = [f"{detail.meeting_label} · IRO {detail.iro_name}"]
-    if detail.status == "draft":
+    if detail.status == FormStatus.DRAFT:
         left = len(detail.unanswered)
         lines.append(f"Status: draft, not sent ({left} of {len(detail.items)} unanswered)")
     else:
@@ -468,9 +468,9 @@ def _summary_text(detail: FormDetail) -> str:
             f"Status: {detail.status} · sent to {detail.team_manager} on {day(detail.sent_date)}"
             f" · response due {long_day(detail.response_due)}"
         )
-    if detail.status == "sent" and detail.response_overdue:
+    if detail.status == FormStatus.SENT and detail.response_overdue:
         lines.append("The Team Manager's response is OVERDUE.")
-    if detail.status == "answered":
+    if detail.status == FormStatus.ANSWERED:
         timing = "in time" if detail.responded_in_time else "late"
         lines.append(f"Answered on {day(detail.response_date)} ({timing})")
     if detail.concerns:

@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import CLOSED, DutyDay, EnquiryRow, LadoClock
+from iro_desk.services.duty import CLOSED, ClockState, DutyDay, EnquiryRow, LadoClock
 from iro_desk.services.enquiry_actions import DutyDeskView, duty_desk_on
 
 __all__ = ["DutyDeskScreen"]
@@ -65,13 +65,13 @@ def _clock_cell(clock: LadoClock | None, today: date) -> Text:
     if clock is None:
         return Text("—", style=MUTED)
     state = clock.state
-    if state == "done":
+    if state == ClockState.DONE:
         assert clock.done is not None
         return Text(f"done {short_day(clock.done)}", style=DONE)
-    if state == "done late":
+    if state == ClockState.DONE_LATE:
         assert clock.done is not None
         return Text(f"done late {short_day(clock.done)}", style=SOON)
-    if state == "overdue":
+    if state == ClockState.OVERDUE:
         return Text(f"overdue, due {short_day(clock.due)}", style=OVERDUE)
     style = SOON if clock.due == today else ""
     return Text(f"due {short_day(clock.due)}", style=style)
@@ -195,7 +195,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
             1
             for r in data.lado
             for clock in (r.lado_referral, r.lado_meeting)
-            if clock is not None and clock.state == "overdue"
+            if clock is not None and clock.state == ClockState.OVERDUE
         )
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-today").label = f"Today ({len(data.today)})"

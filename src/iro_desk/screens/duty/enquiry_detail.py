@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, TextAr
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRow
+from iro_desk.services.duty import CLOSED, LADO, ClockState, EnquiryRow, LadoClock, UpdateRow
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
@@ -45,7 +45,11 @@ def _iso(day: date | None) -> str:
 def _clock_text(name: str, clock: LadoClock) -> Text:
     text = Text(f"{name:<15}")
     state = clock.state
-    style = {"overdue": "bold red", "done late": "yellow", "done": "green"}.get(state, "")
+    style = {
+        ClockState.OVERDUE: "bold red",
+        ClockState.DONE_LATE: "yellow",
+        ClockState.DONE: "green",
+    }.get(state, "")
     if clock.done is not None:
         text.append(f"{state} {long_day(clock.done)}", style=style)
         text.append(f" (due {long_day(clock.due)})", style="dim")

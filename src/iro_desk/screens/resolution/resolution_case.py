@@ -22,13 +22,17 @@ from iro_desk.screens.dialogs.case_step import CaseStepDialog
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
-from iro_desk.services.resolution import CaseDetail
+from iro_desk.services.resolution import CaseDetail, CaseStatus
 from iro_desk.services.resolution_actions import load_case
 from iro_desk.widgets.child_format import day, first_line, long_day, styled
 from iro_desk.widgets.form_kit import due_style
 
 LAST_STAGE = max(RESOLUTION_STAGES)
-STATUS_WORDS = {"open": "open", "resolved": "resolved", "cafcass": "referred to Cafcass"}
+STATUS_WORDS = {
+    CaseStatus.OPEN: "open",
+    CaseStatus.RESOLVED: "resolved",
+    CaseStatus.CAFCASS: "referred to Cafcass",
+}
 
 
 class CaseScreen(DeskScreen):
@@ -102,10 +106,10 @@ that ran past its due date is red.
             held = f", held by {detail.current.holder}" if detail.current.holder else ""
             late = " - OVERDUE" if detail.overdue else ""
             lines.append(f"Now at {detail.current.label}{held}; due {long_day(detail.due)}{late}")
-        elif detail.status == "resolved":
+        elif detail.status == CaseStatus.RESOLVED:
             timing = "in time" if detail.resolved_in_time else "after its stage was due"
             lines.append(f"Resolved {day(detail.resolved_date)} ({timing})")
-        elif detail.status == "cafcass":
+        elif detail.status == CaseStatus.CAFCASS:
             lines.append(f"Referred to Cafcass {day(detail.cafcass_referred)}")
         if detail.compliance_form_id is not None:
             lines.append("Raised from a compliance form (o opens it)")
@@ -126,7 +130,7 @@ that ran past its due date is red.
                 styled(first_line(stage.note)),
                 key=str(index),
             )
-        closed = detail.status != "open"
+        closed = detail.status != CaseStatus.OPEN
         self.query_one("#outcome-title").display = closed
         outcome = self.query_one("#outcome", Static)
         outcome.update(literal(detail.outcome))
@@ -136,7 +140,7 @@ that ran past its due date is red.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers only the steps the case can still take.
         if action in ("escalate", "resolve", "cafcass"):
-            return self.detail is not None and self.detail.status == "open"
+            return self.detail is not None and self.detail.status == CaseStatus.OPEN
         if action == "open_form":
             return self.detail is not None and self.detail.compliance_form_id is not None
         return True
@@ -147,7 +151,7 @@ that ran past its due date is red.
         """The case, if it is loaded and still open (else say why nothing happens)."""
         if self.detail is None:
             return None
-        if self.detail.status != "open":
+        if self.detail.status != CaseStatus.OPEN:
             word = STATUS_WORDS.get(self.detail.status, self.detail.status)
             self.notify(f"The case is closed ({word}): nothing more to do.", severity="warning")
             return None
