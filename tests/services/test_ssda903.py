@@ -34,6 +34,7 @@ from iro_desk.services.ssda903 import (
     export_903,
     import_903,
 )
+from iro_desk.services.ssda903.findings import list_findings
 from tests.conftest import PG_URL, TODAY, _pg_schema_url, _sqlite_desk, make_ctx
 
 GOOD = Path(__file__).parent.parent / "data" / "903" / "good"
@@ -309,7 +310,9 @@ def test_missing_columns_and_files_are_reported_once(desk: Desk, tmp_path: Path)
     ]
 
 
-def test_a_review_of_a_child_on_short_breaks_only_is_refused(desk: Desk, tmp_path: Path):
+def test_a_review_of_a_child_on_short_breaks_is_a_finding_and_refused_if_strict(
+    desk: Desk, tmp_path: Path
+):
     directory = write_903(
         tmp_path / "v3",
         header=f"{','.join(HEADER_COLUMNS)}\nS1,F,01/01/2015,WBRI,,,\n",
@@ -317,9 +320,17 @@ def test_a_review_of_a_child_on_short_breaks_only_is_refused(desk: Desk, tmp_pat
         reviews=f"{','.join(REVIEW_COLUMNS)}\nS1,01/01/2015,02/02/2026,PN1\n",
     )
     with desk.write() as s, pytest.raises(InvalidInput) as err:
-        import_903(s, desk.ctx, directory)
+        import_903(s, desk.ctx, directory, strict=True)
     assert [(p.where, p.field) for p in err.value.problems] == [("reviews.csv:2", "REVIEW")]
     assert "rule 399" in err.value.problems[0].reason
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert [(n.where, n.kind, n.rule) for n in result.findings] == [
+        ("reviews.csv:2", "finding", "399")
+    ]
+    with desk.read() as s:  # the review is stored as given, the finding with it
+        assert reviews_of(s) == [("S1", date(2026, 2, 2), "PN1", date(2026, 2, 1))]
+        assert [(f.child_ref, f.rule) for f in list_findings(s)] == [("S1", "399")]
 
 
 # --- importing again ---------------------------------------------------------------------
@@ -383,7 +394,9 @@ def test_a_later_return_updates_only_what_changed(desk: Desk, tmp_path: Path):
         assert periods_of(s)["C001"] == [(date(2024, 4, 10), date(2026, 9, 1))]
 
 
-def test_an_episode_that_contradicts_the_desk_is_refused(desk: Desk, tmp_path: Path):
+def test_an_episode_that_contradicts_the_desk_is_a_finding_and_refused_if_strict(
+    desk: Desk, tmp_path: Path
+):
     import_good(desk)
     directory = write_903(
         tmp_path / "overlap",
@@ -391,12 +404,19 @@ def test_an_episode_that_contradicts_the_desk_is_refused(desk: Desk, tmp_path: P
         episodes=f"{','.join(EPISODE_COLUMNS)}\nC003,01/06/2024,P,V2,N4,U1,PR1,,,,,,\n",
         reviews=f"{','.join(REVIEW_COLUMNS)}\n",
     )
-    with desk.write() as s, pytest.raises(InvalidInput) as err:
-        import_903(s, desk.ctx, directory)
-    assert [str(p) for p in err.value.problems] == [
+    overlap = (
         "episodes.csv:2: DECOM: 01/06/2024 is inside the episode already recorded from "
         "20/04/2023 to 31/12/2025 of C003"
-    ]
+    )
+    with desk.write() as s, pytest.raises(InvalidInput) as err:
+        import_903(s, desk.ctx, directory, strict=True)
+    assert [str(p) for p in err.value.problems] == [overlap]
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert result.episodes_added == 1
+    assert [str(n.problem()) for n in result.findings] == [overlap]
+    with desk.read() as s:
+        assert [(f.rule, f.line) for f in list_findings(s, child_ref="C003")] == [("OVERLAP", 2)]
 
 
 # --- SEX codes ------------------------------------------------------------------------------
@@ -434,7 +454,7 @@ def test_export_writes_the_years_own_codes_and_rows(desk: Desk, tmp_path: Path):
     # so the return shows it open.
     assert read_csv(tmp_path / "2023" / "header.csv") == [
         list(HEADER_COLUMNS),
-        ["C003", "2", "05/01/2008", "BAFR", "Q801200005002", "", ""],
+        ["C003", "2", "05/01/2008", "BAFR", "Q801200005002", "0", ""],
     ]
     assert read_csv(tmp_path / "2023" / "episodes.csv") == [
         list(EPISODE_COLUMNS),
@@ -452,6 +472,11 @@ def test_export_writes_the_years_own_codes_and_rows(desk: Desk, tmp_path: Path):
     assert header[0] == list(HEADER_COLUMNS)
     assert [(r[0], r[1]) for r in header[1:]] == [
         ("C001", "M"), ("C002", "F"), ("C003", "F"), ("C004", "M"),
+    ]  # fmt: skip
+    # The UPN reason code and MOTHER go back out as they came in (rules 442, 393).
+    assert [(r[0], r[4], r[5]) for r in header[1:]] == [
+        ("C001", "B801200005001", ""), ("C002", "UN1", ""), ("C003", "Q801200005002", "0"),
+        ("C004", "", ""),
     ]  # fmt: skip
     episodes = read_csv(tmp_path / "2025" / "episodes.csv")
     assert episodes[0] == list(EPISODE_COLUMNS)

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Allocation, CarePeriod, Child, Episode, MeetingChild
+from iro_desk.rules.dates import reporting_year, reporting_year_bounds
 from iro_desk.rules.participation import check_review
 from iro_desk.services.meetings import REVIEW_KINDS
 from iro_desk.services.ssda903.fileformat import CHUNK, EPISODES_FILE, REVIEWS_FILE
 from iro_desk.services.ssda903.parsing import ChildIn, EpisodeIn, ReviewIn
-from iro_desk.services.ssda903.reading import Problems, fmt
+from iro_desk.services.ssda903.reading import FINDING, Problems, fmt
 
 # --- what the database already holds --------------------------------------------------
 
@@ -152,16 +153,19 @@ def _check_episode_chain(ref: str, episodes: list[_Ep], problems: Problems) -> N
     for prev, cur in zip(episodes, episodes[1:], strict=False):
         if prev.end is not None and prev.end <= cur.start:
             continue
+        # Stored as given: which of the two is wrong is for the unit to find out.
         if cur.file is not None:
             problems.add(
                 EPISODES_FILE, cur.file.line, "DECOM",
                 f"{fmt(cur.start)} is inside {prev.describe()} of {ref}",
+                kind=FINDING, rule="OVERLAP", child=ref,
             )  # fmt: skip
         elif prev.file is not None:
             said = "is blank (still open)" if prev.end is None else f"{fmt(prev.end)} is after"
             problems.add(
                 EPISODES_FILE, prev.file.line, "DEC",
                 f"{said}, but {ref} has {cur.describe()}",
+                kind=FINDING, rule="OVERLAP", child=ref,
             )  # fmt: skip
 
 
@@ -209,20 +213,24 @@ def _check_reviews(
     fields = {"review_date": "REVIEW", "participation": "REVIEW_CODE", "legal_status": "REVIEW"}
     for review in reviews:
         legal_status = None
-        if episodes is not None and review.review_date is not None:
+        if episodes is not None:
             ep = _episode_on(episodes, review.review_date)
             if ep is None:
+                # Stored as given, under no period of care; the clock is then uncertain.
                 problems.add(
                     REVIEWS_FILE, review.line, "REVIEW",
                     f"{ref} was not looked after on {fmt(review.review_date)}",
+                    kind=FINDING, rule="OUTSIDE", child=ref,
                 )  # fmt: skip
             else:
                 legal_status = ep.values["legal_status"]
-        for breach in check_review(review.review_date, review.code or None, dob, legal_status):
-            reason = breach.message
-            if breach.rule == 166 and review.raw_date:
-                reason += f" ({review.raw_date!r}; use dd/mm/yyyy)"
-            problems.add(REVIEWS_FILE, review.line, fields.get(breach.field, "REVIEW"), reason)
+        for breach in check_review(review.review_date, review.code, dob, legal_status):
+            if breach.rule == 167:
+                review.code = None  # not a participation code: stored blank
+            problems.add(
+                REVIEWS_FILE, review.line, fields.get(breach.field, "REVIEW"), breach.message,
+                kind=FINDING, rule=str(breach.rule), child=ref,
+            )  # fmt: skip
 
 
 def plan_children(
@@ -237,9 +245,7 @@ def plan_children(
     for ref, header in children.items():
         child = existing.children.get(ref)
         db_eps = {e.start_date: e for e in existing.episodes[child.id]} if child else {}
-        file_eps = {
-            start: ep for start, ep in (episodes_in or {}).get(ref, {}).items() if ep.dates_ok
-        }
+        file_eps = (episodes_in or {}).get(ref, {})
         merged = [
             _merged(file_eps.get(start), db_eps.get(start))
             for start in sorted(set(file_eps) | set(db_eps))
@@ -263,11 +269,43 @@ def plan_children(
                 problems.add(
                     EPISODES_FILE, None, "DEC",
                     f"{ref}'s {review.kind} already recorded on {fmt(review.meeting_date)} "
-                    "would fall outside every period of care",
+                    "falls outside every period of care",
+                    kind=FINDING, rule="OUTSIDE", child=ref,
                 )  # fmt: skip
         lars = {r.meeting_date: r for r in held if r.kind == "LAR"}
         plans.append(ChildPlan(ref, header, child, runs, reviews, lars, kept))
     return plans
+
+
+def note_unknown_history(plans: Sequence[ChildPlan], problems: Problems) -> int:
+    """A period of care that began before the files' first year has a review history the
+    files cannot show: noted as such, not taken for a missing first review.
+
+    The files cover whole reporting years (a return is 1 April to 31 March), so the
+    history starts on 1 April of the year of their earliest review.
+    """
+    dates = [review.review_date for plan in plans for review in plan.reviews]
+    if not dates:
+        return 0
+    first = reporting_year_bounds(reporting_year(min(dates)))[0]
+    count = 0
+    for plan in plans:
+        held = [r.review_date for r in plan.reviews]
+        held += [r.meeting_date for r in plan.kept] + list(plan.lars)
+        for run in plan.runs:
+            if run.start >= first or (run.end is not None and run.end < first):
+                continue
+            if any(run.start <= day < first for day in held):
+                continue
+            problems.add(
+                REVIEWS_FILE, None, "REVIEW",
+                f"history incomplete: {plan.ref}'s period of care began on {fmt(run.start)}, "
+                f"before the earliest review in these files ({fmt(first)}); enter the last "
+                "review held before then",
+                kind=FINDING, rule="HISTORY", child=plan.ref, on_date=first,
+            )  # fmt: skip
+            count += 1
+    return count
 
 
 def check_strays(
@@ -279,7 +317,7 @@ def check_strays(
     """Rows of children missing from header.csv are still checked, so every problem shows."""
     for ref, by_start in (episodes_in or {}).items():
         if ref not in children:
-            merged = [_merged(ep, None) for _, ep in sorted(by_start.items()) if ep.dates_ok]
+            merged = [_merged(ep, None) for _, ep in sorted(by_start.items())]
             _check_episode_chain(ref, merged, problems)
     for ref, reviews in reviews_in.items():
         if ref not in children:

@@ -22,11 +22,13 @@ from iro_desk.services.ssda903.checking import (
     Existing,
     check_strays,
     load_existing,
+    note_unknown_history,
     plan_children,
 )
 from iro_desk.services.ssda903.fileformat import FILES, SOURCE
+from iro_desk.services.ssda903.findings import store_findings
 from iro_desk.services.ssda903.parsing import parse_episodes, parse_header, parse_reviews
-from iro_desk.services.ssda903.reading import Problems, read_file
+from iro_desk.services.ssda903.reading import FINDING, REFUSED, SKIPPED, Problems, read_file
 from iro_desk.services.ssda903.results import ImportResult
 
 # --- writing ----------------------------------------------------------------------------
@@ -91,6 +93,9 @@ def _write_header(plan: ChildPlan, writer: _Writer, counts: Counter[str]) -> Chi
             sex=header.sex,
             ethnicity=header.ethnicity,
             upn=header.upn,
+            upn_reason=header.upn_reason,
+            mother=header.mother,
+            mc_dob=header.mc_dob,
         )
         writer.add(child, "child.add", ref=ref, source=SOURCE)
         counts["children_added"] += 1
@@ -100,7 +105,12 @@ def _write_header(plan: ChildPlan, writer: _Writer, counts: Counter[str]) -> Chi
     if header.ethnicity is not None:
         wanted["ethnicity"] = header.ethnicity
     if header.upn is not None:
-        wanted["upn"] = header.upn
+        wanted.update(upn=header.upn, upn_reason=None)
+    elif header.upn_reason is not None:
+        wanted.update(upn=None, upn_reason=header.upn_reason)  # the file says there is none
+    for name in ("mother", "mc_dob"):
+        if getattr(header, name) is not None:
+            wanted[name] = getattr(header, name)
     if header.dob is not None and child.expected_dob is not None:
         wanted["expected_dob"] = None  # born since a pre-birth conference
     diff = _differences(child, wanted)
@@ -204,12 +214,16 @@ def import_903(
     *,
     iro_name: str | None = None,
     as_of: date | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Import header.csv, episodes.csv and reviews.csv from ``directory``.
 
-    Raises ``InvalidInput`` listing every bad row (``file:line: field: reason``)
-    before anything is written. With ``iro_name``, each imported child looked after
-    on ``as_of`` (default: today) who has no IRO is allocated to that IRO from then.
+    Raises ``InvalidInput`` (``file:line: field: reason``), before anything is written,
+    when the files cannot be read as a return; with ``strict``, on any problem at all.
+    Otherwise a row that cannot be stored is skipped and a row with a data-quality
+    finding is stored as given; both are kept as findings (``findings.py``). With
+    ``iro_name``, each imported child looked after on ``as_of`` (default: today) who
+    has no IRO is allocated to that IRO from then.
     """
     iro: Iro | None = None
     if iro_name is not None:
@@ -245,8 +259,11 @@ def import_903(
         check_strays(children, episodes_in, reviews_in, problems)
     else:
         check_strays({}, episodes_in, reviews_in, problems)
-    if problems:
+    if problems.noted(REFUSED) or (strict and problems):
+        # Everything is listed: what refuses it, and what else will need looking at.
         raise InvalidInput(problems.sorted())
+    # Not a fault in the files (a one-year return starts mid-story): never refused.
+    history_incomplete = note_unknown_history(plans, problems)
 
     # Every row is good: write, parents before children, then allocate.
     # Tallies by ImportResult's field names (a misspelt one fails at ImportResult).
@@ -264,7 +281,20 @@ def import_903(
                 continue
             allocate(session, ctx, child, iro, as_of)
             counts["allocated"] += 1
+    noted = problems.noted(SKIPPED, FINDING)
+    stored = store_findings(
+        session, ctx, noted, children, {plan.ref: child.id for plan, child in written}
+    )
     # Each row above has its own event; this one says an import happened, from where.
-    audit(session, ctx, "import.903", "database", None, directory=str(directory), **counts)
+    audit(
+        session, ctx, "import.903", "database", None, directory=str(directory),
+        findings=len(noted), findings_cleared=stored.cleared, **counts,
+    )  # fmt: skip
     session.flush()
-    return ImportResult(**counts, warnings=tuple(warnings))
+    return ImportResult(
+        **counts,
+        warnings=tuple(warnings),
+        findings=tuple(noted),
+        findings_cleared=stored.cleared,
+        history_incomplete=history_incomplete,
+    )
