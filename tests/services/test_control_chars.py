@@ -39,7 +39,9 @@ def test_iro_name_and_username_refuse_control_characters(desk: Desk) -> None:
     assert [p.field for p in err.value.problems] == ["name", "username"]
 
 
-def test_a_903_row_with_a_control_character_is_skipped_or_refused_if_strict(desk: Desk, tmp_path: Path) -> None:
+def test_a_903_row_with_a_control_character_is_skipped_or_refused_if_strict(
+    desk: Desk, tmp_path: Path
+) -> None:
     directory = write_903(
         tmp_path / "esc",
         header="CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC\x1b[2J,M,01/01/2014,WBRI,,,\n",

@@ -107,6 +107,9 @@ class _Run:
     episodes: list[_Ep]
     period: CarePeriod | None = None  # the existing period it keeps, if any
     new_period: CarePeriod | None = None
+    # Existing periods the run joins into ``period`` (a corrected file closes the gap
+    # between episodes once stored apart): removed once their rows are re-filed.
+    absorbed: list[CarePeriod] = field(default_factory=list)
 
     @property
     def start(self) -> date:
@@ -179,27 +182,20 @@ def _make_runs(episodes: list[_Ep]) -> list[_Run]:
     return runs
 
 
-def _assign_periods(
-    ref: str, runs: list[_Run], periods: dict[uuid.UUID, CarePeriod], problems: Problems
-) -> None:
+def _assign_periods(runs: list[_Run], periods: dict[uuid.UUID, CarePeriod]) -> None:
     """Each run keeps the existing period its episodes belong to; new runs get new periods."""
     claimed: set[uuid.UUID] = set()
     for run in runs:
         ids = {ep.db.period_id for ep in run.episodes if ep.db is not None}
         owned = sorted((periods[i] for i in ids if i in periods), key=lambda p: p.start_date)
-        if len(owned) > 1:
-            line = next((ep.file.line for ep in run.episodes if ep.file), None)
-            starts = " and ".join(fmt(p.start_date) for p in owned)
-            problems.add(
-                EPISODES_FILE, line, "DECOM",
-                f"{ref}'s episodes would join the periods of care already recorded from "
-                f"{starts} into one; correct those periods on the desk first",
-            )  # fmt: skip
         for period in owned:
-            if period.id not in claimed:
+            if period.id in claimed:
+                continue
+            if run.period is None:
                 run.period = period
-                claimed.add(period.id)
-                break
+            else:
+                run.absorbed.append(period)
+            claimed.add(period.id)
 
 
 def _check_reviews(
@@ -252,7 +248,7 @@ def plan_children(
         ]
         _check_episode_chain(ref, merged, problems)
         runs = _make_runs(merged)
-        _assign_periods(ref, runs, existing.periods, problems)
+        _assign_periods(runs, existing.periods)
         reviews = reviews_in.get(ref, [])
         _check_reviews(
             ref, header.dob, reviews, merged if episodes_in is not None else None, problems

@@ -11,24 +11,18 @@ import csv
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from iro_desk.db.models import CarePeriod, Child, ImportFinding, MeetingChild
+from iro_desk.db.models import Child, ImportFinding
 from iro_desk.db.types import utcnow
 from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
-from iro_desk.services.meetings import REVIEW_KINDS
 from iro_desk.services.ssda903.fileformat import CHUNK, SOURCE
 from iro_desk.services.ssda903.reading import Noted
 
-# Findings that make a child's review clock uncertain: the due date is shown with
-# "check the record" beside it (docs/domain.md, "SSDA903 files").
-CLOCK_RULES = frozenset({"OUTSIDE", "OVERLAP"})
-HISTORY = "HISTORY"
 FINDINGS_COLUMNS = ("kind", "rule", "child", "file", "line", "field", "message")
 
 
@@ -137,6 +131,20 @@ def list_findings(
     return list(session.scalars(query))
 
 
+def finding_json(row: ImportFinding) -> dict[str, object]:
+    return {
+        "child": row.child_ref,
+        "kind": row.kind,
+        "rule": row.rule,
+        "file": row.file,
+        "line": row.line,
+        "field": row.field,
+        "message": row.message,
+        "found_at": row.created_at.isoformat(),
+        "cleared_at": row.cleared_at.isoformat() if row.cleared_at else None,
+    }
+
+
 def clear_for_child(session: Session, ctx: Ctx, child: Child, rules: Iterable[str]) -> int:
     """The desk corrected these of the child's details: their open findings are cleared."""
     now = utcnow()
@@ -159,62 +167,4 @@ def write_findings_csv(path: Path, noted: Sequence[Noted]) -> None:
         writer = csv.writer(handle)
         writer.writerow(FINDINGS_COLUMNS)
         for n in noted:
-            writer.writerow(
-                [n.kind, n.rule, n.child_ref, n.file, n.line or "", n.field, n.reason]
-            )
-
-
-@dataclass(frozen=True)
-class RecordCheck:
-    """What the caseload says beside a child's next review date."""
-
-    history_incomplete: bool = False  # the last review before the files is not known
-    check_record: bool = False  # findings make the review clock uncertain
-
-
-def record_checks(
-    session: Session, child_ids: Sequence[uuid.UUID], today: date
-) -> dict[uuid.UUID, RecordCheck]:
-    """For each child with open clock-related findings, what the caseload should say."""
-    found: dict[uuid.UUID, RecordCheck] = {}
-    history: dict[uuid.UUID, date] = {}
-    for i in range(0, len(child_ids), CHUNK):
-        for child_id, rule, on_date in session.execute(
-            select(ImportFinding.child_id, ImportFinding.rule, ImportFinding.on_date).where(
-                ImportFinding.child_id.in_(child_ids[i : i + CHUNK]),
-                ImportFinding.cleared_at.is_(None),
-                ImportFinding.rule.in_([*CLOCK_RULES, HISTORY]),
-            )
-        ):
-            if rule == HISTORY and on_date is not None:
-                history[child_id] = min(on_date, history.get(child_id, on_date))
-            elif rule in CLOCK_RULES:
-                found[child_id] = RecordCheck(check_record=True)
-    for child_id, before in history.items():
-        if _history_unknown(session, child_id, before, today):
-            found[child_id] = RecordCheck(True, found.get(child_id, RecordCheck()).check_record)
-    return found
-
-
-def _history_unknown(session: Session, child_id: uuid.UUID, before: date, today: date) -> bool:
-    """True while the child's current period began before ``before`` with no review held
-    in it before then (the IRO has not yet entered the last review before the files)."""
-    period = session.scalars(
-        select(CarePeriod)
-        .where(CarePeriod.child_id == child_id, CarePeriod.start_date <= today)
-        .order_by(CarePeriod.start_date.desc())
-        .limit(1)
-    ).first()
-    if period is None or period.start_date >= before:
-        return False
-    held = session.scalars(
-        select(MeetingChild.id)
-        .where(
-            MeetingChild.child_id == child_id,
-            MeetingChild.kind.in_(REVIEW_KINDS),
-            MeetingChild.meeting_date >= period.start_date,
-            MeetingChild.meeting_date < before,
-        )
-        .limit(1)
-    ).first()
-    return held is None
+            writer.writerow([n.kind, n.rule, n.child_ref, n.file, n.line or "", n.field, n.reason])

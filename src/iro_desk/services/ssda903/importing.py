@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import CarePeriod, Child, Episode, Iro, Meeting, MeetingChild, Record
@@ -207,6 +208,26 @@ def _write_reviews(plan: ChildPlan, child: Child, writer: _Writer, counts: Count
             counts["reviews_updated"] += 1
 
 
+def _remove_absorbed(session: Session, ctx: Ctx, plans: list[ChildPlan]) -> None:
+    """Periods a corrected file joined into an earlier one: their rows now point at the
+    period that absorbed them (re-filed above; any other row here), then they go."""
+    for plan in plans:
+        for run in plan.runs:
+            for period in run.absorbed:
+                session.execute(
+                    update(MeetingChild)
+                    .where(MeetingChild.period_id == period.id)
+                    .values(period_id=run.period_id)
+                    .execution_options(synchronize_session="fetch")
+                )
+                audit(
+                    session, ctx, "care.merge", "care_period", period.id, child=plan.ref,
+                    start=period.start_date, into=str(run.period_id), source=SOURCE,
+                )  # fmt: skip
+                session.delete(period)
+    session.flush()
+
+
 def import_903(
     session: Session,
     ctx: Ctx,
@@ -271,6 +292,7 @@ def import_903(
     writer = _Writer(session, ctx)
     written = [(plan, _write_child(plan, writer, counts)) for plan in plans]
     writer.run()
+    _remove_absorbed(session, ctx, plans)
     if iro is not None:
         for plan, child in written:
             if not any(run.covers(as_of) for run in plan.runs):

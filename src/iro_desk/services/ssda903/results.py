@@ -41,7 +41,9 @@ class ImportResult:
         for n in self.findings:
             groups.setdefault((n.kind, n.rule), []).append(n)
         lines = []
-        for (kind, rule), items in sorted(groups.items(), key=lambda g: (g[0][0], -len(g[1]))):
+        for (kind, rule), items in sorted(
+            groups.items(), key=lambda g: (g[0][0], -len(g[1]), g[0][1])
+        ):
             where = ", ".join(n.where for n in items[:3])
             more = ", ..." if len(items) > 3 else ""
             lines.append(f"{kind} {rule}: {len(items)} (e.g. {where}{more}: {items[0].reason})")
