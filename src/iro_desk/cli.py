@@ -852,7 +852,6 @@ for _command in _AUDIT_COMMANDS:
 
 # --- SSDA903: import, export, findings (cli_ssda903.py) ---------------------------------
 
-from iro_desk.cli_ssda903 import COMMANDS as _SSDA903_COMMANDS  # noqa: E402
+from iro_desk.cli_ssda903 import register as _register_ssda903  # noqa: E402
 
-for _command in _SSDA903_COMMANDS:
-    main.add_command(_command)
+_register_ssda903(main)  # after the child group: it adds `child 903`

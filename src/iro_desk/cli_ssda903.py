@@ -138,4 +138,34 @@ def findings_cmd(
     click.echo(f"{len(data)} finding{'' if len(data) == 1 else 's'}.")
 
 
+@click.command("903")
+@click.argument("ref")
+@click.option("--mother", help="1 if the young woman is a mother, 0 if not; '' clears.")
+@click.option("--mc-dob", help="Her child's date of birth (YYYY-MM-DD); '' clears.")
+@click.option("--upn-reason", help="Why there is no UPN: UN1-UN5; '' clears.")
+@handles_errors
+def child_903_cmd(ref: str, mother: str | None, mc_dob: str | None, upn_reason: str | None) -> None:
+    """Set a child's 903 details: MOTHER, MC_DOB and the UPN reason code.
+
+    Example: iro-desk child 903 C001 --mother 1 --mc-dob 2026-06-05
+    """
+    from iro_desk.services.child_details import update_903_details
+
+    desk = get_opts().desk()
+    with desk.write() as session:
+        row = update_903_details(
+            session, desk.ctx, ref, mother=mother, mc_dob=mc_dob, upn_reason=upn_reason
+        )
+        click.echo(f"Updated {row.ref}.")
+
+
 COMMANDS = (import_group, export_group, findings_cmd)
+
+
+def register(main: click.Group) -> None:
+    """Add the commands to ``iro-desk``, and ``903`` to its ``child`` group."""
+    for command in COMMANDS:
+        main.add_command(command)
+    child = main.commands.get("child")
+    if isinstance(child, click.Group):
+        child.add_command(child_903_cmd)

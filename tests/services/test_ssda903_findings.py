@@ -187,3 +187,115 @@ def test_the_cli_prints_findings_by_rule_writes_the_csv_and_lists_them(
     strict = runner.invoke(main, ["--db", str(db), "import", "903", str(directory), "--strict"])
     assert strict.exit_code == 2
     assert "error: reviews.csv:4: REVIEW: C001 was not looked after" in strict.output
+
+
+# --- a one-year return: the history before it is unknown, not missing -------------------
+
+ONE_YEAR_HEADER = (
+    "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nH1,M,01/01/2012,WBRI,,,\nN1,F,01/01/2013,WBRI,,,\n"
+)
+ONE_YEAR_EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    "H1,01/06/2024,S,C2,N1,U1,PR1,,,,,,\n"  # in care before the return's year began
+    "N1,01/05/2025,S,C2,N1,U1,PR1,,,,,,\n"  # came into care in the year
+)
+ONE_YEAR_REVIEWS = "CHILD,DOB,REVIEW,REVIEW_CODE\nN1,01/01/2013,20/05/2025,PN1\n"
+
+
+def _caseload_row(desk: Desk, ref: str):
+    from iro_desk.services.caseload import build_caseload
+    from iro_desk.services.children import child_by_ref
+
+    with desk.read() as s:
+        child = child_by_ref(s, ref)
+        result = build_caseload(s, desk.ctx, as_of=desk.ctx.today, child_ids=[child.id])
+        return result.header, result.rows[0]
+
+
+def test_a_one_year_return_does_not_invent_overdue_reviews(desk: Desk, tmp_path: Path):
+    from iro_desk.services.children import child_by_ref
+    from iro_desk.services.meetings import record_review
+
+    directory = write_903(
+        tmp_path / "year", header=ONE_YEAR_HEADER, episodes=ONE_YEAR_EPISODES,
+        reviews=ONE_YEAR_REVIEWS,
+    )  # fmt: skip
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert result.history_incomplete == 1
+    assert "1 child with review history before the files unknown" in result.summary()
+    assert [(n.child_ref, n.rule, n.on_date) for n in result.findings] == [
+        ("H1", "HISTORY", date(2025, 4, 1))
+    ]
+    header, row = _caseload_row(desk, "H1")
+    # Its first review fell due in 2024, but what happened before April 2025 is unknown.
+    assert row.history_incomplete and not row.overdue and header.overdue == 0
+    assert row.as_json()["history_incomplete"] is True
+    _, other = _caseload_row(desk, "N1")
+    assert not other.history_incomplete and not other.check_record
+
+    # The IRO enters the last review held before the return: the clock is known again.
+    with desk.write() as s:
+        record_review(s, desk.ctx, child_by_ref(s, "H1"), date(2025, 3, 3), participation="PN1")
+    header, row = _caseload_row(desk, "H1")
+    assert not row.history_incomplete
+    assert row.last_review == date(2025, 3, 3)
+    assert row.overdue == (desk.ctx.today > row.next_review_due) and header.overdue == row.overdue
+
+
+def test_findings_that_make_the_clock_uncertain_say_check_the_record(desk: Desk, tmp_path: Path):
+    with desk.write() as s:
+        import_903(s, desk.ctx, messy(tmp_path))
+    _, c001 = _caseload_row(desk, "C001")  # a review outside every episode
+    _, c002 = _caseload_row(desk, "C002")  # a rule 399 finding: the clock is not in doubt
+    assert c001.check_record and c001.as_json()["check_record"] is True
+    assert not c002.check_record
+
+
+def test_mother_and_mc_dob_are_edited_on_the_desk_and_go_out_in_the_return(tmp_path: Path):
+    db = tmp_path / "unit.db"
+    runner = CliRunner()
+    directory = messy(tmp_path)
+    assert runner.invoke(main, ["--db", str(db), "import", "903", str(directory)]).exit_code == 0
+    bad = runner.invoke(
+        main, ["--db", str(db), "child", "903", "C003", "--mother", "2", "--mc-dob", "2001-01-01"]
+    )
+    assert bad.exit_code == 2
+    assert bad.output.splitlines() == [
+        "error: mother: '2' is not one of 1, 0",
+        "error: mc_dob: 2001-01-01 is before the young woman's own DOB 2008-01-05",
+    ]
+    args = ["child", "903", "C003", "--mother", "1", "--mc-dob", "2025-02-03"]
+    assert runner.invoke(main, ["--db", str(db), *args]).exit_code == 0
+    shown = runner.invoke(main, ["--db", str(db), "child", "show", "C003"])
+    assert "903: MOTHER 1, MC_DOB 03 Feb 2025" in shown.output
+    assert "Open findings (2):" in shown.output and "OVERLAP (finding)" in shown.output
+    # A reason code for having no UPN does not fit a child who has one.
+    refused = runner.invoke(main, ["--db", str(db), "child", "903", "C003", "--upn-reason", "UN1"])
+    assert "error: upn_reason: C003 has a UPN; a reason code is for none" in refused.output
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(
+            main, ["--db", str(db), "export", "903", str(out), "--year", "2025"]
+        ).exit_code
+        == 0
+    )
+    with (out / "header.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {r[0]: r for r in csv.reader(handle)}
+    assert rows["C003"][5:] == ["1", "03/02/2025"]
+    assert rows["C002"][4:] == ["UN2", "1", "05/06/2026"]
+
+
+def test_correcting_mother_on_the_desk_clears_its_finding(desk: Desk, tmp_path: Path):
+    from iro_desk.services.child_details import update_903_details
+
+    header = HEADER.replace("E000200005001,0,", "E000200005001,yes,")
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, messy(tmp_path, header=header))
+    assert ("C003", "MOTHER") in [(n.child_ref, n.rule) for n in result.findings]
+    with desk.write() as s:
+        update_903_details(s, desk.ctx, "C003", mother="0")
+    with desk.read() as s:
+        assert list_findings(s, rule="MOTHER") == []
+        assert [f.rule for f in list_findings(s, rule="MOTHER", include_cleared=True)] == ["MOTHER"]
+        assert s.scalars(select(Child.mother).where(Child.ref == "C003")).one() is False

@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 # A whole number written as a spreadsheet may save it: " 1 ", "1.0", "+1", "01", "1.00".
-_WHOLE = re.compile(r"^[+]?(\d{1,9})(?:\.0*)?$")
+_WHOLE = re.compile(r"^[+]?([0-9]{1,9})(?:\.0*)?$")
 
 # The DfE's UPN alphabet: A-Z without I, O and S, then the digits (a check letter is one
 # of the first 23; a temporary UPN ends with a letter).

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.audit_trail import Opening, openings, record_opened
+from iro_desk.services.caseload import CaseloadRow
 from iro_desk.services.child_record import ChildRecord, MeetingLine, child_record
 from iro_desk.services.display import literal, plain
 from iro_desk.services.errors import InvalidInput
@@ -229,6 +230,7 @@ escalate it). Escape goes back.
             f" ({_wd_words(current.wd_left)})",
             style=deadline_style(self.app, current.overdue, current.wd_left),
         )
+        text.append(_record_note(current), style="bold")
         if current.last_visit:
             text.append(f" · last visit {day(current.last_visit)}")
         return text
@@ -253,6 +255,8 @@ escalate it). Escape goes back.
             plain(f"NHS number {r.nhs_number or 'not recorded'} · UPN {r.upn or 'not recorded'}")
             + "\n\n"
         )
+        for line in r.findings:  # open 903 import findings (iro-desk findings)
+            t.append(plain(f"Finding: {line}", multiline=False) + "\n", style="bold")
         t.append("Now\n", style="bold")
         c = r.current
         if c is None:
@@ -273,7 +277,7 @@ escalate it). Escape goes back.
                     f" ({_wd_words(c.wd_left)})",
                     style=deadline_style(self.app, c.overdue, c.wd_left),
                 )
-                t.append("\n")
+                t.append(_record_note(c) + "\n", style="bold")
                 if c.next_review_basis:
                     t.append(f"  {c.next_review_basis}\n", style="dim")
             t.append(
@@ -502,3 +506,10 @@ def _opened_text(opened: list[Opening]) -> Text:
     for o in opened:
         t.append(plain(f"  {o.at:%d %b %Y %H:%M} UTC  {o.user} on {o.device or '?'} ({o.via})\n"))
     return t
+
+
+def _record_note(row: CaseloadRow) -> str:
+    """What a 903 import's findings mean for the due date beside which this is shown."""
+    if row.history_incomplete:
+        return " · history incomplete: enter the last review"
+    return " · check the record" if row.check_record else ""

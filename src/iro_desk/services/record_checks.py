@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import CarePeriod, ImportFinding, MeetingChild
+from iro_desk.db.types import utcnow
 
 # Findings that make a child's review clock uncertain: the due date is shown with
 # "check the record" beside it (docs/domain.md, "SSDA903 files").
@@ -89,3 +90,35 @@ def _history_unknown(
         and start < before
         and not any(start <= day < before for day in held.get(child_id, ()))
     }
+
+
+def open_finding_lines(session: Session, child_ref: str) -> list[str]:
+    """The child's open import findings, one line each: rule, where, field and reason."""
+    rows = session.execute(
+        select(
+            ImportFinding.kind, ImportFinding.rule, ImportFinding.file, ImportFinding.line,
+            ImportFinding.field, ImportFinding.message,
+        )
+        .where(ImportFinding.child_ref == child_ref, ImportFinding.cleared_at.is_(None))
+        .order_by(ImportFinding.file, ImportFinding.line)
+    )  # fmt: skip
+    return [
+        f"{rule} ({kind}) {file}{f':{line}' if line else ''}: {field}: {message}"
+        for kind, rule, file, line, field, message in rows
+    ]
+
+
+def clear_for_child(session: Session, user: str, child_ref: str, rules: Sequence[str]) -> int:
+    """The desk corrected these of the child's details: their open findings are cleared."""
+    now = utcnow()
+    result = session.execute(
+        update(ImportFinding)
+        .where(
+            ImportFinding.child_ref == child_ref,
+            ImportFinding.rule.in_(list(rules)),
+            ImportFinding.cleared_at.is_(None),
+        )
+        .values(cleared_at=now, updated_at=now, updated_by=user)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

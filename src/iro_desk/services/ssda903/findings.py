@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from iro_desk.db.models import Child, ImportFinding
+from iro_desk.db.models import ImportFinding
 from iro_desk.db.types import utcnow
 from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
@@ -143,22 +143,6 @@ def finding_json(row: ImportFinding) -> dict[str, object]:
         "found_at": row.created_at.isoformat(),
         "cleared_at": row.cleared_at.isoformat() if row.cleared_at else None,
     }
-
-
-def clear_for_child(session: Session, ctx: Ctx, child: Child, rules: Iterable[str]) -> int:
-    """The desk corrected these of the child's details: their open findings are cleared."""
-    now = utcnow()
-    result = session.execute(
-        update(ImportFinding)
-        .where(
-            ImportFinding.child_ref == child.ref,
-            ImportFinding.rule.in_(list(rules)),
-            ImportFinding.cleared_at.is_(None),
-        )
-        .values(cleared_at=now, updated_at=now, updated_by=ctx.user)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def write_findings_csv(path: Path, noted: Sequence[Noted]) -> None:
