@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -170,15 +171,20 @@ def test_good_import_fills_children_periods_episodes_reviews_and_allocations(des
         assert [tuple(r) for r in allocated] == [
             (ref, "Ann Example", TODAY, None) for ref in ("C001", "C002", "C004")
         ]
-        # Every row written has its audit event (meeting + child row for each review).
+        # Every row written is named in an audit event: one per table's batch of new rows
+        # (a meeting and a child row for each review).
+        named: dict[str, list[str]] = {}
+        for event in s.scalars(select(AuditEvent).where(AuditEvent.action == "import.903.rows")):
+            for row in json.loads(event.detail)["rows"]:
+                named.setdefault(row["action"], []).append(row["id"])
+        assert {action: len(ids) for action, ids in named.items()} == {
+            "child.add": 4, "care.start": 5, "episode.add": 6, "meeting.add": 7, "review.add": 7,
+        }  # fmt: skip
+        assert sorted(named["episode.add"]) == sorted(str(e.id) for e in s.scalars(select(Episode)))
         actions = dict(
             s.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all()
         )
-        assert actions["child.add"] == 4
-        assert actions["care.start"] == 5
-        assert actions["episode.add"] == 6
-        assert actions["meeting.add"] == actions["review.add"] == 7
-        assert actions["allocation.add"] == 3
+        assert actions["import.903.rows"] == 5 and actions["allocation.add"] == 3
         assert {c.created_by for c in s.scalars(select(Child))} == {"tester"}
 
     assert (result.children_added, result.periods_added, result.episodes_added) == (4, 5, 6)

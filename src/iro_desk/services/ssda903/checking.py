@@ -106,7 +106,7 @@ class _Run:
 
     episodes: list[_Ep]
     period: CarePeriod | None = None  # the existing period it keeps, if any
-    new_period: CarePeriod | None = None
+    new_period: uuid.UUID | None = None  # the key of the period the import makes
     # Existing periods the run joins into ``period`` (a corrected file closes the gap
     # between episodes once stored apart): removed once their rows are re-filed.
     absorbed: list[CarePeriod] = field(default_factory=list)
@@ -124,9 +124,9 @@ class _Run:
 
     @property
     def period_id(self) -> uuid.UUID:
-        row = self.period or self.new_period
-        assert row is not None
-        return row.id
+        found = self.period.id if self.period is not None else self.new_period
+        assert found is not None
+        return found
 
 
 @dataclass
