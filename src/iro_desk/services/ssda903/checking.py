@@ -70,7 +70,7 @@ _EPISODE_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class _Ep:
     """One episode as it will be after the import: the file's values over the database's."""
 

@@ -26,7 +26,7 @@ from iro_desk.services.ssda903.checking import (
     note_unknown_history,
     plan_children,
 )
-from iro_desk.services.ssda903.fileformat import FILES, SOURCE
+from iro_desk.services.ssda903.fileformat import CHUNK, FILES, SOURCE
 from iro_desk.services.ssda903.findings import store_findings
 from iro_desk.services.ssda903.parsing import ChildIn, parse_episodes, parse_header, parse_reviews
 from iro_desk.services.ssda903.reading import FINDING, REFUSED, SKIPPED, Problems, read_file
@@ -209,21 +209,27 @@ class _Read:
 def _read_and_check(session: Session, ctx: Ctx, directory: Path) -> _Read:
     problems = Problems()
     warnings: list[Problem] = []
-    files = {name: read_file(directory, name, cols, problems) for name, cols in FILES}
-    header_file, episodes_file, reviews_file = (files[name] for name, _ in FILES)
+    # One file at a time, each let go once parsed: only one file's raw cells are held.
     # A file without all its columns is reported once, not on every row.
+    (header_name, header_cols), (episodes_name, episode_cols), (reviews_name, review_cols) = FILES
+    header_file = read_file(directory, header_name, header_cols, problems)
     children, dobs = (
         parse_header(header_file, problems, ctx.today) if header_file.usable else ({}, {})
     )
+    header_file.rows.clear()
     known = dobs if header_file.usable else None
+    episodes_file = read_file(directory, episodes_name, episode_cols, problems)
     episodes_in = (
         parse_episodes(episodes_file, problems, ctx.today, known, warnings)
         if episodes_file.usable
         else None
     )
+    del episodes_file
+    reviews_file = read_file(directory, reviews_name, review_cols, problems)
     reviews_in = (
         parse_reviews(reviews_file, problems, ctx.today, known) if reviews_file.usable else {}
     )
+    del reviews_file
     plans: list[ChildPlan] = []
     existing = Existing()
     if header_file.usable:
@@ -297,9 +303,14 @@ def import_903(
     # Every row is good: write, parents before children, then allocate.
     # Tallies by ImportResult's field names (a misspelt one fails at ImportResult).
     counts: Counter[str] = Counter()
-    writer = Writer(session, ctx, bulk=bulk)
-    written = {plan.ref: _write_child(plan, writer, counts) for plan in read.plans}
-    writer.run()
+    written: dict[str, uuid.UUID] = {}
+    # A batch of children at a time (all their rows, parents first): the queue of rows
+    # to write stays small however large the return.
+    for i in range(0, len(read.plans), CHUNK):
+        writer = Writer(session, ctx, bulk=bulk)
+        for plan in read.plans[i : i + CHUNK]:
+            written[plan.ref] = _write_child(plan, writer, counts)
+        writer.run()
     _remove_absorbed(session, ctx, read.plans)
     if iro is not None:
         counts["allocated"] = _allocate(session, ctx, read, written, iro, as_of or ctx.today)

@@ -34,7 +34,7 @@ EPISODE_SOFT = frozenset(
 REVIEW_SOFT = frozenset({"DOB"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ChildIn:
     line: int
     ref: str
@@ -47,7 +47,7 @@ class ChildIn:
     mc_dob: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeIn:
     line: int
     ref: str
@@ -56,7 +56,7 @@ class EpisodeIn:
     values: dict[str, Any]  # Episode attributes other than the dates
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewIn:
     line: int
     ref: str

@@ -39,7 +39,7 @@ SKIPPED = "skipped"  # the row cannot be stored: it is left out, the rest import
 FINDING = "finding"  # a data-quality finding: the row is stored as given, the finding kept
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Noted:
     """One problem an import found, where, and what it means for the row."""
 
@@ -94,7 +94,7 @@ class Problems:
         return [n.problem() for n in self.noted(*kinds)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int  # where the row starts, counted as a text editor counts (header = 1)
     values: dict[str, str]

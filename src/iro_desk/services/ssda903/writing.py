@@ -61,9 +61,11 @@ class Writer:
         for model in self.STAGES:
             name = model.__tablename__  # type: ignore[attr-defined]
             new = self._new[name]
+            self._new[name] = []  # written: let the queued rows go (memory)
             if self.bulk:
-                for i in range(0, len(new), CHUNK):
-                    self._insert_chunk(model, new[i : i + CHUNK])
+                while new:
+                    self._insert_chunk(model, new[:CHUNK])
+                    del new[:CHUNK]
             else:
                 for row, action, detail in new:
                     add_new(self.session, self.ctx, model(**row), action, **detail)
