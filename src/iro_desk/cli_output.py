@@ -113,6 +113,25 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
     return columns
 
 
+def _now_line(c: CaseloadRow) -> Text:
+    now = _line(
+        "Now: ",
+        (c.status, ""),
+        (f" {c.legal_status}" if c.legal_status else "", ""),
+        (f" placement {c.placement}" if c.placement else "", ""),
+        f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
+    )
+    if c.history_incomplete:
+        now.append(" (history incomplete: enter the last review)", style="bold")
+    elif c.overdue:
+        now.append(" (OVERDUE)", style="bold red")
+    else:
+        now.append(f" ({c.wd_left} WD left)")
+    if c.check_record:
+        now.append(" check the record", style="bold")
+    return now
+
+
 def _print_903_details(console: Console, r: ChildRecord) -> None:
     """MOTHER / MC_DOB / UPN reason when known, and the open 903 import findings."""
     parts = []
@@ -194,23 +213,7 @@ def print_child(console: Console, r: ChildRecord) -> None:
         )  # fmt: skip
     )
     if r.current:
-        c = r.current
-        now = _line(
-            "Now: ",
-            (c.status, ""),
-            (f" {c.legal_status}" if c.legal_status else "", ""),
-            (f" placement {c.placement}" if c.placement else "", ""),
-            f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
-        )
-        if c.history_incomplete:
-            now.append(" (history incomplete: enter the last review)", style="bold")
-        elif c.overdue:
-            now.append(" (OVERDUE)", style="bold red")
-        else:
-            now.append(f" ({c.wd_left} WD left)")
-        if c.check_record:
-            now.append(" check the record", style="bold")
-        console.print(now)
+        console.print(_now_line(r.current))
     _print_903_details(console, r)
     if r.periods:
         t = Table(title="Periods of care", title_justify="left")
