@@ -92,7 +92,9 @@ def _merged(file: EpisodeIn | None, db: Episode | None) -> _Ep:
         assert db is not None
         values = {name: getattr(db, name) for name in _EPISODE_FIELDS}
         return _Ep(db.start_date, db.end_date, values, None, db)
-    values = dict(file.values, end_date=file.end)
+    # The file's own dict, completed in place (one dict per episode, not two: memory).
+    values = file.values
+    values["end_date"] = file.end
     if file.end is None and db is not None and db.end_date is not None:
         # An older snapshot: keep the end the database already knows.
         for name in ("end_date", "rec", "reason_place_change"):
