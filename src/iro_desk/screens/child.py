@@ -69,6 +69,7 @@ escalate it). Escape goes back.
         Binding("c", "compliance", "Compliance", id="child_compliance"),
         Binding("e", "resolution", "Resolution", id="child_resolution"),
         Binding("ctrl+r", "reload", "Reload", id="child_reload", show=False),
+        Binding("m", "details_903", "903 details", id="child_903", show=False),
     ]
     DEFAULT_CSS = """
     ChildScreen #child-next { height: 1; padding: 0 1; }
@@ -437,6 +438,14 @@ escalate it). Escape goes back.
         from iro_desk.screens.review_form import ReviewFormScreen
 
         self.app.push_screen(ReviewFormScreen(self.ref))
+
+    def action_details_903(self) -> None:  # MOTHER / MC_DOB (screens/child_903_form.py)
+        from iro_desk.screens.child_903_form import Child903FormScreen
+
+        if self.record is not None:
+            r = self.record
+            form = Child903FormScreen(r.ref, r.mother, r.mc_dob.isoformat() if r.mc_dob else "")
+            self.app.push_screen(form, lambda saved: self.action_reload() if saved else None)
 
     def action_visit(self) -> None:
         from iro_desk.screens.visit_form import VisitFormScreen
