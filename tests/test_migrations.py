@@ -84,7 +84,9 @@ def test_an_old_database_upgrades_with_every_row_intact(tmp_path: Path) -> None:
     # Columns added since 0001 come last; every value that was there is unchanged.
     after = {t: [row[: len(before[t][0])] for row in _rows(path, t)] for t in before}
     assert after == before
-    assert _rows(path, "child")[0][-1] == 0  # 0005: not on legal hold
+    assert _rows(path, "child")[0][-4] == 0  # 0005: not on legal hold
+    # 0006: no UPN reason, MOTHER or MC_DOB known yet
+    assert tuple(_rows(path, "child")[0][-3:]) == (None, None, None)
     assert backup is not None and backup.exists()
     assert backup.stat().st_mode & 0o777 == 0o600
     assert _rows(backup, "visit") == before["visit"]  # the copy is whole

@@ -80,6 +80,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "raise_case": ("iro_desk.screens.resolution.raise_case", "RaiseCaseScreen"),
     "enquiry": ("iro_desk.screens.duty.enquiry_form", "EnquiryFormScreen"),
     "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
+    "child_903": ("iro_desk.screens.children.child_903_form", "Child903FormScreen"),
 }
 
 # Warm the most used screens first, one at a time, after the first screen is painted.
@@ -242,11 +243,14 @@ class IroDeskApp(QuietTeardownApp):
 
         self.push_screen(CaseScreen(case_id))
 
-    def open_form(self, form: str, /, **args: Any) -> None:
-        """Open a form by name (see FORMS); its arguments go to the screen as given."""
+    def open_form(
+        self, form: str, /, *, on_close: Callable[[Any], None] | None = None, **args: Any
+    ) -> None:
+        """Open a form by name (see FORMS); its arguments go to the screen as given, and
+        ``on_close`` (if given) receives what the form returns when it closes."""
         module, name = FORMS[form]
         screen_class = getattr(importlib.import_module(module), name)
-        self.push_screen(screen_class(**args))
+        self.push_screen(screen_class(**args), on_close)
 
     def _keep_child_screen(self) -> None:
         from iro_desk.screens.children.child import ChildScreen

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 # Re-exported: commands and sibling modules have always found these here.
-from iro_desk.cli_options import parse_date_option, today
+from iro_desk.cli_options import today
 
 if TYPE_CHECKING:
     from iro_desk.services.context import Desk
@@ -360,60 +359,6 @@ def report(year_start: int | None, as_json: bool) -> None:
     print_report(console(), result)
 
 
-# --- SSDA903 -----------------------------------------------------------------------
-
-
-@main.group("import")
-def import_group() -> None:
-    """Import national files."""
-
-
-@import_group.command("903")
-@click.argument("directory", type=SafePath(file_okay=False, exists=True, path_type=Path))
-@click.option("--iro", "iro_name", help="Allocate the imported children to this IRO.")
-@click.option("--as-of", callback=parse_date_option)
-@handles_errors
-def import_903_cmd(directory: Path, iro_name: str | None, as_of: date | None) -> None:
-    """Read header.csv, episodes.csv and reviews.csv; all or nothing."""
-    from iro_desk.services.ssda903 import import_903
-
-    desk = get_opts().desk()
-    with desk.write() as session:
-        result = import_903(session, desk.ctx, directory, iro_name=iro_name, as_of=as_of)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(result.summary())
-
-
-@main.group("export")
-def export_group() -> None:
-    """Export national files."""
-
-
-@export_group.command("903")
-@click.argument("directory", type=SafePath(file_okay=False))
-@click.option(
-    "--year",
-    "year_start",
-    type=int,
-    required=True,
-    help="The year the return starts: 2025 for 2025-26.",
-)
-@handles_errors
-def export_903_cmd(directory: str, year_start: int) -> None:
-    """Write the year's header.csv, episodes.csv and reviews.csv."""
-    from iro_desk.services.errors import InvalidInput
-    from iro_desk.services.ssda903 import export_903
-
-    if not directory.strip():
-        # Path("") is the current folder: the files would land wherever the shell is.
-        raise InvalidInput.one("directory", "is required (the folder to write the files to)")
-    desk = get_opts().desk()
-    with desk.write() as session:  # a write: the export is audited
-        result = export_903(session, desk.ctx, Path(directory), year_start=year_start)
-    click.echo(result.summary())
-
-
 # --- commands by area, in sibling modules that share the group's options and errors ---
 
 from iro_desk import (  # noqa: E402
@@ -429,5 +374,9 @@ from iro_desk import (  # noqa: E402
 for _module in (cli_caseload, cli_children, cli_duty, cli_demo, cli_sync, cli_files, cli_audit):
     for _command in _module.COMMANDS:
         main.add_command(_command)
+
+from iro_desk.cli_ssda903 import register as _register_ssda903  # noqa: E402
+
+_register_ssda903(main)  # after the child group: it adds `child 903`
 
 import iro_desk.cli_bundle  # noqa: E402, F401  (export bundle, import bundle)

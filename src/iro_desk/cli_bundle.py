@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from iro_desk.cli import SafePath, export_group, get_opts, handles_errors, import_group
+from iro_desk.cli import SafePath, get_opts, handles_errors
+from iro_desk.cli_ssda903 import export_group, import_group
 
 
 @export_group.command("bundle")

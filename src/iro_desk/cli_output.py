@@ -95,7 +95,7 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
         columns.append(_Column("IRO", lambda r: r.iro or "unallocated", 16))
     columns += [
         _Column("Status", status, 12),
-        _Column("Next due", lambda r: _short(r.next_review_due), due_coloured=True),
+        _Column("Next due", _due_text, 44, due_coloured=True),
         _Column("Kind", kind),
         _Column(
             "WD",
@@ -111,6 +111,50 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
     if wide:
         columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24))
     return columns
+
+
+def _now_line(c: CaseloadRow) -> Text:
+    now = _line(
+        "Now: ",
+        (c.status, ""),
+        (f" {c.legal_status}" if c.legal_status else "", ""),
+        (f" placement {c.placement}" if c.placement else "", ""),
+        f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
+    )
+    if c.history_incomplete:
+        now.append(" (history incomplete: enter the last review)", style="bold")
+    elif c.overdue:
+        now.append(" (OVERDUE)", style="bold red")
+    else:
+        now.append(f" ({c.wd_left} WD left)")
+    if c.check_record:
+        now.append(" check the record", style="bold")
+    return now
+
+
+def _print_903_details(console: Console, r: ChildRecord) -> None:
+    """MOTHER / MC_DOB / UPN reason when known, and the open 903 import findings."""
+    parts = []
+    if r.upn_reason:
+        parts.append(f"no UPN ({r.upn_reason})")
+    if r.mother is not None:
+        parts.append(f"MOTHER {int(r.mother)}")
+    if r.mc_dob:
+        parts.append(f"MC_DOB {_d(r.mc_dob)}")
+    if parts:
+        console.print(_line(("903: " + ", ".join(parts), "")))
+    if r.findings:
+        console.print(_line((f"Open findings ({len(r.findings)}):", "bold")))
+        for finding in r.findings:
+            console.print(_line(("  " + finding, "")))
+
+
+def _due_text(row: CaseloadRow) -> str:
+    """The due date, unless a 903 import left the clock unknown or uncertain."""
+    if row.history_incomplete:
+        return "history incomplete: enter the last review"
+    due = _short(row.next_review_due)
+    return f"{due} check the record" if row.check_record else due
 
 
 def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow]) -> None:
@@ -170,25 +214,11 @@ def print_child(console: Console, r: ChildRecord) -> None:
     )
     if r.current:
         console.print(_now_line(r.current))
+    _print_903_details(console, r)
     # Each section is printed only when the child has something in it.
     for table in (_periods(r), _plans(r), _meetings(r), _visits(r)):
         if table is not None:
             console.print(table)
-
-
-def _now_line(c: CaseloadRow) -> Text:
-    now = _line(
-        "Now: ",
-        (c.status, ""),
-        (f" {c.legal_status}" if c.legal_status else "", ""),
-        (f" placement {c.placement}" if c.placement else "", ""),
-        f"; next {c.next_review_kind} due {_d(c.next_review_due)}",
-    )
-    if c.overdue:
-        now.append(" (OVERDUE)", style="bold red")
-    else:
-        now.append(f" ({c.wd_left} WD left)")
-    return now
 
 
 def _table(title: str, *columns: str) -> Table:

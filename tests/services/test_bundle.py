@@ -76,7 +76,7 @@ def _sqlite_desk_from(template: Path, path: Path, user: str) -> Desk:
 
     from iro_desk.db.engine import sqlite_url
     from iro_desk.services.context import open_desk
-    from tests.conftest import make_ctx
+    from tests.builders import make_ctx
 
     path.parent.mkdir(parents=True)
     shutil.copy(template, path)

@@ -16,7 +16,7 @@ from iro_desk.db.engine import sqlite_url
 from iro_desk.rules import codes
 from iro_desk.services.bundle import export_bundle, import_bundle
 from iro_desk.services.context import open_desk
-from tests.conftest import TODAY, make_ctx
+from tests.builders import TODAY, make_ctx
 
 _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz' -", min_size=1, max_size=20).map(
     lambda s: s.strip().title() or "A"

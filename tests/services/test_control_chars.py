@@ -39,7 +39,9 @@ def test_iro_name_and_username_refuse_control_characters(desk: Desk) -> None:
     assert [p.field for p in err.value.problems] == ["name", "username"]
 
 
-def test_a_903_row_with_a_control_character_is_refused(desk: Desk, tmp_path: Path) -> None:
+def test_a_903_row_with_a_control_character_is_skipped_or_refused_if_strict(
+    desk: Desk, tmp_path: Path
+) -> None:
     directory = write_903(
         tmp_path / "esc",
         header="CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC\x1b[2J,M,01/01/2014,WBRI,,,\n",
@@ -49,8 +51,12 @@ def test_a_903_row_with_a_control_character_is_refused(desk: Desk, tmp_path: Pat
         ),
         reviews="CHILD,DOB,REVIEW,REVIEW_CODE\n",
     )
+    reason = f"header.csv:2: CHILD: {CONTROL_REASON} (found \\x1b)"
     with desk.write() as s, pytest.raises(InvalidInput) as err:
-        import_903(s, desk.ctx, directory)
-    assert [str(p) for p in err.value.problems] == [
-        f"header.csv:2: CHILD: {CONTROL_REASON} (found \\x1b)"
-    ]
+        import_903(s, desk.ctx, directory, strict=True)
+    assert [str(p) for p in err.value.problems] == [reason]
+    # Without --strict the row is skipped (it cannot be stored) and said so; nothing else.
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert [(str(n.problem()), n.kind) for n in result.findings] == [(reason, "skipped")]
+    assert result.children_added == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from iro_desk.services.ssda903 import (
     export_903,
     import_903,
 )
+from iro_desk.services.ssda903.findings import list_findings
 from tests.builders import PG_URL, TODAY, make_ctx, pg_schema_url, sqlite_desk_from, write_903
 
 GOOD = Path(__file__).parent.parent / "data" / "903" / "good"
@@ -161,15 +163,20 @@ def test_good_import_fills_children_periods_episodes_reviews_and_allocations(des
         assert [tuple(r) for r in allocated] == [
             (ref, "Ann Example", TODAY, None) for ref in ("C001", "C002", "C004")
         ]
-        # Every row written has its audit event (meeting + child row for each review).
+        # Every row written is named in an audit event: one per table's batch of new rows
+        # (a meeting and a child row for each review).
+        named: dict[str, list[str]] = {}
+        for event in s.scalars(select(AuditEvent).where(AuditEvent.action == "import.903.rows")):
+            for row in json.loads(event.detail)["rows"]:
+                named.setdefault(row["action"], []).append(row["id"])
+        assert {action: len(ids) for action, ids in named.items()} == {
+            "child.add": 4, "care.start": 5, "episode.add": 6, "meeting.add": 7, "review.add": 7,
+        }  # fmt: skip
+        assert sorted(named["episode.add"]) == sorted(str(e.id) for e in s.scalars(select(Episode)))
         actions = dict(
             s.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all()
         )
-        assert actions["child.add"] == 4
-        assert actions["care.start"] == 5
-        assert actions["episode.add"] == 6
-        assert actions["meeting.add"] == actions["review.add"] == 7
-        assert actions["allocation.add"] == 3
+        assert actions["import.903.rows"] == 5 and actions["allocation.add"] == 3
         assert {c.created_by for c in s.scalars(select(Child))} == {"tester"}
 
     assert (result.children_added, result.periods_added, result.episodes_added) == (4, 5, 6)
@@ -301,7 +308,9 @@ def test_missing_columns_and_files_are_reported_once(desk: Desk, tmp_path: Path)
     ]
 
 
-def test_a_review_of_a_child_on_short_breaks_only_is_refused(desk: Desk, tmp_path: Path):
+def test_a_review_of_a_child_on_short_breaks_is_a_finding_and_refused_if_strict(
+    desk: Desk, tmp_path: Path
+):
     directory = write_903(
         tmp_path / "v3",
         header=f"{','.join(HEADER_COLUMNS)}\nS1,F,01/01/2015,WBRI,,,\n",
@@ -309,9 +318,17 @@ def test_a_review_of_a_child_on_short_breaks_only_is_refused(desk: Desk, tmp_pat
         reviews=f"{','.join(REVIEW_COLUMNS)}\nS1,01/01/2015,02/02/2026,PN1\n",
     )
     with desk.write() as s, pytest.raises(InvalidInput) as err:
-        import_903(s, desk.ctx, directory)
+        import_903(s, desk.ctx, directory, strict=True)
     assert [(p.where, p.field) for p in err.value.problems] == [("reviews.csv:2", "REVIEW")]
     assert "rule 399" in err.value.problems[0].reason
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert [(n.where, n.kind, n.rule) for n in result.findings] == [
+        ("reviews.csv:2", "finding", "399")
+    ]
+    with desk.read() as s:  # the review is stored as given, the finding with it
+        assert reviews_of(s) == [("S1", date(2026, 2, 2), "PN1", date(2026, 2, 1))]
+        assert [(f.child_ref, f.rule) for f in list_findings(s)] == [("S1", "399")]
 
 
 # --- importing again ---------------------------------------------------------------------
@@ -375,7 +392,9 @@ def test_a_later_return_updates_only_what_changed(desk: Desk, tmp_path: Path):
         assert periods_of(s)["C001"] == [(date(2024, 4, 10), date(2026, 9, 1))]
 
 
-def test_an_episode_that_contradicts_the_desk_is_refused(desk: Desk, tmp_path: Path):
+def test_an_episode_that_contradicts_the_desk_is_a_finding_and_refused_if_strict(
+    desk: Desk, tmp_path: Path
+):
     import_good(desk)
     directory = write_903(
         tmp_path / "overlap",
@@ -383,12 +402,19 @@ def test_an_episode_that_contradicts_the_desk_is_refused(desk: Desk, tmp_path: P
         episodes=f"{','.join(EPISODE_COLUMNS)}\nC003,01/06/2024,P,V2,N4,U1,PR1,,,,,,\n",
         reviews=f"{','.join(REVIEW_COLUMNS)}\n",
     )
-    with desk.write() as s, pytest.raises(InvalidInput) as err:
-        import_903(s, desk.ctx, directory)
-    assert [str(p) for p in err.value.problems] == [
+    overlap = (
         "episodes.csv:2: DECOM: 01/06/2024 is inside the episode already recorded from "
         "20/04/2023 to 31/12/2025 of C003"
-    ]
+    )
+    with desk.write() as s, pytest.raises(InvalidInput) as err:
+        import_903(s, desk.ctx, directory, strict=True)
+    assert [str(p) for p in err.value.problems] == [overlap]
+    with desk.write() as s:
+        result = import_903(s, desk.ctx, directory)
+    assert result.episodes_added == 1
+    assert [str(n.problem()) for n in result.findings] == [overlap]
+    with desk.read() as s:
+        assert [(f.rule, f.line) for f in list_findings(s, child_ref="C003")] == [("OVERLAP", 2)]
 
 
 # --- SEX codes ------------------------------------------------------------------------------
@@ -426,7 +452,7 @@ def test_export_writes_the_years_own_codes_and_rows(desk: Desk, tmp_path: Path):
     # so the return shows it open.
     assert read_csv(tmp_path / "2023" / "header.csv") == [
         list(HEADER_COLUMNS),
-        ["C003", "2", "05/01/2008", "BAFR", "Q801200005002", "", ""],
+        ["C003", "2", "05/01/2008", "BAFR", "Q801200005002", "0", ""],
     ]
     assert read_csv(tmp_path / "2023" / "episodes.csv") == [
         list(EPISODE_COLUMNS),
@@ -444,6 +470,11 @@ def test_export_writes_the_years_own_codes_and_rows(desk: Desk, tmp_path: Path):
     assert header[0] == list(HEADER_COLUMNS)
     assert [(r[0], r[1]) for r in header[1:]] == [
         ("C001", "M"), ("C002", "F"), ("C003", "F"), ("C004", "M"),
+    ]  # fmt: skip
+    # The UPN reason code and MOTHER go back out as they came in (rules 442, 393).
+    assert [(r[0], r[4], r[5]) for r in header[1:]] == [
+        ("C001", "B801200005001", ""), ("C002", "UN1", ""), ("C003", "Q801200005002", "0"),
+        ("C004", "", ""),
     ]  # fmt: skip
     episodes = read_csv(tmp_path / "2025" / "episodes.csv")
     assert episodes[0] == list(EPISODE_COLUMNS)

@@ -59,6 +59,11 @@ class Child(Record, table=True):
     ethnicity: str | None = Field(default=None, max_length=4)
     nhs_number: str | None = Field(default=None, max_length=10)
     upn: str | None = Field(default=None, max_length=13)
+    # 903: why there is no UPN (UN1-UN5, rule 442), whether a young woman is a mother
+    # (MOTHER) and her child's date of birth (MC_DOB; rules 393 and 607).
+    upn_reason: str | None = Field(default=None, max_length=3)
+    mother: bool | None = None
+    mc_dob: date | None = None
     notes: str = Field(default="", sa_type=Text)
     # A legal hold (litigation, an inquiry) stops retention from destroying the record.
     legal_hold: bool = Field(default=False)
@@ -143,6 +148,30 @@ class Meeting(Record, table=True):
     decisions_circulated: date | None = None
     record_circulated: date | None = None
     notes: str = Field(default="", sa_type=Text)
+
+
+class ImportFinding(Record, table=True):
+    """Something an import noticed about a row: a data-quality finding (the row was stored
+    as given) or an unstorable row (skipped). Open until a later import of the child's
+    rows no longer finds it or the record is corrected (``cleared_at``)."""
+
+    __tablename__ = "import_finding"
+    __table_args__ = (
+        Index("ix_import_finding_ref", "child_ref", "cleared_at"),
+        Index("ix_import_finding_rule", "rule", "cleared_at"),
+    )
+    source: str = Field(max_length=20)  # which import: SSDA903
+    kind: str = Field(max_length=10)  # finding | skipped
+    rule: str = Field(max_length=20)  # a DfE rule number, a column, or OVERLAP, OUTSIDE...
+    child_ref: str = Field(max_length=40)
+    child_id: uuid.UUID | None = Field(default=None, foreign_key="child.id")
+    file: str = Field(max_length=40)
+    line: int | None = None
+    field: str = Field(max_length=40)
+    message: str = Field(sa_type=Text)
+    # For a history-incomplete finding: the earliest review the files held.
+    on_date: date | None = None
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class MeetingChild(Record, table=True):

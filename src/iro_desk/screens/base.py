@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
@@ -26,9 +27,11 @@ class DeskApp(Protocol):
 
     def open_case(self, case_id: uuid.UUID) -> None: ...
 
-    def open_form(self, form: str, /, **args: Any) -> None:
+    def open_form(
+        self, form: str, /, *, on_close: Callable[[Any], None] | None = None, **args: Any
+    ) -> None:
         """Open a form by name ("compliance", "review", "visit", "raise_case", "enquiry",
-        "enquiry_detail"), so that no screen imports another to open it."""
+        "enquiry_detail", "child_903"), so that no screen imports another to open it."""
 
     def changes_saved(self) -> None: ...
 

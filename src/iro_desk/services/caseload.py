@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -38,6 +38,7 @@ from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.rules.working_days import WorkingCalendar
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import lookup_iro
+from iro_desk.services.record_checks import RecordCheck, record_checks
 
 CHUNK = 5_000  # ids per IN list: well inside SQLite's and PostgreSQL's parameter limits
 # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
@@ -63,6 +64,10 @@ class CaseloadRow:
     overdue: bool
     last_visit: date | None
     last_participation: str | None
+    # From a 903 import's findings (services/record_checks.py): the review history before
+    # the files is unknown (not overdue), or the review clock is uncertain.
+    history_incomplete: bool = False
+    check_record: bool = False
 
     def as_json(self) -> dict[str, object]:
         def iso(d: date | None) -> str | None:
@@ -84,6 +89,8 @@ class CaseloadRow:
             "overdue": self.overdue,
             "last_visit": iso(self.last_visit),
             "last_participation": self.last_participation,
+            "history_incomplete": self.history_incomplete,
+            "check_record": self.check_record,
         }
 
 
@@ -334,6 +341,7 @@ def build_caseload(
 
     picked, (cla, cp, overdue_count) = _pick(ctx, facts, as_of, overdue_only, due_within)
     header = CaseloadHeader(scope, as_of, cla, cp, len(facts), fte, overdue_count)
+    picked, header, checks = _record_checks(session, picked, header, as_of, overdue_only)
 
     picked.sort(key=lambda item: item[2].date if item[2] else date.max)
     if limit is not None:
@@ -342,10 +350,52 @@ def build_caseload(
     children, iros = _people(session, out_ids, as_of)
     visits, took_part = _latest(session, out_ids, as_of)
     rows = [
-        _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part)
+        _checked(
+            _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part),
+            checks,
+        )
         for cid, f, due in picked
     ]
     return Caseload(header, rows)
+
+
+def _record_checks(
+    session: Session,
+    picked: list[tuple[Key, _Facts, Due | None]],
+    header: CaseloadHeader,
+    as_of: date,
+    overdue_only: bool,
+) -> tuple[list[tuple[Key, _Facts, Due | None]], CaseloadHeader, dict[uuid.UUID, RecordCheck]]:
+    """A child whose review history before an imported return is unknown is not counted
+    (or listed) as overdue: the IRO is asked to enter the last review instead."""
+    checks = record_checks(session, [_uuid(cid) for cid, _, _ in picked], as_of)
+    unknown = {cid for cid, check in checks.items() if check.history_incomplete}
+    if not unknown:
+        return picked, header, checks
+    late = {
+        _uuid(cid) for cid, _, due in picked
+        if _uuid(cid) in unknown and due is not None and as_of > due.date
+    }  # fmt: skip
+    header = replace(header, overdue=header.overdue - len(late))
+    if overdue_only:
+        picked = [p for p in picked if _uuid(p[0]) not in late]
+    return picked, header, checks
+
+
+def _uuid(cid: Key) -> uuid.UUID:
+    return cid if isinstance(cid, uuid.UUID) else uuid.UUID(str(cid))
+
+
+def _checked(row: CaseloadRow, checks: dict[uuid.UUID, RecordCheck]) -> CaseloadRow:
+    check = checks.get(row.child_id)
+    if check is None:
+        return row
+    return replace(
+        row,
+        history_incomplete=check.history_incomplete,
+        check_record=check.check_record,
+        overdue=row.overdue and not check.history_incomplete,
+    )
 
 
 def _scope(

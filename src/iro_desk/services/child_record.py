@@ -124,6 +124,11 @@ class ChildRecord:
     views: list[ViewLine]
     forms: list[Any] = field(default_factory=list)
     cases: list[Any] = field(default_factory=list)
+    # 903 details and the open findings of 903 imports about the child.
+    upn_reason: str | None = None
+    mother: bool | None = None
+    mc_dob: date | None = None
+    findings: list[str] = field(default_factory=list)
 
     @property
     def iro(self) -> str | None:
@@ -159,6 +164,7 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
     visits = visits_of(session, child.id)
     allocations = _allocations(session, child.id)
     from iro_desk.services.compliance import forms_for_child
+    from iro_desk.services.record_checks import open_finding_lines
     from iro_desk.services.resolution import cases_for_child
 
     return ChildRecord(
@@ -190,6 +196,10 @@ def child_record(session: Session, ctx: Ctx, ref: str, *, as_of: date) -> ChildR
         views=_views(visits, meeting_lines),
         forms=forms_for_child(session, child.id, as_of=as_of),
         cases=cases_for_child(session, child.id, as_of=as_of),
+        upn_reason=child.upn_reason,
+        mother=child.mother,
+        mc_dob=child.mc_dob,
+        findings=open_finding_lines(session, child.ref),
     )
 
 

@@ -44,6 +44,13 @@ def _last(value: Any) -> tuple[bool, Any]:
     return (value is None or value == "", value if value is not None else "")
 
 
+def _due_text(row: CaseloadRow) -> str:
+    """A 903 import can leave the clock unknown (history) or uncertain (its findings)."""
+    if row.history_incomplete:
+        return "history incomplete: enter the last review"
+    return day(row.next_review_due) + (" check the record" if row.check_record else "")
+
+
 def _legal_or_category(row: CaseloadRow) -> str:
     return "/".join(part for part in (row.legal_status, row.cp_category) if part)
 
@@ -195,7 +202,7 @@ children per full-time IRO.
                 styled(row.name),
                 styled(row.ref),
                 styled(_legal_or_category(row)),
-                styled(day(row.next_review_due), style),
+                styled(_due_text(row), style),
                 styled(row.next_review_kind or ""),
                 styled("" if row.wd_left is None else f"{row.wd_left:>4}", style),
                 styled(day(row.last_visit)),

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.audit_trail import Opening
+from iro_desk.services.caseload import CaseloadRow
 from iro_desk.services.child_actions import open_child_record
 from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
@@ -70,6 +71,7 @@ escalate it). Escape goes back.
         Binding("c", "compliance", "Compliance", id="child_compliance"),
         Binding("e", "resolution", "Resolution", id="child_resolution"),
         Binding("ctrl+r", "reload", "Reload", id="child_reload", show=False),
+        Binding("m", "details_903", "903 details", id="child_903", show=False),
     ]
 
     def __init__(self, ref: str = "") -> None:
@@ -217,6 +219,7 @@ escalate it). Escape goes back.
             f" ({_wd_words(current.wd_left)})",
             style=due_style(self.app, current.overdue, current.wd_left, soon_wd=SOON_WD),
         )
+        text.append(_record_note(current), style="bold")
         if current.last_visit:
             text.append(f" · last visit {day(current.last_visit)}")
         return text
@@ -241,6 +244,8 @@ escalate it). Escape goes back.
             plain(f"NHS number {r.nhs_number or 'not recorded'} · UPN {r.upn or 'not recorded'}")
             + "\n\n"
         )
+        for line in r.findings:  # open 903 import findings (iro-desk findings)
+            t.append(plain(f"Finding: {line}", multiline=False) + "\n", style="bold")
         t.append("Now\n", style="bold")
         c = r.current
         if c is None:
@@ -261,7 +266,7 @@ escalate it). Escape goes back.
                     f" ({_wd_words(c.wd_left)})",
                     style=due_style(self.app, c.overdue, c.wd_left, soon_wd=SOON_WD),
                 )
-                t.append("\n")
+                t.append(_record_note(c) + "\n", style="bold")
                 if c.next_review_basis:
                     t.append(f"  {c.next_review_basis}\n", style="dim")
             t.append(
@@ -420,6 +425,17 @@ escalate it). Escape goes back.
     def action_record_review(self) -> None:
         self.iro_app.open_form("review", ref=self.ref)
 
+    def action_details_903(self) -> None:  # MOTHER / MC_DOB (children/child_903_form.py)
+        if self.record is not None:
+            r = self.record
+            self.iro_app.open_form(
+                "child_903",
+                on_close=lambda saved: self.action_reload() if saved else None,
+                ref=r.ref,
+                mother=r.mother,
+                mc_dob=r.mc_dob.isoformat() if r.mc_dob else "",
+            )
+
     def action_visit(self) -> None:
         self.iro_app.open_form("visit", ref=self.ref)
 
@@ -472,3 +488,10 @@ def _opened_text(opened: list[Opening]) -> Text:
     for o in opened:
         t.append(plain(f"  {o.at:%d %b %Y %H:%M} UTC  {o.user} on {o.device or '?'} ({o.via})\n"))
     return t
+
+
+def _record_note(row: CaseloadRow) -> str:
+    """What a 903 import's findings mean for the due date beside which this is shown."""
+    if row.history_incomplete:
+        return " · history incomplete: enter the last review"
+    return " · check the record" if row.check_record else ""

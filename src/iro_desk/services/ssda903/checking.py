@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Allocation, CarePeriod, Child, Episode, MeetingChild
+from iro_desk.rules.dates import reporting_year, reporting_year_bounds
 from iro_desk.rules.participation import check_review
 from iro_desk.services.meetings import REVIEW_KINDS
 from iro_desk.services.ssda903.fileformat import CHUNK, EPISODES_FILE, REVIEWS_FILE
 from iro_desk.services.ssda903.parsing import ChildIn, EpisodeIn, ReviewIn
-from iro_desk.services.ssda903.reading import Problems, fmt
+from iro_desk.services.ssda903.reading import FINDING, Problems, fmt
 
 # --- what the database already holds --------------------------------------------------
 
@@ -69,7 +70,7 @@ _EPISODE_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class _Ep:
     """One episode as it will be after the import: the file's values over the database's."""
 
@@ -91,7 +92,9 @@ def _merged(file: EpisodeIn | None, db: Episode | None) -> _Ep:
         assert db is not None
         values = {name: getattr(db, name) for name in _EPISODE_FIELDS}
         return _Ep(db.start_date, db.end_date, values, None, db)
-    values = dict(file.values, end_date=file.end)
+    # The file's own dict, completed in place (one dict per episode, not two: memory).
+    values = file.values
+    values["end_date"] = file.end
     if file.end is None and db is not None and db.end_date is not None:
         # An older snapshot: keep the end the database already knows.
         for name in ("end_date", "rec", "reason_place_change"):
@@ -105,7 +108,10 @@ class _Run:
 
     episodes: list[_Ep]
     period: CarePeriod | None = None  # the existing period it keeps, if any
-    new_period: CarePeriod | None = None
+    new_period: uuid.UUID | None = None  # the key of the period the import makes
+    # Existing periods the run joins into ``period`` (a corrected file closes the gap
+    # between episodes once stored apart): removed once their rows are re-filed.
+    absorbed: list[CarePeriod] = field(default_factory=list)
 
     @property
     def start(self) -> date:
@@ -120,9 +126,9 @@ class _Run:
 
     @property
     def period_id(self) -> uuid.UUID:
-        row = self.period or self.new_period
-        assert row is not None
-        return row.id
+        found = self.period.id if self.period is not None else self.new_period
+        assert found is not None
+        return found
 
 
 @dataclass
@@ -152,16 +158,19 @@ def _check_episode_chain(ref: str, episodes: list[_Ep], problems: Problems) -> N
     for prev, cur in zip(episodes, episodes[1:], strict=False):
         if prev.end is not None and prev.end <= cur.start:
             continue
+        # Stored as given: which of the two is wrong is for the unit to find out.
         if cur.file is not None:
             problems.add(
                 EPISODES_FILE, cur.file.line, "DECOM",
                 f"{fmt(cur.start)} is inside {prev.describe()} of {ref}",
+                kind=FINDING, rule="OVERLAP", child=ref,
             )  # fmt: skip
         elif prev.file is not None:
             said = "is blank (still open)" if prev.end is None else f"{fmt(prev.end)} is after"
             problems.add(
                 EPISODES_FILE, prev.file.line, "DEC",
                 f"{said}, but {ref} has {cur.describe()}",
+                kind=FINDING, rule="OVERLAP", child=ref,
             )  # fmt: skip
 
 
@@ -175,27 +184,20 @@ def _make_runs(episodes: list[_Ep]) -> list[_Run]:
     return runs
 
 
-def _assign_periods(
-    ref: str, runs: list[_Run], periods: dict[uuid.UUID, CarePeriod], problems: Problems
-) -> None:
+def _assign_periods(runs: list[_Run], periods: dict[uuid.UUID, CarePeriod]) -> None:
     """Each run keeps the existing period its episodes belong to; new runs get new periods."""
     claimed: set[uuid.UUID] = set()
     for run in runs:
         ids = {ep.db.period_id for ep in run.episodes if ep.db is not None}
         owned = sorted((periods[i] for i in ids if i in periods), key=lambda p: p.start_date)
-        if len(owned) > 1:
-            line = next((ep.file.line for ep in run.episodes if ep.file), None)
-            starts = " and ".join(fmt(p.start_date) for p in owned)
-            problems.add(
-                EPISODES_FILE, line, "DECOM",
-                f"{ref}'s episodes would join the periods of care already recorded from "
-                f"{starts} into one; correct those periods on the desk first",
-            )  # fmt: skip
         for period in owned:
-            if period.id not in claimed:
+            if period.id in claimed:
+                continue
+            if run.period is None:
                 run.period = period
-                claimed.add(period.id)
-                break
+            else:
+                run.absorbed.append(period)
+            claimed.add(period.id)
 
 
 def _check_reviews(
@@ -209,20 +211,24 @@ def _check_reviews(
     fields = {"review_date": "REVIEW", "participation": "REVIEW_CODE", "legal_status": "REVIEW"}
     for review in reviews:
         legal_status = None
-        if episodes is not None and review.review_date is not None:
+        if episodes is not None:
             ep = _episode_on(episodes, review.review_date)
             if ep is None:
+                # Stored as given, under no period of care; the clock is then uncertain.
                 problems.add(
                     REVIEWS_FILE, review.line, "REVIEW",
                     f"{ref} was not looked after on {fmt(review.review_date)}",
+                    kind=FINDING, rule="OUTSIDE", child=ref,
                 )  # fmt: skip
             else:
                 legal_status = ep.values["legal_status"]
-        for breach in check_review(review.review_date, review.code or None, dob, legal_status):
-            reason = breach.message
-            if breach.rule == 166 and review.raw_date:
-                reason += f" ({review.raw_date!r}; use dd/mm/yyyy)"
-            problems.add(REVIEWS_FILE, review.line, fields.get(breach.field, "REVIEW"), reason)
+        for breach in check_review(review.review_date, review.code, dob, legal_status):
+            if breach.rule == 167:
+                review.code = None  # not a participation code: stored blank
+            problems.add(
+                REVIEWS_FILE, review.line, fields.get(breach.field, "REVIEW"), breach.message,
+                kind=FINDING, rule=str(breach.rule), child=ref,
+            )  # fmt: skip
 
 
 def plan_children(
@@ -237,16 +243,14 @@ def plan_children(
     for ref, header in children.items():
         child = existing.children.get(ref)
         db_eps = {e.start_date: e for e in existing.episodes[child.id]} if child else {}
-        file_eps = {
-            start: ep for start, ep in (episodes_in or {}).get(ref, {}).items() if ep.dates_ok
-        }
+        file_eps = (episodes_in or {}).get(ref, {})
         merged = [
             _merged(file_eps.get(start), db_eps.get(start))
             for start in sorted(set(file_eps) | set(db_eps))
         ]
         _check_episode_chain(ref, merged, problems)
         runs = _make_runs(merged)
-        _assign_periods(ref, runs, existing.periods, problems)
+        _assign_periods(runs, existing.periods)
         reviews = reviews_in.get(ref, [])
         _check_reviews(
             ref, header.dob, reviews, merged if episodes_in is not None else None, problems
@@ -263,11 +267,43 @@ def plan_children(
                 problems.add(
                     EPISODES_FILE, None, "DEC",
                     f"{ref}'s {review.kind} already recorded on {fmt(review.meeting_date)} "
-                    "would fall outside every period of care",
+                    "falls outside every period of care",
+                    kind=FINDING, rule="OUTSIDE", child=ref,
                 )  # fmt: skip
         lars = {r.meeting_date: r for r in held if r.kind == "LAR"}
         plans.append(ChildPlan(ref, header, child, runs, reviews, lars, kept))
     return plans
+
+
+def note_unknown_history(plans: Sequence[ChildPlan], problems: Problems) -> int:
+    """A period of care that began before the files' first year has a review history the
+    files cannot show: noted as such, not taken for a missing first review.
+
+    The files cover whole reporting years (a return is 1 April to 31 March), so the
+    history starts on 1 April of the year of their earliest review.
+    """
+    dates = [review.review_date for plan in plans for review in plan.reviews]
+    if not dates:
+        return 0
+    first = reporting_year_bounds(reporting_year(min(dates)))[0]
+    count = 0
+    for plan in plans:
+        held = [r.review_date for r in plan.reviews]
+        held += [r.meeting_date for r in plan.kept] + list(plan.lars)
+        for run in plan.runs:
+            if run.start >= first or (run.end is not None and run.end < first):
+                continue
+            if any(run.start <= day < first for day in held):
+                continue
+            problems.add(
+                REVIEWS_FILE, None, "REVIEW",
+                f"history incomplete: {plan.ref}'s period of care began on {fmt(run.start)}, "
+                f"before the earliest review in these files ({fmt(first)}); enter the last "
+                "review held before then",
+                kind=FINDING, rule="HISTORY", child=plan.ref, on_date=first,
+            )  # fmt: skip
+            count += 1
+    return count
 
 
 def check_strays(
@@ -279,7 +315,7 @@ def check_strays(
     """Rows of children missing from header.csv are still checked, so every problem shows."""
     for ref, by_start in (episodes_in or {}).items():
         if ref not in children:
-            merged = [_merged(ep, None) for _, ep in sorted(by_start.items()) if ep.dates_ok]
+            merged = [_merged(ep, None) for _, ep in sorted(by_start.items())]
             _check_episode_chain(ref, merged, problems)
     for ref, reviews in reviews_in.items():
         if ref not in children:

@@ -117,9 +117,11 @@ def _header_rows(
         for name, value in (("SEX", sex), ("DOB", child.dob), ("ETHNIC", child.ethnicity)):
             if not value:
                 warnings.append(f"{child.ref}: {name} is not recorded")
-        # MOTHER and MC_DOB are not held on the desk; the return leaves them blank.
+        # No UPN: the reason code (UN1-UN5) stands in its place (rule 442).
+        upn = child.upn or child.upn_reason or ""
+        mother = "" if child.mother is None else str(int(child.mother))
         header_rows.append(
-            [child.ref, sex, _d(child.dob), child.ethnicity or "", child.upn or "", "", ""]
+            [child.ref, sex, _d(child.dob), child.ethnicity or "", upn, mother, _d(child.mc_dob)]
         )
     return header_rows
 

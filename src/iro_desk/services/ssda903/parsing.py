@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 
 from iro_desk.rules import codes
-from iro_desk.rules.identity import normalise_upn, upn_problem
+from iro_desk.rules.identity import normalise_upn
 from iro_desk.rules.plausible import RECORD, date_problem
+from iro_desk.rules.ssda903 import read_whole_number, upn_la_problem, upn_shape_problem
 from iro_desk.services.errors import Problem
 from iro_desk.services.ssda903.fileformat import (
     CIN_CODES,
@@ -23,8 +24,17 @@ from iro_desk.services.ssda903.reading import Cells, File, Problems, fmt, parse_
 
 # --- parsed rows ----------------------------------------------------------------------
 
+# Columns a stored row can do without: a problem there is a finding and the value is
+# left blank. A problem in any other column means the row cannot be stored.
+HEADER_SOFT = frozenset({"SEX", "ETHNIC", "UPN", "MOTHER", "MC_DOB"})
+EPISODE_SOFT = frozenset(
+    {"RNE", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE", "HOME_POST",
+     "PL_POST", "URN"}
+)  # fmt: skip
+REVIEW_SOFT = frozenset({"DOB"})
 
-@dataclass
+
+@dataclass(slots=True)
 class ChildIn:
     line: int
     ref: str
@@ -32,25 +42,67 @@ class ChildIn:
     dob: date | None
     ethnicity: str | None
     upn: str | None
+    upn_reason: str | None = None
+    mother: bool | None = None
+    mc_dob: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EpisodeIn:
     line: int
     ref: str
     start: date
     end: date | None
-    dates_ok: bool
     values: dict[str, Any]  # Episode attributes other than the dates
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewIn:
     line: int
     ref: str
-    review_date: date | None
+    review_date: date
     raw_date: str
-    code: str
+    code: str | None
+
+
+def _read_ref(cells: Cells, known: dict[str, date | None] | None) -> str | None:
+    ref = cells.text("CHILD", required=True, max_len=40)
+    cells.child = ref
+    if ref is not None and known is not None and ref not in known:
+        cells.add("CHILD", f"{ref!r} is not in {HEADER_FILE}")
+    return ref
+
+
+def _read_upn(cells: Cells, child: ChildIn) -> None:
+    """A UPN (checked as the DfE checks it) or a reason code UN1-UN5 for having none."""
+    raw = cells.text("UPN", max_len=20)
+    if raw is None:
+        return
+    compact = normalise_upn(raw)
+    if compact in NO_UPN_CODES:
+        child.upn_reason = compact
+        return
+    problem = upn_shape_problem(compact)
+    if problem is None and (la := upn_la_problem(compact)):
+        cells.add("UPN", la, rule="UPN_LA")
+    elif problem is not None:
+        cells.add("UPN", problem)
+    # Stored as given (a finding says what is wrong) if it fits the column at all.
+    child.upn = compact if len(compact) <= 13 else None
+
+
+def _read_mother(cells: Cells, child: ChildIn) -> None:
+    raw = cells.text("MOTHER", max_len=20)
+    if raw is not None:
+        number = read_whole_number(raw)
+        if number in (0, 1):
+            child.mother = bool(number)
+        else:
+            cells.add("MOTHER", f"{raw!r} is not 1 (a mother) or 0 (not a mother)")
+    mc_dob = cells.date("MC_DOB")
+    if mc_dob is not None and child.dob is not None and mc_dob < child.dob:
+        cells.add("MC_DOB", f"{fmt(mc_dob)} is before the child's own DOB {fmt(child.dob)}")
+    child.mc_dob = mc_dob
 
 
 def parse_header(
@@ -59,39 +111,46 @@ def parse_header(
     children: dict[str, ChildIn] = {}
     dobs: dict[str, date | None] = {}
     for row in file.rows:
-        cells = Cells(file.name, row, problems, today)
-        ref = cells.text("CHILD", required=True, max_len=40)
+        cells = Cells(file.name, row, problems, today, HEADER_SOFT)
+        ref = _read_ref(cells, None)
         sex = None
         sex_raw = cells.text("SEX", required=True, max_len=5)
         if sex_raw is not None:
+            number = read_whole_number(sex_raw)  # 1.0 for 1 (a spreadsheet's save)
             try:
-                sex = codes.normalise_sex(sex_raw)
+                sex = codes.normalise_sex(str(number) if number is not None else sex_raw)
             except ValueError as exc:
                 cells.add("SEX", str(exc))
         dob = cells.date("DOB", required=True)
         ethnicity = cells.code("ETHNIC", codes.ETHNIC_CODES, "ethnicity", required=False)
-        upn = None
-        upn_raw = cells.text("UPN", max_len=20)
-        if upn_raw is not None:
-            compact = normalise_upn(upn_raw)
-            if compact not in NO_UPN_CODES:
-                problem = upn_problem(compact)
-                if problem:
-                    cells.add("UPN", problem)
-                else:
-                    upn = compact
-        cells.code("MOTHER", ("0", "1"), "mother", required=False)
-        mc_dob = cells.date("MC_DOB")
-        if mc_dob is not None and dob is not None and mc_dob < dob:
-            cells.add("MC_DOB", f"{fmt(mc_dob)} is before the child's own DOB {fmt(dob)}")
-        if ref is None:
+        child = ChildIn(row.line, ref or "", sex, dob, ethnicity, None)
+        _read_upn(cells, child)
+        _read_mother(cells, child)
+        if ref is not None and ref in children:
+            # Two rows for one child: which is right cannot be known, so nothing is.
+            problems.add(
+                file.name, row.line, "CHILD", f"{ref!r} is already on line {children[ref].line}"
+            )
             continue
-        if ref in children:
-            cells.add("CHILD", f"{ref!r} is already on line {children[ref].line}")
+        if ref is None or cells.skipped:
             continue
-        children[ref] = ChildIn(row.line, ref, sex, dob, ethnicity, upn)
+        children[ref] = child
         dobs[ref] = dob
     return children, dobs
+
+
+def _read_rec(cells: Cells, end: date | None, values: dict[str, Any]) -> None:
+    rec = cells.text("REC", max_len=10)
+    if rec is not None:
+        rec = rec.upper()
+        if not REC_SHAPE.match(rec):
+            cells.add("REC", f"{rec!r} is not a reason episode ceased code (E2-E17, X1)")
+            return
+        values["rec"] = rec  # stored as given, even on an open episode (a finding)
+        if end is None and "DEC" not in cells.bad:
+            cells.add("REC", "is given but DEC is blank (the episode has not ended)", rule="REC")
+    elif end is not None and "REC" not in cells.bad:
+        cells.add("REC", "is required when the episode has ended (DEC is given)")
 
 
 def parse_episodes(
@@ -104,10 +163,8 @@ def parse_episodes(
     """Episodes by child and DECOM. ``known`` is header.csv's refs -> DOB (None: unusable)."""
     by_child: dict[str, dict[date, EpisodeIn]] = defaultdict(dict)
     for row in file.rows:
-        cells = Cells(file.name, row, problems, today)
-        ref = cells.text("CHILD", required=True, max_len=40)
-        if ref is not None and known is not None and ref not in known:
-            cells.add("CHILD", f"{ref!r} is not in {HEADER_FILE}")
+        cells = Cells(file.name, row, problems, today, EPISODE_SOFT)
+        ref = _read_ref(cells, known)
         start = cells.date("DECOM", required=True)
         end = cells.date("DEC")
         values = {
@@ -127,23 +184,13 @@ def parse_episodes(
             "pl_post": cells.postcode("PL_POST", warnings),
             "urn": cells.text("URN", max_len=10),
         }  # fmt: skip
-        rec = cells.text("REC", max_len=10)
-        if rec is not None:
-            rec = rec.upper()
-            if not REC_SHAPE.match(rec):
-                cells.add("REC", f"{rec!r} is not a reason episode ceased code (E2-E17, X1)")
-            elif end is None and "DEC" not in cells.bad:
-                cells.add("REC", "is given but DEC is blank (the episode has not ended)")
-            else:
-                values["rec"] = rec
-        elif end is not None and "REC" not in cells.bad:
-            cells.add("REC", "is required when the episode has ended (DEC is given)")
+        _read_rec(cells, end, values)
         if start is not None and end is not None and end < start:
             cells.add("DEC", f"{fmt(end)} is before DECOM {fmt(start)}")
         dob = known.get(ref) if known is not None and ref is not None else None
         if start is not None and dob is not None and start < dob:
-            cells.add("DECOM", f"{fmt(start)} is before the child's DOB {fmt(dob)}")
-        if ref is None or start is None:
+            cells.add("DECOM", f"{fmt(start)} is before the child's DOB {fmt(dob)}", rule="DOB")
+        if ref is None or start is None or cells.skipped:
             continue
         same_day = by_child[ref].get(start)
         if same_day is not None:
@@ -151,8 +198,7 @@ def parse_episodes(
                 "DECOM", f"another episode of {ref} starts on {fmt(start)} (line {same_day.line})"
             )
             continue
-        dates_ok = not ({"DECOM", "DEC"} & cells.bad)
-        by_child[ref][start] = EpisodeIn(row.line, ref, start, end, dates_ok, values)
+        by_child[ref][start] = EpisodeIn(row.line, ref, start, end, values)
     return by_child
 
 
@@ -165,31 +211,31 @@ def parse_reviews(
     by_child: dict[str, list[ReviewIn]] = defaultdict(list)
     seen: dict[tuple[str, date], int] = {}
     for row in file.rows:
-        cells = Cells(file.name, row, problems, today)
-        ref = cells.text("CHILD", required=True, max_len=40)
-        if ref is not None and known is not None and ref not in known:
-            cells.add("CHILD", f"{ref!r} is not in {HEADER_FILE}")
+        cells = Cells(file.name, row, problems, today, REVIEW_SOFT)
+        ref = _read_ref(cells, known)
         dob = cells.date("DOB")
         header_dob = known.get(ref) if known is not None and ref is not None else None
         if dob is not None and header_dob is not None and dob != header_dob:
             cells.add("DOB", f"{fmt(dob)} differs from {HEADER_FILE} ({fmt(header_dob)})")
-        # The review date and code are judged by the 903 rules (166/167) later, with the rest.
+        # The review code is judged by the 903 rules (167, 440, 441, 399) later.
         raw_date = cells.get("REVIEW")
         raw_code = cells.get("REVIEW_CODE")
         review_date = parse_date(raw_date) if raw_date else None
-        if review_date is not None and review_date > today:
+        if raw_date is not None and review_date is None:
+            shown = f"{raw_date!r} is not a date; use dd/mm/yyyy" if raw_date else "is missing"
+            cells.add("REVIEW", f"rule 166: the review date {shown}")
+        elif review_date is not None and review_date > today:
             cells.add("REVIEW", f"{fmt(review_date)} is in the future")
         elif review_date is not None and (problem := date_problem(RECORD, review_date, today)):
             cells.add("REVIEW", problem)
-        if ref is None or raw_date is None or raw_code is None:
+        if ref is None or review_date is None or raw_code is None or cells.skipped:
             continue
-        if review_date is not None:
-            earlier = seen.get((ref, review_date))
-            if earlier is not None:
-                cells.add("REVIEW", f"a review of {ref} on {fmt(review_date)} is on line {earlier}")
-                continue
-            seen[(ref, review_date)] = row.line
+        earlier = seen.get((ref, review_date))
+        if earlier is not None:
+            cells.add("REVIEW", f"a review of {ref} on {fmt(review_date)} is on line {earlier}")
+            continue
+        seen[(ref, review_date)] = row.line
         by_child[ref].append(
-            ReviewIn(row.line, ref, review_date, raw_date, raw_code.strip().upper())
+            ReviewIn(row.line, ref, review_date, raw_date or "", raw_code.strip().upper() or None)
         )
     return by_child

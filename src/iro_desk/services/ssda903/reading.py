@@ -33,25 +33,68 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+# What an import does with a row it has a problem with (docs/domain.md, "SSDA903 files").
+REFUSED = "refused"  # the files cannot be read as a return: nothing is imported
+SKIPPED = "skipped"  # the row cannot be stored: it is left out, the rest imported
+FINDING = "finding"  # a data-quality finding: the row is stored as given, the finding kept
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """One problem an import found, where, and what it means for the row."""
+
+    file: str
+    line: int | None
+    field: str
+    reason: str
+    kind: str
+    rule: str  # a DfE rule number, a column name, or OVERLAP, OUTSIDE, HISTORY...
+    child_ref: str = ""
+    on_date: date | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def problem(self) -> Problem:
+        return Problem(self.field, self.reason, self.where)
+
+
 class Problems:
     """Problems in file order (header, episodes, reviews; then line), however found."""
 
     def __init__(self) -> None:
-        self._items: list[tuple[int, int, int, Problem]] = []
+        self._items: list[tuple[int, int, int, Noted]] = []
 
-    def add(self, file: str, line: int | None, field: str, reason: str) -> None:
+    def add(
+        self,
+        file: str,
+        line: int | None,
+        field: str,
+        reason: str,
+        *,
+        kind: str = REFUSED,
+        rule: str | None = None,
+        child: str | None = None,
+        on_date: date | None = None,
+    ) -> None:
         order = [name for name, _ in FILES].index(file) if file in dict(FILES) else 9
-        where = f"{file}:{line}" if line is not None else file
-        self._items.append((order, line or 0, len(self._items), Problem(field, reason, where)))
+        noted = Noted(file, line, field, reason, kind, rule or field, child or "", on_date)
+        self._items.append((order, line or 0, len(self._items), noted))
 
     def __bool__(self) -> bool:
         return bool(self._items)
 
-    def sorted(self) -> list[Problem]:
-        return [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
+    def noted(self, *kinds: str) -> list[Noted]:
+        """In file order; only the given kinds, if any are given."""
+        items = [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
+        return [n for n in items if not kinds or n.kind in kinds]
+
+    def sorted(self, *kinds: str) -> list[Problem]:
+        return [n.problem() for n in self.noted(*kinds)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int  # where the row starts, counted as a text editor counts (header = 1)
     values: dict[str, str]
@@ -101,6 +144,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
             problems.add(
                 name, start, "row",
                 f"has {len(fields)} values but the header row has {len(header)} columns",
+                kind=SKIPPED,
             )  # fmt: skip
             continue
         rows.append(_Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)}))
@@ -123,19 +167,36 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
 class Cells:
     """One row's values; every problem names the file, line and column."""
 
-    def __init__(self, file: str, row: _Row, problems: Problems, today: date) -> None:
+    def __init__(
+        self,
+        file: str,
+        row: _Row,
+        problems: Problems,
+        today: date,
+        soft: frozenset[str] = frozenset(),
+    ) -> None:
         self.file = file
         self.row = row
         self.problems = problems
         self.today = today
+        # Columns whose problems are findings (the value is dropped, the row kept); a
+        # problem in any other column means the row cannot be stored.
+        self.soft = soft
+        self.child: str | None = None  # the row's CHILD, once read
         self.bad: set[str] = set()
+        self.skipped = False
 
     @property
     def where(self) -> str:
         return f"{self.file}:{self.row.line}"
 
-    def add(self, field: str, reason: str) -> None:
-        self.problems.add(self.file, self.row.line, field, reason)
+    def add(self, field: str, reason: str, *, rule: str | None = None) -> None:
+        """Note a problem: a finding when ``rule`` is given or the column is soft."""
+        kind = FINDING if rule is not None or field in self.soft else SKIPPED
+        self.skipped = self.skipped or kind == SKIPPED
+        self.problems.add(
+            self.file, self.row.line, field, reason, kind=kind, rule=rule, child=self.child
+        )
         self.bad.add(field)
 
     def get(self, field: str) -> str | None:

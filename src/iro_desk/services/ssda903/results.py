@@ -7,6 +7,7 @@ from pathlib import Path
 
 from iro_desk.rules.dates import reporting_year_label
 from iro_desk.services.errors import Problem
+from iro_desk.services.ssda903.reading import SKIPPED, Noted
 
 # --- results ----------------------------------------------------------------------
 
@@ -26,6 +27,27 @@ class ImportResult:
     allocated: int = 0
     unchanged: int = 0
     warnings: tuple[Problem, ...] = ()
+    findings: tuple[Noted, ...] = ()  # this import's findings and skipped rows
+    findings_cleared: int = 0
+    history_incomplete: int = 0  # children whose review history the files cannot show
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for n in self.findings if n.kind == SKIPPED)
+
+    def findings_by_rule(self) -> list[str]:
+        """One line per rule: how many, and the first three places (file:line)."""
+        groups: dict[tuple[str, str], list[Noted]] = {}
+        for n in self.findings:
+            groups.setdefault((n.kind, n.rule), []).append(n)
+        lines = []
+        for (kind, rule), items in sorted(
+            groups.items(), key=lambda g: (g[0][0], -len(g[1]), g[0][1])
+        ):
+            where = ", ".join(n.where for n in items[:3])
+            more = ", ..." if len(items) > 3 else ""
+            lines.append(f"{kind} {rule}: {len(items)} (e.g. {where}{more}: {items[0].reason})")
+        return lines
 
     def summary(self) -> str:
         parts = [
@@ -47,6 +69,18 @@ class ImportResult:
         parts.append(f"{_plural(self.unchanged, 'row', 'rows')} already up to date")
         if self.warnings:
             parts.append(_plural(len(self.warnings), "warning", "warnings"))
+        if self.skipped:
+            parts.append(_plural(self.skipped, "row", "rows") + " skipped (not storable)")
+        found = len(self.findings) - self.skipped
+        if found:
+            parts.append(_plural(found, "finding", "findings") + " kept with the rows")
+        if self.findings_cleared:
+            parts.append(_plural(self.findings_cleared, "finding", "findings") + " cleared")
+        if self.history_incomplete:
+            parts.append(
+                _plural(self.history_incomplete, "child", "children")
+                + " with review history before the files unknown"
+            )
         return "SSDA903 import: " + "; ".join(parts) + "."
 
 

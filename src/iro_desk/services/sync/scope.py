@@ -89,6 +89,7 @@ def scope_conditions(iro_id: uuid.UUID, now: datetime) -> dict[str, ColumnElemen
         "visit",
         "compliance_form",
         "resolution_case",
+        "import_finding",  # a 903 import's findings about the child (none about no child)
     ):
         conditions[name] = _t(name).c.child_id.in_(kids)
     audit = _t("audit_event")
