@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from iro_desk.report_layout import report_sections
-from iro_desk.services.caseload import Caseload, CaseloadRow
-from iro_desk.services.child_record import ChildRecord
 from iro_desk.services.display import literal, plain
+
+if TYPE_CHECKING:  # a quick caseload check must not import the report and child modules
+    from iro_desk.services.caseload import Caseload, CaseloadRow
+    from iro_desk.services.child_record import ChildRecord
 
 AMBER_WD = 10  # due within this many working days shows amber
 
@@ -278,6 +279,8 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
 
 
 def print_report(console: Console, report: Any) -> None:
+    from iro_desk.report_layout import report_sections
+
     for title, lines in report_sections(report):
         table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
         table.add_column("Figure")
