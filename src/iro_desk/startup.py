@@ -22,11 +22,16 @@ def resume_gc() -> None:
     gc.enable()
 
 
-def main() -> None:
+def pause_gc() -> None:
+    """Collection off now, back on (with the start-up frozen) after ``GC_PAUSE_SECONDS``."""
     gc.disable()
     timer = threading.Timer(GC_PAUSE_SECONDS, resume_gc)
     timer.daemon = True  # never keeps a finished command waiting
     timer.start()
+
+
+def main() -> None:
+    pause_gc()
     from iro_desk.cli import main as cli_main
 
     cli_main()
