@@ -43,10 +43,12 @@ sys.path.insert(0, str(HERE))
 import bench_tui  # noqa: E402  (the TUI driver beside this file)
 
 PY = sys.executable
-EXE = str(Path(PY).with_name("iro-desk"))
+EXE = [str(Path(PY).with_name("iro-desk"))]
+# --baseline SRC: another checkout's src/ (for before-and-after figures), started as the
+# `iro-desk` of its day was: straight into the click group.
+BASELINE_EXE = [PY, "-c", "from iro_desk.cli import main; main()"]
 BASE_CHILDREN = 480  # the demo unit: 1x
 FLOOR = [PY, "-c", "import sqlmodel, rich.console, rich.table, click"]
-START, END = "<!-- bench_all:start -->", "<!-- bench_all:end -->"
 
 
 @dataclass
@@ -98,7 +100,7 @@ def prepare(data: Path, scale: int) -> tuple[Path, Path]:
     if not (ret / "header.csv").exists():
         ret.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [EXE, "--db", str(db), "export", "903", "--year", "2025", str(ret)],
+            [*EXE, "--db", str(db), "export", "903", "--year", "2025", str(ret)],
             check=True,
             capture_output=True,
         )
@@ -110,16 +112,16 @@ def import_903(data: Path, ret: Path, runs: int) -> Runs:
     for _ in range(runs):
         with tempfile.TemporaryDirectory(dir=data) as tmp:
             os.chmod(tmp, 0o700)
-            run_once([EXE, "--db", str(Path(tmp) / "new.db"), "import", "903", str(ret)], out)
+            run_once([*EXE, "--db", str(Path(tmp) / "new.db"), "import", "903", str(ret)], out)
     return out
 
 
 def measure_scale(data: Path, scale: int, args: argparse.Namespace) -> dict[str, str]:
     db, ret = prepare(data, scale)
     iro = bench_tui.pick(db)
-    one = [EXE, "--db", str(db), "caseload", "--iro", iro]
+    one = [*EXE, "--db", str(db), "caseload", "--iro", iro]
     floor, mine = alternate([FLOOR, one], args.runs)
-    (every,) = alternate([[EXE, "--db", str(db), "caseload", "--all"]], max(3, args.runs // 2))
+    (every,) = alternate([[*EXE, "--db", str(db), "caseload", "--all"]], max(3, args.runs // 2))
     imported = import_903(data, ret, args.import_runs if scale > 1 else args.runs)
     tui = bench_tui.measure(db, iro, args.tui_runs)
     harness = statistics.median(r["harness"] for r in tui)
@@ -172,12 +174,13 @@ def table(results: dict[int, dict[str, str]]) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, label: str) -> None:
+    start, end = f"<!-- bench_all:{label}:start -->", f"<!-- bench_all:{label}:end -->"
     readme = HERE / "README.md"
     body = readme.read_text()
-    block = f"{START}\n{text}\n{END}"
-    if START in body:
-        body = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, body, flags=re.S)
+    block = f"{start}\n{text}\n{end}"
+    if start in body:
+        body = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, body, flags=re.S)
     else:
         body = body.rstrip("\n") + "\n\n" + block + "\n"
     readme.write_text(body)
@@ -190,18 +193,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11, help="runs of each quick command")
     parser.add_argument("--import-runs", type=int, default=1, help="imports at 10x and 50x")
     parser.add_argument("--tui-runs", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="put the table in README.md")
+    parser.add_argument("--write", metavar="LABEL", help="put the table in README.md")
+    parser.add_argument("--baseline", type=Path, help="measure this src/ folder instead")
     args = parser.parse_args()
-    if not shutil.which(EXE):
+    if not shutil.which(EXE[0]):
         raise SystemExit("run with `uv run python benchmarks/bench_all.py ...`")
+    if args.baseline:
+        os.environ["PYTHONPATH"] = str(args.baseline.resolve())
+        EXE[:] = BASELINE_EXE
     args.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault("COLUMNS", "120")
     load_before = os.getloadavg()[0]
     started = datetime.now(UTC)
     results = {int(s): measure_scale(args.data, int(s), args) for s in args.scales.split(",")}
     load_after = os.getloadavg()[0]
+    code = f"The code in {args.baseline}" if args.baseline else "This checkout"
     text = (
-        f"Measured {started:%d %b %Y %H:%M} UTC by `bench_all.py` on {os.cpu_count()} cores "
+        f"{code}, measured {started:%d %b %Y %H:%M} UTC by `bench_all.py` on "
+        f"{os.cpu_count()} cores "
         f"(load average {load_before:.1f} at the start, {load_after:.1f} at the end; "
         f"other engineers' test runs share the machine, so wall times vary most); medians of "
         f"{args.runs} runs of each quick command, {args.tui_runs} TUI runs, "
@@ -209,7 +218,7 @@ def main() -> None:
     )
     print(text)
     if args.write:
-        write_readme(text)
+        write_readme(text, args.write)
 
 
 if __name__ == "__main__":
