@@ -118,7 +118,7 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
 
 def _cell(value: str) -> str:
     # Printable text has no control character, so plain() would return it unchanged;
-    # asking str.isprintable (C speed) first saves most of a large caseload's time.
+    # asking here skips its three calls for each of a national caseload's 200,000 cells.
     return value if value.isprintable() else plain(value, multiline=False)
 
 
