@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from iro_desk.report_layout import report_sections
-from iro_desk.services.caseload import Caseload, CaseloadRow
-from iro_desk.services.child_record import ChildRecord
 from iro_desk.services.display import literal, plain
+
+if TYPE_CHECKING:  # a quick caseload check must not import the report and child modules
+    from iro_desk.services.caseload import Caseload, CaseloadRow
+    from iro_desk.services.child_record import ChildRecord
 
 AMBER_WD = 10  # due within this many working days shows amber
 
@@ -157,10 +160,16 @@ def _due_text(row: CaseloadRow) -> str:
     return f"{due} check the record" if row.check_record else due
 
 
+def _cell(value: str) -> str:
+    # Printable text has no control character, so plain() would return it unchanged;
+    # asking here skips its three calls for each of a national caseload's 200,000 cells.
+    return value if value.isprintable() else plain(value, multiline=False)
+
+
 def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow]) -> None:
     """A plain fixed-width table: a Rich Table measures every cell several times, which
     costs more than the whole caseload query for a few hundred rows."""
-    cells = [[plain(col.cell(row), multiline=False) for col in columns] for row in rows]
+    cells = [[_cell(col.cell(row)) for col in columns] for row in rows]
     widths = [
         min(col.max_width, max(len(col.title), *(len(line[i]) for line in cells)))
         for i, col in enumerate(columns)
@@ -183,17 +192,57 @@ def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow
         return text.rjust(width) if right else text.ljust(width)
 
     header = "  ".join(fit(c.title, w, c.right) for c, w in zip(columns, widths, strict=True))
-    out = [Text(header.rstrip(), style="bold"), Text("─" * min(len(header), console.width))]
+    lines = [[(header.rstrip(), "bold")], [("─" * min(len(header), console.width), "")]]
+    coloured = [col.due_coloured for col in columns]
+    shapes = list(zip(widths, (col.right for col in columns), strict=True))
     for row, line in zip(rows, cells, strict=True):
         style = due_style(row)
-        text = Text()
-        for i, (col, value, width) in enumerate(zip(columns, line, widths, strict=True)):
-            if i:
-                text.append("  ")
-            text.append(fit(value, width, col.right), style=style if col.due_coloured else "")
-        text.rstrip()
-        out.append(text)
-    console.print(Text("\n").join(out), no_wrap=True, overflow="ignore", crop=False)
+        texts = [
+            fit(value, width, right) for value, (width, right) in zip(line, shapes, strict=True)
+        ]
+        if not style:  # most rows: one unstyled piece
+            lines.append([("  ".join(texts).rstrip(), "")])
+            continue
+        pieces: list[tuple[str, str]] = []
+        plain_run = ""
+        for i, text in enumerate(texts):
+            sep = "  " if i else ""
+            if coloured[i]:
+                pieces += [(plain_run + sep, ""), (text, style)]
+                plain_run = ""
+            else:
+                plain_run += sep + text
+        pieces.append((plain_run, ""))
+        lines.append(_rstripped(pieces))
+    console.print(_Lines(lines), no_wrap=True, overflow="ignore", crop=False)
+
+
+def _rstripped(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The line without trailing spaces (as Text.rstrip), empty pieces dropped."""
+    kept = [p for p in pieces if p[0]]
+    while kept and not kept[-1][0].rstrip():
+        kept.pop()
+    if kept:
+        kept[-1] = (kept[-1][0].rstrip(), kept[-1][1])
+    return kept
+
+
+class _Lines:
+    """Lines of (text, style) pieces, printed as Rich segments: the same characters and
+    styles as one joined Text, without Text's wrapping pass over every line (which cost
+    as much as building the caseload at national scale)."""
+
+    def __init__(self, lines: list[list[tuple[str, str]]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        styles: dict[str, Style | None] = {"": None}
+        for line in self.lines:
+            for text, name in line:
+                if name not in styles:
+                    styles[name] = Style.parse(name)
+                yield Segment(text, styles[name])
+            yield Segment.line()
 
 
 def print_child(console: Console, r: ChildRecord) -> None:
@@ -330,6 +379,8 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
 
 
 def print_report(console: Console, report: Any) -> None:
+    from iro_desk.report_layout import report_sections
+
     for title, lines in report_sections(report):
         table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
         table.add_column("Figure")

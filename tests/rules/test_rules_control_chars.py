@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iro_desk.rules.text import CONTROL_REASON, control_problem, visible
+from iro_desk.rules.text import CONTROL_REASON, control_problem, has_control, is_control, visible
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.validate import Checker
 
@@ -67,3 +67,17 @@ def test_escape_codes_are_shown_escaped() -> None:
     assert visible("said\r\nthis\tand\u202eevil") == "said\nthis\tand\\u202eevil"
     assert visible("a\nb", multiline=False) == "a b"
     assert control_problem("C\x1b[2J") == f"{CONTROL_REASON} (found \\x1b)"
+
+
+@given(st.text(max_size=60))
+def test_has_control_is_exactly_a_control_or_format_character_anywhere(value: str) -> None:
+    # The printable fast path must answer as the character-by-character scan does.
+    assert has_control(value) == any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
+    assert has_control(value) == any(is_control(ch) for ch in value)
+
+
+@pytest.mark.parametrize("value", ["a\u00a0b", "line\u2028break", "\ue000", "plain words"])
+def test_unprintable_but_not_control_text_has_no_control(value: str) -> None:
+    # No-break space, line separator, private use: not printable, yet not Cc or Cf.
+    assert not has_control(value)
+    assert visible(value) == value

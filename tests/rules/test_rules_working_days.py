@@ -6,6 +6,8 @@ Every expected date below was worked out by hand from the published bank holiday
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import date, timedelta
 
@@ -13,7 +15,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iro_desk.rules.working_days import WorkingCalendar, default_calendar, england_holidays
+from iro_desk.rules.england_bank_holidays import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TABLE,
+    generate_table_lines,
+)
+from iro_desk.rules.working_days import (
+    WorkingCalendar,
+    default_calendar,
+    england_holidays,
+    package_england_holidays,
+)
 
 CAL = default_calendar()
 D = date
@@ -57,6 +70,38 @@ def test_england_holidays_substitute_days_and_one_offs() -> None:
 def test_england_holidays_is_england_not_scotland() -> None:
     assert D(2026, 1, 2) not in england_holidays(2026)  # 2 January is Scotland only
     assert D(2026, 8, 31) in england_holidays(2026)  # late summer (Scotland: 3 Aug)
+
+
+def test_england_holidays_table_matches_the_holidays_package_every_year() -> None:
+    # The shipped table must say exactly what the installed package says; on a package
+    # upgrade that changes a year, the message holds the lines to paste into the table.
+    differ = [
+        year
+        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+        if england_holidays(year) != package_england_holidays(year)
+    ]
+    assert not differ, f"regenerate TABLE for {differ}:\n{generate_table_lines()}"
+
+
+@pytest.mark.parametrize("year", [FIRST_YEAR - 1, LAST_YEAR + 1, 1978, 2100])
+def test_england_holidays_outside_the_table_come_from_the_package(year: int) -> None:
+    assert year not in TABLE
+    assert england_holidays(year) == package_england_holidays(year)
+    assert D(year, 12, 25) in england_holidays(year)
+
+
+def test_calendar_built_from_the_table_imports_no_holidays_package() -> None:
+    # Start-up speed: a quick command must not pay for the package's country registry.
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from iro_desk.rules.working_days import WorkingCalendar\n"
+        "cal = WorkingCalendar()\n"
+        "print(cal.add_working_days(date(2026, 12, 24), 1))\n"
+        "print(any(m == 'holidays' or m.startswith('holidays.') for m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2026-12-29", "False"]
 
 
 # -- worked cases -------------------------------------------------------------------------

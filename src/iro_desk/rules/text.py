@@ -30,6 +30,10 @@ def is_control(ch: str) -> bool:
 
 
 def has_control(value: str) -> bool:
+    # Printable text (the usual case) has no Cc or Cf character; str.isprintable answers
+    # that at C speed, and every screen and table asks it of each cell.
+    if value.isprintable():
+        return False
     return any(is_control(ch) for ch in value)
 
 

@@ -13,7 +13,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from datetime import MAXYEAR, MINYEAR, date
 
-__all__ = ["WorkingCalendar", "default_calendar", "england_holidays"]
+from iro_desk.rules.england_bank_holidays import TABLE
+
+__all__ = [
+    "WorkingCalendar",
+    "default_calendar",
+    "england_holidays",
+    "package_england_holidays",
+]
 
 # Rough working days per year, used only to guess how many years to build in one go.
 _WD_PER_YEAR = 250
@@ -22,7 +29,16 @@ _WD_PER_YEAR = 250
 @functools.lru_cache(maxsize=256)
 def england_holidays(year: int) -> frozenset[date]:
     """Bank holidays in England for ``year``, including substitute days and one-offs."""
-    import holidays  # lazy: importing holidays is slow and most commands never need it
+    # The table is what the holidays package says for these years, without its slow import.
+    listed = TABLE.get(year)
+    if listed is not None:
+        return frozenset(date(year, int(d[:2]), int(d[2:])) for d in listed.split())
+    return package_england_holidays(year)
+
+
+def package_england_holidays(year: int) -> frozenset[date]:
+    """The ``holidays`` package's answer (years outside the table, and the table's test)."""
+    import holidays  # lazy: importing holidays loads every country (about 0.2 s)
 
     return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
 
