@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from iro_desk.cli import SafePath, get_opts, handles_errors
+from iro_desk.cli import SafePath, handles_errors, opened_desk
 from iro_desk.cli_ssda903 import export_group, import_group
 
 
@@ -23,9 +23,8 @@ def export_bundle_cmd(directory: str) -> None:
 
     if not directory.strip():
         raise InvalidInput.one("directory", "is required (the folder to write the files to)")
-    desk = get_opts().desk()
-    with desk.write() as session:  # a write: the export is audited
-        result = export_bundle(session, desk.ctx, Path(directory))
+    with opened_desk() as desk:  # a write: the export is audited
+        result = desk.save(export_bundle, Path(directory))
     click.echo(result.summary())
 
 
@@ -39,7 +38,6 @@ def import_bundle_cmd(directory: Path) -> None:
     """
     from iro_desk.services.bundle import import_bundle
 
-    desk = get_opts().desk()
-    with desk.write() as session:
-        result = import_bundle(session, desk.ctx, directory)
+    with opened_desk() as desk:
+        result = desk.save(import_bundle, directory)
     click.echo(result.summary())

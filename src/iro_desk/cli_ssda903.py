@@ -8,19 +8,23 @@ from pathlib import Path
 
 import click
 
-from iro_desk.cli import SafePath, echo_json, get_opts, handles_errors
-from iro_desk.cli_options import parse_date_option
+from iro_desk.cli import SafePath, echo_json, handles_errors, opened_desk
+from iro_desk.cli_options import as_of_option, json_option
 
 
 @click.group("import")
 def import_group() -> None:
-    """Import national files."""
+    """Import national files, or an IRO Desk bundle.
+
+    \b
+    Example: iro-desk import 903 ./return-2025
+    """
 
 
 @import_group.command("903")
 @click.argument("directory", type=SafePath(file_okay=False, exists=True, path_type=Path))
 @click.option("--iro", "iro_name", help="Allocate the imported children to this IRO.")
-@click.option("--as-of", callback=parse_date_option)
+@as_of_option("Count open periods and clocks as on this date (default: today).")
 @click.option("--strict", is_flag=True, help="Refuse the whole import on any finding.")
 @click.option(
     "--findings",
@@ -47,11 +51,8 @@ def import_903_cmd(
     from iro_desk.services.ssda903 import import_903
     from iro_desk.services.ssda903.findings import write_findings_csv
 
-    desk = get_opts().desk()
-    with desk.write() as session:
-        result = import_903(
-            session, desk.ctx, directory, iro_name=iro_name, as_of=as_of, strict=strict
-        )
+    with opened_desk() as desk:
+        result = desk.save(import_903, directory, iro_name=iro_name, as_of=as_of, strict=strict)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(result.summary())
@@ -68,7 +69,11 @@ def import_903_cmd(
 
 @click.group("export")
 def export_group() -> None:
-    """Export national files."""
+    """Export national files, or an IRO Desk bundle.
+
+    \b
+    Example: iro-desk export 903 ./return-2025 --year 2025
+    """
 
 
 @export_group.command("903")
@@ -92,9 +97,8 @@ def export_903_cmd(directory: str, year_start: int) -> None:
     if not directory.strip():
         # Path("") is the current folder: the files would land wherever the shell is.
         raise InvalidInput.one("directory", "is required (the folder to write the files to)")
-    desk = get_opts().desk()
-    with desk.write() as session:  # a write: the export is audited
-        result = export_903(session, desk.ctx, Path(directory), year_start=year_start)
+    with opened_desk() as desk:  # a write: the export is audited
+        result = desk.save(export_903, Path(directory), year_start=year_start)
     click.echo(result.summary())
 
 
@@ -102,7 +106,7 @@ def export_903_cmd(directory: str, year_start: int) -> None:
 @click.option("--rule", help="Only this rule: a DfE rule number (399), a column, OVERLAP...")
 @click.option("--child", "child_ref", help="Only this child (by reference).")
 @click.option("--all", "include_cleared", is_flag=True, help="Cleared findings too.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @handles_errors
 def findings_cmd(
     rule: str | None, child_ref: str | None, include_cleared: bool, as_json: bool
@@ -114,8 +118,7 @@ def findings_cmd(
     from iro_desk.services.display import plain
     from iro_desk.services.ssda903.findings import finding_json, list_findings
 
-    desk = get_opts().desk()
-    with desk.read() as session:
+    with opened_desk() as desk, desk.read() as session:
         rows = list_findings(
             session, rule=rule, child_ref=child_ref, include_cleared=include_cleared
         )
@@ -152,12 +155,11 @@ def child_903_cmd(ref: str, mother: str | None, mc_dob: str | None, upn_reason: 
     """
     from iro_desk.services.child_details import update_903_details
 
-    desk = get_opts().desk()
-    with desk.write() as session:
-        row = update_903_details(
-            session, desk.ctx, ref, mother=mother, mc_dob=mc_dob, upn_reason=upn_reason
+    with opened_desk() as desk:
+        row = desk.save(
+            update_903_details, ref, mother=mother, mc_dob=mc_dob, upn_reason=upn_reason
         )
-        click.echo(f"Updated {row.ref}.")
+    click.echo(f"Updated {row.ref}.")
 
 
 COMMANDS = (import_group, export_group, findings_cmd)
