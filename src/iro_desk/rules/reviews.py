@@ -39,8 +39,10 @@ __all__ = [
     "lar_due",
     "lar_timeliness",
     "next_review",
+    "period_for_review",
     "rcpc_due",
     "rcpc_timeliness",
+    "review_in_period",
     "secure_review_due",
     "secure_timeliness",
     "short_break_due",
@@ -86,6 +88,29 @@ def _held(dates: Sequence[date]) -> list[date]:
 
 def _months(n: int) -> str:
     return "1 month" if n == 1 else f"{n} months"
+
+
+# -- Which period (or episode) a review belongs to -----------------------------------------
+
+
+def review_in_period(on: date, start: date, end: date | None) -> bool:
+    """A review belongs to a period of care from its first day to its last, the day care
+    ends (the 903's DEC) included: the review that closes a period is still its review.
+    The 903 import and ``review add`` both ask this."""
+    return start <= on and (end is None or on <= end)
+
+
+def period_for_review(on: date, spans: Sequence[tuple[date, date | None]]) -> int | None:
+    """Index of the span (period or episode) a review on ``on`` belongs to, or None.
+
+    On a change-over day (one span ends as the next starts) the review belongs to the
+    one that starts that day, so the latest-starting span that holds ``on`` wins.
+    """
+    found: int | None = None
+    for i, (start, end) in enumerate(spans):
+        if review_in_period(on, start, end) and (found is None or start >= spans[found][0]):
+            found = i
+    return found
 
 
 # -- Looked After Reviews (reg 33) ------------------------------------------------------
