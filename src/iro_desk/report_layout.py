@@ -155,8 +155,8 @@ def _unit_work(r: AnnualReport) -> Sections:
         ("Sent to Team Managers", str(co.sent)),
         ("Answered", str(co.answered)),
         (
-            "Answered within the response time",
-            _of(co.answered_in_time, co.answered, co.answered_in_time_percent),
+            "Answered within the response time (of forms sent)",
+            _of(co.answered_in_time, co.sent, co.answered_in_time_percent),
         ),
         ("With concerns (an item answered no)", str(co.with_concerns)),
     ]
@@ -165,7 +165,10 @@ def _unit_work(r: AnnualReport) -> Sections:
     res += [(f"Highest stage: {s.label}", str(s.count)) for s in rs.by_stage]
     res += [
         ("Resolved", str(rs.resolved)),
-        ("Resolved in time", _of(rs.resolved_in_time, rs.resolved, rs.resolved_in_time_percent)),
+        (
+            "Resolved in time (of cases raised)",
+            _of(rs.resolved_in_time, rs.raised, rs.resolved_in_time_percent),
+        ),
         ("Referred to Cafcass", str(rs.cafcass_referred)),
     ]
     return [
