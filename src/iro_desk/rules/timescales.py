@@ -50,6 +50,8 @@ class Timescales:
     rcpc_reports_wd: int = 2
     secure_first_months: int = 1
     secure_later_months: int = 3
+    # Reg 48: a series of short breaks ends when no break has started for this long.
+    short_break_series_months: int = 12
     lado_referral_wd: int = 1
     lado_meeting_wd: int = 5
     compliance_response_wd: int = 10

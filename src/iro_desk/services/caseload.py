@@ -26,12 +26,14 @@ from iro_desk.db.models import (
     Visit,
 )
 from iro_desk.db.queries import covering, raw_key
-from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS
+from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS, SHORT_BREAK_STATUSES
 from iro_desk.rules.reviews import (
     ChildFacts,
     Due,
     ScheduleCache,
+    is_short_break,
     reviews_from_span,
+    short_break_series_start,
     working_days_left,
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
@@ -51,7 +53,7 @@ class CaseloadRow:
     name: str
     dob: date | None
     iro: str | None
-    status: str  # "CLA", "CP", "CLA+CP", "ICPC pending"
+    status: str  # "CLA", "Short breaks", "CP", "CLA+CP", "ICPC pending"
     legal_status: str | None
     placement: str | None
     cp_category: str | None
@@ -135,6 +137,7 @@ class _Facts:
     rcpc_dates: tuple[date, ...] = ()
     secure_placed: date | None = None
     secure_reviews: tuple[date, ...] = ()
+    short_breaks: bool = False  # looked after under a series of short breaks (reg 48)
 
 
 def _chunks(ids: Sequence[Key]) -> Iterator[Sequence[Key]]:
@@ -243,6 +246,47 @@ def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> Non
             f.secure_reviews = (*f.secure_reviews, day)
 
 
+def _load_short_breaks(
+    session: Session, ctx: Ctx, as_of: date, ids: Sequence[Key] | None, facts: dict[Key, _Facts]
+) -> None:
+    """Children in a series of short breaks on ``as_of``, between breaks included: the
+    reg 48 clock runs from the series' first break (``rules.reviews``), not each break."""
+    by_child: dict[Key, list] = {}
+    query = select(
+        raw_key(Episode.child_id), Episode.start_date, Episode.end_date, Episode.legal_status
+    ).where(Episode.legal_status.in_(sorted(SHORT_BREAK_STATUSES)), Episode.start_date <= as_of)
+    for row in _rows(session, query, Episode.child_id, ids):
+        by_child.setdefault(row[0], []).append(row)
+    gap = ctx.settings.timescales.short_break_series_months
+    firsts: dict[Key, date] = {}
+    for cid, rows in by_child.items():
+        f = facts.get(cid)
+        if f is not None and f.period_start is not None and not is_short_break(f.legal_status):
+            continue  # looked after in full today: the reg 33 clock applies
+        in_break = any(end is None or end > as_of for _c, _s, end, _ls in rows)
+        first = short_break_series_start([r[1] for r in rows], as_of, gap, in_break=in_break)
+        if first is None:
+            continue
+        f = facts.setdefault(cid, _Facts())
+        latest = max(rows, key=lambda r: r[1])
+        f.period_start, f.legal_status, f.short_breaks = first, latest[3], True
+        if not in_break:
+            f.period_id, f.placement = None, None
+        firsts[cid] = first
+    if not firsts:
+        return
+    held: dict[Key, list[date]] = {}
+    query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
+        MeetingChild.kind.in_(PERIOD_REVIEWS), MeetingChild.meeting_date <= as_of
+    )
+    for cid, day in _rows(session, query, MeetingChild.child_id, list(firsts)):
+        if day >= firsts[cid]:
+            held.setdefault(cid, []).append(day)
+    for cid in firsts:
+        days = held.get(cid, [])
+        facts[cid].lar_dates = reviews_from_span(min(days), max(days)) if days else ()
+
+
 def _latest(
     session: Session, ids: list[Key], as_of: date
 ) -> tuple[dict[Key, date], dict[Key, str | None]]:
@@ -302,11 +346,12 @@ def _people(
 
 def _status(f: _Facts) -> str:
     cla = f.period_start is not None
+    looked_after = "Short breaks" if f.short_breaks else "CLA"
     if f.plan_id is not None and f.plan_start is None and f.icpc_date is None:
-        return "CLA+ICPC pending" if cla else "ICPC pending"
+        return f"{looked_after}+ICPC pending" if cla else "ICPC pending"
     if cla and f.plan_id is not None:
-        return "CLA+CP"
-    return "CLA" if cla else "CP"
+        return f"{looked_after}+CP"
+    return looked_after if cla else "CP"
 
 
 def build_caseload(
@@ -330,6 +375,7 @@ def build_caseload(
     if ids is None or ids:
         _merge_cla(_cla_rows(session, as_of, ids), facts)
         _merge_cp(_cp_rows(session, as_of, ids), as_of, facts)
+        _load_short_breaks(session, ctx, as_of, ids, facts)
     _load_secure(session, as_of, facts)
 
     picked, (cla, cp, overdue_count) = _pick(ctx, facts, as_of, overdue_only, due_within)

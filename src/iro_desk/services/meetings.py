@@ -26,6 +26,7 @@ from iro_desk.rules.participation import check_cp_participation, check_review
 from iro_desk.rules.plausible import RECORD
 from iro_desk.rules.reviews import ReviewKind, is_short_break, period_for_review
 from iro_desk.services.audit import add_new, change
+from iro_desk.services.caseload import build_caseload_for_child
 from iro_desk.services.children import open_cp_plan
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
@@ -66,6 +67,11 @@ def _held_in(session: Session, model: type[_Span], child_id: uuid.UUID, on: date
     )
     i = period_for_review(on, [(r.start_date, r.end_date) for r in rows])
     return None if i is None else rows[i]
+
+
+def _in_short_break_series(session: Session, ctx: Ctx, child: Child, on: date) -> bool:
+    row = build_caseload_for_child(session, ctx, child.id, on)
+    return row is not None and row.status.startswith("Short breaks")
 
 
 def _same_day_meeting(
@@ -111,7 +117,10 @@ def record_review(
     check.plausible("review_date", meeting_date, RECORD, ctx.today)
     period = _held_in(session, CarePeriod, child.id, meeting_date)
     episode = _held_in(session, Episode, child.id, meeting_date)
-    if period is None:
+    # Between short breaks the child is still in a series (reg 48), reviewed across it.
+    if period is None and not (
+        kind == "SHORTBREAK" and _in_short_break_series(session, ctx, child, meeting_date)
+    ):
         check.add("review_date", f"the child was not looked after on {meeting_date}")
     legal_status = episode.legal_status if episode else None
     participation = (participation or "").strip().upper() or None
