@@ -14,6 +14,7 @@ from rich.text import Text
 
 from iro_desk.report_layout import report_sections
 from iro_desk.services.caseload import Caseload, CaseloadRow
+from iro_desk.services.caseload_clocks import deadline_text
 from iro_desk.services.child_record import ChildRecord
 from iro_desk.services.display import literal, plain
 
@@ -35,6 +36,14 @@ KIND_SHORT = {
     "Short-break review": "Short brk",
     "Secure review": "Secure",
     "First RCPC": "RCPC 1st",
+}
+
+
+# Short names of the other clocks, for the caseload's "Late" column.
+LATE_SHORT = {
+    "IRO allocated": "IRO",
+    "Decisions circulated": "decisions",
+    "Record circulated": "record",
 }
 
 
@@ -110,6 +119,8 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
     columns.append(_Column("Last visit", lambda r: _short(r.last_visit)))
     if wide:
         columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24))
+    if any(r.late for r in rows):  # IRO allocation or circulation late (rules/clocks.py)
+        columns.append(_Column("Late", lambda r: ",".join(LATE_SHORT[n] for n in r.late), 24))
     return columns
 
 
@@ -182,6 +193,8 @@ def print_child(console: Console, r: ChildRecord) -> None:
         else:
             now.append(f" ({c.wd_left} WD left)")
         console.print(now)
+        for d in c.deadlines:
+            console.print(Text(f"  {deadline_text(d, _d)}", style="bold red" if d.late else ""))
     if r.periods:
         t = Table(title="Periods of care", title_justify="left")
         for col in ("From", "To", "Legal status", "Placement"):

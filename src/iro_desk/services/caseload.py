@@ -7,8 +7,9 @@ schedules themselves come from ``rules.reviews``.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +27,9 @@ from iro_desk.db.models import (
     Visit,
 )
 from iro_desk.db.queries import covering, raw_key
+from iro_desk.rules.clocks import (
+    Deadline,
+)
 from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS, SHORT_BREAK_STATUSES
 from iro_desk.rules.reviews import (
     ChildFacts,
@@ -38,10 +42,10 @@ from iro_desk.rules.reviews import (
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.rules.working_days import WorkingCalendar
+from iro_desk.services.caseload_clocks import DEADLINE_KEYS, Key, deadlines, rows_for
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import lookup_iro
 
-CHUNK = 5_000  # ids per IN list: well inside SQLite's and PostgreSQL's parameter limits
 # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
 PERIOD_REVIEWS = ("LAR", "SHORTBREAK")
 
@@ -65,11 +69,25 @@ class CaseloadRow:
     overdue: bool
     last_visit: date | None
     last_participation: str | None
+    # IRO allocation (this period of care) and circulation of the latest review.
+    deadlines: tuple[Deadline, ...] = ()
+
+    @property
+    def late(self) -> tuple[str, ...]:
+        """The names of the other clocks that are late (or overdue) on this row."""
+        return tuple(d.name for d in self.deadlines if d.late)
 
     def as_json(self) -> dict[str, object]:
         def iso(d: date | None) -> str | None:
             return d.isoformat() if d else None
 
+        # Every row has every key; a clock that does not apply is null and not late.
+        clocks: dict[str, object] = {}
+        for due_key, done_key, late_key in DEADLINE_KEYS.values():
+            clocks |= {due_key: None, done_key: None, late_key: False}
+        for d in self.deadlines:
+            due_key, done_key, late_key = DEADLINE_KEYS[d.name]
+            clocks |= {due_key: iso(d.due), done_key: iso(d.done), late_key: d.late}
         return {
             "ref": self.ref,
             "name": self.name,
@@ -86,7 +104,7 @@ class CaseloadRow:
             "overdue": self.overdue,
             "last_visit": iso(self.last_visit),
             "last_participation": self.last_participation,
-        }
+        } | clocks
 
 
 @dataclass(frozen=True)
@@ -119,9 +137,6 @@ class Caseload:
     rows: list[CaseloadRow] = field(default_factory=list)
 
 
-Key = object  # a uuid as the database returns it (see db.queries.raw_key)
-
-
 @dataclass
 class _Facts:
     period_id: Key | None = None
@@ -138,22 +153,6 @@ class _Facts:
     secure_placed: date | None = None
     secure_reviews: tuple[date, ...] = ()
     short_breaks: bool = False  # looked after under a series of short breaks (reg 48)
-
-
-def _chunks(ids: Sequence[Key]) -> Iterator[Sequence[Key]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
-
-
-def _rows(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iterator:
-    """Plain row tuples (Core, not ORM), for everyone or for the given children."""
-    conn = session.connection()
-    # fetchall: the driver hands rows over in bulk, several times faster than one by one.
-    if ids is None:
-        yield from conn.execute(query).all()
-        return
-    for chunk in _chunks(ids):
-        yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
 
 
 def _review_span(link, key_col, kinds: tuple[str, ...], as_of: date):
@@ -182,7 +181,7 @@ def _cla_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
         .join(CarePeriod, CarePeriod.id == Episode.period_id)
         .where(covering(Episode.start_date, Episode.end_date, as_of))
     )
-    return list(_rows(session, query, Episode.child_id, ids))
+    return list(rows_for(session, query, Episode.child_id, ids))
 
 
 def _merge_cla(rows: list, facts: dict[Key, _Facts]) -> None:
@@ -204,7 +203,7 @@ def _cp_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
         first,
         last,
     ).where(covering(CpPlan.strategy_date, CpPlan.end_date, as_of))
-    return list(_rows(session, query, CpPlan.child_id, ids))
+    return list(rows_for(session, query, CpPlan.child_id, ids))
 
 
 def _merge_cp(rows: list, as_of: date, facts: dict[Key, _Facts]) -> None:
@@ -228,7 +227,7 @@ def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> Non
         .where(Episode.start_date <= as_of)
         .order_by(Episode.start_date.desc())
     )
-    for row in _rows(session, query, Episode.child_id, secure):
+    for row in rows_for(session, query, Episode.child_id, secure):
         by_child.setdefault(row[0], []).append(row)
     for cid, rows in by_child.items():
         placed = None
@@ -240,7 +239,7 @@ def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> Non
     query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
         MeetingChild.kind == "SECURE", MeetingChild.meeting_date <= as_of
     )
-    for cid, day in _rows(session, query, MeetingChild.child_id, secure):
+    for cid, day in rows_for(session, query, MeetingChild.child_id, secure):
         f = facts[cid]
         if f.secure_placed and day >= f.secure_placed:
             f.secure_reviews = (*f.secure_reviews, day)
@@ -255,7 +254,7 @@ def _load_short_breaks(
     query = select(
         raw_key(Episode.child_id), Episode.start_date, Episode.end_date, Episode.legal_status
     ).where(Episode.legal_status.in_(sorted(SHORT_BREAK_STATUSES)), Episode.start_date <= as_of)
-    for row in _rows(session, query, Episode.child_id, ids):
+    for row in rows_for(session, query, Episode.child_id, ids):
         by_child.setdefault(row[0], []).append(row)
     gap = ctx.settings.timescales.short_break_series_months
     firsts: dict[Key, date] = {}
@@ -279,7 +278,7 @@ def _load_short_breaks(
     query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
         MeetingChild.kind.in_(PERIOD_REVIEWS), MeetingChild.meeting_date <= as_of
     )
-    for cid, day in _rows(session, query, MeetingChild.child_id, list(firsts)):
+    for cid, day in rows_for(session, query, MeetingChild.child_id, list(firsts)):
         if day >= firsts[cid]:
             held.setdefault(cid, []).append(day)
     for cid in firsts:
@@ -297,7 +296,7 @@ def _latest(
         .where(Visit.visit_date <= as_of)
         .group_by(Visit.child_id)
     )
-    for cid, last in _rows(session, query, Visit.child_id, ids):
+    for cid, last in rows_for(session, query, Visit.child_id, ids):
         visits[cid] = last
     latest: dict[Key, tuple[date, str | None]] = {}
     query = select(
@@ -310,7 +309,7 @@ def _latest(
         MeetingChild.meeting_date <= as_of,
         MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
     )
-    for cid, day, pn, took_part, method in _rows(session, query, MeetingChild.child_id, ids):
+    for cid, day, pn, took_part, method in rows_for(session, query, MeetingChild.child_id, ids):
         if cid in latest and latest[cid][0] >= day:
             continue
         if pn:
@@ -331,7 +330,7 @@ def _people(
 ) -> tuple[dict[Key, tuple[str, str, date | None]], dict[Key, str]]:
     children: dict[Key, tuple[str, str, date | None]] = {}
     query = select(raw_key(Child.id), Child.ref, Child.first_name, Child.last_name, Child.dob)
-    for cid, ref, first, last, dob in _rows(session, query, Child.id, ids):
+    for cid, ref, first, last, dob in rows_for(session, query, Child.id, ids):
         children[cid] = (ref, f"{first} {last}".strip(), dob)
     iros: dict[Key, str] = {}
     query = (
@@ -339,7 +338,7 @@ def _people(
         .join(Iro, Iro.id == Allocation.iro_id)
         .where(covering(Allocation.start_date, Allocation.end_date, as_of))
     )
-    for cid, name in _rows(session, query, Allocation.child_id, ids):
+    for cid, name in rows_for(session, query, Allocation.child_id, ids):
         iros[cid] = name
     return children, iros
 
@@ -387,9 +386,14 @@ def build_caseload(
     out_ids = [cid for cid, _, _ in picked]
     children, iros = _people(session, out_ids, as_of)
     visits, took_part = _latest(session, out_ids, as_of)
+    clocks = deadlines(session, ctx, out_ids, {c: facts[c].period_start for c in out_ids}, as_of)
     rows = [
         _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part)
         for cid, f, due in picked
+    ]
+    rows = [
+        dataclasses.replace(r, deadlines=clocks[cid])
+        for r, (cid, _f, _d) in zip(rows, picked, strict=True)
     ]
     return Caseload(header, rows)
 
