@@ -171,8 +171,10 @@ def _unit_work(r: AnnualReport) -> Sections:
         ),
         ("Referred to Cafcass", str(rs.cafcass_referred)),
     ]
+    clocks = [(c.label, _of(c.count, c.total, c.percent)) for c in r.clocks]
     return [
         ("IRO caseloads", _caseloads(r)),
+        ("Timeliness of allocation and circulation", clocks),
         ("IRO visits to children", visits),
         ("Duty enquiries by category", enq),
         ("Compliance forms", compliance),
