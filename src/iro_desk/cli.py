@@ -779,35 +779,6 @@ def duty_log(
         click.echo(f"Logged enquiry {str(row.id)[:8]} ({category}).")
 
 
-# --- the annual report --------------------------------------------------------------
-
-
-@main.command()
-@click.option(
-    "--year",
-    "year_start",
-    type=click.IntRange(1990, 2100),
-    help="The year the report starts: 2025 for 2025-26 (default: the last complete year).",
-)
-@click.option("--json", "as_json", is_flag=True)
-@handles_errors
-def report(year_start: int | None, as_json: bool) -> None:
-    """The annual report's figures, counted from the records."""
-    from iro_desk.rules.dates import reporting_year
-    from iro_desk.services.report import annual_report
-
-    desk = get_opts().desk()
-    year = year_start if year_start is not None else reporting_year(today()) - 1
-    with desk.read() as session:
-        result = annual_report(session, desk.ctx, year)
-    if as_json:
-        echo_json(result.as_json())
-        return
-    from iro_desk.cli_output import print_report
-
-    print_report(console(), result)
-
-
 # --- SSDA903 -----------------------------------------------------------------------
 
 
@@ -902,4 +873,11 @@ for _command in _FILE_COMMANDS:
 from iro_desk.cli_audit import COMMANDS as _AUDIT_COMMANDS  # noqa: E402
 
 for _command in _AUDIT_COMMANDS:
+    main.add_command(_command)
+
+# --- the annual report (cli_report.py) -------------------------------------------------
+
+from iro_desk.cli_report import COMMANDS as _REPORT_COMMANDS  # noqa: E402
+
+for _command in _REPORT_COMMANDS:
     main.add_command(_command)
