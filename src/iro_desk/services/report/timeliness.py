@@ -4,6 +4,7 @@ time (``rules.clocks``). What was never done counts as late."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -31,11 +32,15 @@ def count_timeliness(session: Session, ctx: Ctx, start: date, end: date) -> tupl
     starts) with an IRO allocated in time; meetings held in the year with their decisions,
     and with their record, circulated in time."""
     cal, ts = ctx.calendar, ctx.settings.timescales
+    # Many meetings and periods share a day: work each due date out once.
+    alloc_due = functools.cache(lambda d: iro_allocation_due(d, cal, ts))
+    decisions_due = functools.cache(lambda d: decisions_circulation_due(d, cal, ts))
+    record_due = functools.cache(lambda d: record_circulation_due(d, cal, ts))
     allocated, periods = _allocations(session, start, end)
     alloc_ok = sum(
         1
         for period_id, care in periods.items()
-        if period_id in allocated and allocated[period_id] <= iro_allocation_due(care, cal, ts)
+        if period_id in allocated and allocated[period_id] <= alloc_due(care)
     )
     decisions_ok = record_ok = held = 0
     for day, decisions, record in fetch_rows(
@@ -45,10 +50,8 @@ def count_timeliness(session: Session, ctx: Ctx, start: date, end: date) -> tupl
         ),
     ):
         held += 1
-        decisions_ok += decisions is not None and decisions <= decisions_circulation_due(
-            day, cal, ts
-        )
-        record_ok += record is not None and record <= record_circulation_due(day, cal, ts)
+        decisions_ok += decisions is not None and decisions <= decisions_due(day)
+        record_ok += record is not None and record <= record_due(day)
     return (
         Share.of(
             f"IRO allocated within {ts.iro_allocation_wd} WD of care starting",
