@@ -7,8 +7,8 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from iro_desk.db.models import Allocation, Meeting, MeetingChild
 from iro_desk.db.queries import raw_key
@@ -51,6 +51,34 @@ def rows_for(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iter
         yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
 
 
+def _latest_meetings(session: Session, ids: list[Key], as_of: date) -> Iterator:
+    """(child, day, decisions circulated, record circulated) of each child's latest review
+    or conference by ``as_of``: the latest day is found on meeting_child's (child, kind,
+    date) index, so only those meetings are read from the meetings table."""
+    before = aliased(MeetingChild)
+    last_day = (
+        select(func.max(before.meeting_date))
+        .where(
+            before.child_id == MeetingChild.child_id,
+            before.kind.in_(CIRCULATED),
+            before.meeting_date <= as_of,
+        )
+        .correlate(MeetingChild)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            raw_key(MeetingChild.child_id),
+            Meeting.meeting_date,
+            Meeting.decisions_circulated,
+            Meeting.record_circulated,
+        )
+        .join(Meeting, Meeting.id == MeetingChild.meeting_id)
+        .where(MeetingChild.kind.in_(CIRCULATED), MeetingChild.meeting_date == last_day)
+    )
+    return rows_for(session, query, MeetingChild.child_id, ids)
+
+
 def deadlines(
     session: Session, ctx: Ctx, ids: list[Key], care_starts: dict[Key, date | None], as_of: date
 ) -> dict[Key, tuple[Deadline, ...]]:
@@ -67,17 +95,7 @@ def deadlines(
         if cid not in allocated or start < allocated[cid]:
             allocated[cid] = start
     latest: dict[Key, tuple[date, date | None, date | None]] = {}
-    query = (
-        select(
-            raw_key(MeetingChild.child_id),
-            Meeting.meeting_date,
-            Meeting.decisions_circulated,
-            Meeting.record_circulated,
-        )
-        .join(Meeting, Meeting.id == MeetingChild.meeting_id)
-        .where(MeetingChild.kind.in_(CIRCULATED), MeetingChild.meeting_date <= as_of)
-    )
-    for cid, day, decisions, record in rows_for(session, query, MeetingChild.child_id, ids):
+    for cid, day, decisions, record in _latest_meetings(session, ids, as_of):
         if cid not in latest or day > latest[cid][0]:
             latest[cid] = (day, decisions, record)
     # Many children share a start or review day: work each due date out once.
