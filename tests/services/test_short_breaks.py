@@ -108,3 +108,36 @@ def test_reviews_between_breaks_run_the_clock_across_the_series(unit: Desk) -> N
     data = json.loads(json.dumps(rows["SAM"].as_json()))
     assert data["status"] == "Short breaks"
     assert data["next_review_due"] == "2026-10-01"
+
+
+def test_the_report_judges_short_break_reviews_on_the_series_clock(desk: Desk) -> None:
+    from iro_desk.services.children import child_by_ref
+    from iro_desk.services.report import annual_report
+
+    with desk.write() as s:
+        add_iro(s, desk.ctx, "Ada")
+    # Vic: breaks from 1 May 2025 and 1 Jul 2025, then 9 Jan 2026.
+    _breaks(
+        desk,
+        "VIC",
+        [
+            (D(2025, 5, 1), D(2025, 5, 3)),
+            (D(2025, 7, 1), D(2025, 7, 3)),
+            (D(2026, 1, 9), D(2026, 1, 11)),
+        ],
+    )
+    ctx = desk.ctx
+    with desk.write() as s:
+        vic = child_by_ref(s, "VIC")
+        # Between breaks, within 3 months of the first (due 1 Aug): on time.
+        record_review(s, ctx, vic, D(2025, 7, 20), kind="SHORTBREAK", participation="PN1")
+        # In the January break, within 6 months of the last review (due 20 Jan): on time,
+        # though a clock restarted at that break would have found no earlier review.
+        record_review(s, ctx, vic, D(2026, 1, 10), kind="SHORTBREAK", participation="PN1")
+        # The series' clock then runs from 10 Jan: 11 Jul 2026 would be late (due 10 Jul).
+        record_review(s, ctx, vic, D(2026, 7, 11), kind="SHORTBREAK", participation="PN1")
+    with desk.read() as s:
+        r = annual_report(s, ctx, 2025)
+        nxt = annual_report(s, ctx, 2026)
+    assert (r.reviews.held, r.reviews.on_time, r.reviews.short_break_held) == (2, 2, 2)
+    assert (nxt.reviews.held, nxt.reviews.on_time, nxt.reviews.short_break_held) == (1, 0, 1)
