@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from iro_desk.cli import console, echo_json, fail, get_opts, handles_errors, today
+from iro_desk.cli import SafePath, console, echo_json, fail, get_opts, handles_errors, today
 
 FORMATS = ("text", "md", "html", "csv", "json")
 
@@ -32,7 +32,7 @@ FORMATS = ("text", "md", "html", "csv", "json")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option(
     "--output",
-    type=click.Path(path_type=Path, dir_okay=True),
+    type=SafePath(path_type=Path, dir_okay=True),
     help="Write to this file instead of the screen (for csv, this folder; required).",
 )
 @handles_errors
