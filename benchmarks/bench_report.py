@@ -8,7 +8,8 @@ Runs `iro-desk --db DB report --year Y --format F --output OUT` as a whole proce
 each format (text, md, html, csv, json), a few times each, and prints the median and
 fastest wall time and the peak memory. The database is only read. Target (issue 9):
 every format under 10 s at national scale. The HTML written by the last run is kept
-(``--keep DIR``) so that it can be opened in a browser.
+(``--keep FILE``) so that it can be opened in a browser, and ``--screenshot PNG`` opens
+it in headless Chromium (``chromium`` on the PATH) and fails unless a picture is taken.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="copy the HTML report here")
+    parser.add_argument("--screenshot", type=Path, help="PNG of the HTML in headless Chromium")
     args = parser.parse_args()
     exe = str(Path(sys.executable).with_name("iro-desk"))
     print(f"report --year {args.year} over {args.db} ({args.db.stat().st_size / 2**20:,.0f} MiB)")
@@ -60,8 +62,26 @@ def main() -> None:
             cmd = [exe, "--db", str(args.db), "report", "--year", str(args.year)]
             median, fastest, peak = timed([*cmd, "--format", fmt, "--output", str(out)], args.runs)
             print(f"{fmt:8} {median:7.2f}s {fastest:7.2f}s {peak:6.0f} MiB")
+        html = Path(tmp) / "report.html"
         if args.keep:
-            shutil.copy(Path(tmp) / "report.html", args.keep)
+            shutil.copy(html, args.keep)
+        if args.screenshot:
+            screenshot(html, args.screenshot)
+
+
+def screenshot(html: Path, png: Path) -> None:
+    """Open the page in headless Chromium, A4-ish width, and keep a picture of its top."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        raise SystemExit("chromium is not installed: no screenshot")
+    png.unlink(missing_ok=True)
+    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+           f"--screenshot={png.resolve()}", "--window-size=900,1600",
+           html.resolve().as_uri()]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0 or not png.exists() or png.stat().st_size == 0:
+        raise SystemExit(f"chromium failed ({proc.returncode}): {proc.stderr[-500:]}")
+    print(f"screenshot: {png} ({png.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

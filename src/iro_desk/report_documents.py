@@ -84,7 +84,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 0.5em 0 1em; page-break-inside: avoid; }
 svg.chart { width: 100%; height: auto; }
 svg .chart-title { font: bold 13px Arial, sans-serif; }
-svg .v, svg .l { font: 10px Arial, sans-serif; text-anchor: middle; }
+svg .v { font: 9px Arial, sans-serif; text-anchor: middle; }
+svg .l { font: 10px Arial, sans-serif; text-anchor: middle; }
 svg .l[text-anchor=end] { text-anchor: end; }
 svg .k { font: 11px Arial, sans-serif; }
 """

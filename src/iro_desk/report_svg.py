@@ -11,7 +11,7 @@ from html import escape
 from iro_desk.services.report.figures import AnnualReport
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 30, 60
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 44, 60
 # Two series' colours that stay apart in greyscale print.
 COLOURS = ("#1f4e79", "#9dc3e6")
 
@@ -26,7 +26,8 @@ def bar_chart(
 ) -> str:
     """An SVG chart: one group of bars per label, one bar per series (None: no bar)."""
     values = [v for _, vs in series for v in vs if v is not None]
-    peak = top if top is not None else max([1.0, *values])
+    # Headroom over the tallest bar for its value label.
+    peak = (top if top is not None else max([1.0, *values])) * 1.1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     group_w = plot_w / max(1, len(labels))
     bar_w = group_w * 0.8 / max(1, len(series))
@@ -52,25 +53,28 @@ def bar_chart(
             )
             out.append(
                 f'<text x="{x + bar_w * 0.45:.1f}" y="{y - 3:.1f}" class="v">'
-                f"{_num(v)}{escape(unit)}</text>"
+                f"{_num(v, whole=bool(unit))}{escape(unit)}</text>"
             )
         # Many or long labels are slanted so that they do not run into each other.
         lx, ly = LEFT + g * group_w + group_w / 2, TOP + plot_h + 14
         slant = f' transform="rotate(-20 {lx:.1f} {ly})" text-anchor="end"' if long else ""
         out.append(f'<text x="{lx:.1f}" y="{ly}" class="l"{slant}>{escape(label)}</text>')
     for s, (name, _vs) in enumerate(series):
-        if len(series) > 1:
+        if len(series) > 1:  # the key, under the title
             x = LEFT + s * 180
             out.append(
-                f'<rect x="{x}" y="{HEIGHT - 18}" width="10" height="10" '
+                f'<rect x="{x}" y="24" width="10" height="10" '
                 f'fill="{COLOURS[s % len(COLOURS)]}"/>'
-                f'<text x="{x + 14}" y="{HEIGHT - 9}" class="k">{escape(name)}</text>'
+                f'<text x="{x + 14}" y="33" class="k">{escape(name)}</text>'
             )
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _num(v: float) -> str:
+def _num(v: float, *, whole: bool = False) -> str:
+    """A bar's value; percentages in whole numbers so that labels over narrow bars fit."""
+    if whole:
+        return f"{round(v)}"
     return f"{v:g}" if isinstance(v, int) or v == int(v) else f"{v:.1f}"
 
 
