@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from iro_desk.rules.clocks import (
     Deadline,
 )
 from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS, SHORT_BREAK_STATUSES
+from iro_desk.rules.dates import add_months
 from iro_desk.rules.reviews import (
     ChildFacts,
     Due,
@@ -250,13 +251,24 @@ def _load_short_breaks(
 ) -> None:
     """Children in a series of short breaks on ``as_of``, between breaks included: the
     reg 48 clock runs from the series' first break (``rules.reviews``), not each break."""
+    gap = ctx.settings.timescales.short_break_series_months
+    breaks = Episode.legal_status.in_(sorted(SHORT_BREAK_STATUSES))
+    # A series runs only while a break is open (those children are in ``facts`` already)
+    # or one started within the gap: find those children on the start-date index first
+    # (a few days' margin for months of different lengths), then read all their breaks.
+    recent = select(raw_key(Episode.child_id)).where(
+        breaks,
+        Episode.start_date >= add_months(as_of, -gap) - timedelta(days=4),
+        Episode.start_date <= as_of,
+    )
+    candidates = {cid for (cid,) in rows_for(session, recent, Episode.child_id, ids)}
+    candidates |= {cid for cid, f in facts.items() if is_short_break(f.legal_status)}
     by_child: dict[Key, list] = {}
     query = select(
         raw_key(Episode.child_id), Episode.start_date, Episode.end_date, Episode.legal_status
-    ).where(Episode.legal_status.in_(sorted(SHORT_BREAK_STATUSES)), Episode.start_date <= as_of)
-    for row in rows_for(session, query, Episode.child_id, ids):
+    ).where(breaks, Episode.start_date <= as_of)
+    for row in rows_for(session, query, Episode.child_id, list(candidates)):
         by_child.setdefault(row[0], []).append(row)
-    gap = ctx.settings.timescales.short_break_series_months
     firsts: dict[Key, date] = {}
     for cid, rows in by_child.items():
         f = facts.get(cid)
