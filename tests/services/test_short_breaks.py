@@ -4,7 +4,7 @@ own period of care; the child stays on the caseload between breaks."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -117,15 +117,8 @@ def test_the_report_judges_short_break_reviews_on_the_series_clock(desk: Desk) -
     with desk.write() as s:
         add_iro(s, desk.ctx, "Ada")
     # Vic: breaks from 1 May 2025 and 1 Jul 2025, then 9 Jan 2026.
-    _breaks(
-        desk,
-        "VIC",
-        [
-            (D(2025, 5, 1), D(2025, 5, 3)),
-            (D(2025, 7, 1), D(2025, 7, 3)),
-            (D(2026, 1, 9), D(2026, 1, 11)),
-        ],
-    )
+    weekend = timedelta(days=2)
+    _breaks(desk, "VIC", [(d, d + weekend) for d in (D(2025, 5, 1), D(2025, 7, 1), D(2026, 1, 9))])
     ctx = desk.ctx
     with desk.write() as s:
         vic = child_by_ref(s, "VIC")
