@@ -18,9 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-# Re-exported: commands and sibling modules have always found these here.
-from iro_desk.cli_options import today
-
 if TYPE_CHECKING:
     from iro_desk.services.context import Desk
 
@@ -330,35 +327,6 @@ def get_opts() -> Options:
     return click.get_current_context().find_object(Options)
 
 
-# --- the annual report --------------------------------------------------------------
-
-
-@main.command()
-@click.option(
-    "--year",
-    "year_start",
-    type=click.IntRange(1990, 2100),
-    help="The year the report starts: 2025 for 2025-26 (default: the last complete year).",
-)
-@click.option("--json", "as_json", is_flag=True)
-@handles_errors
-def report(year_start: int | None, as_json: bool) -> None:
-    """The annual report's figures, counted from the records."""
-    from iro_desk.rules.dates import reporting_year
-    from iro_desk.services.report import annual_report
-
-    desk = get_opts().desk()
-    year = year_start if year_start is not None else reporting_year(today()) - 1
-    with desk.read() as session:
-        result = annual_report(session, desk.ctx, year)
-    if as_json:
-        echo_json(result.as_json())
-        return
-    from iro_desk.cli_output import print_report
-
-    print_report(console(), result)
-
-
 # --- commands by area, in sibling modules that share the group's options and errors ---
 
 from iro_desk import (  # noqa: E402
@@ -368,10 +336,21 @@ from iro_desk import (  # noqa: E402
     cli_demo,
     cli_duty,
     cli_files,
+    cli_report,
     cli_sync,
 )
 
-for _module in (cli_caseload, cli_children, cli_duty, cli_demo, cli_sync, cli_files, cli_audit):
+_MODULES = (
+    cli_caseload,
+    cli_children,
+    cli_duty,
+    cli_demo,
+    cli_report,
+    cli_sync,
+    cli_files,
+    cli_audit,
+)
+for _module in _MODULES:
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -41,6 +41,14 @@ KIND_SHORT = {
 }
 
 
+# Short names of the other clocks, for the caseload's "Late" column.
+LATE_SHORT = {
+    "IRO allocated": "IRO",
+    "Decisions circulated": "decisions",
+    "Record circulated": "record",
+}
+
+
 def due_style(row: CaseloadRow) -> str:
     if row.overdue:
         return "bold red"
@@ -113,6 +121,8 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
     columns.append(_Column("Last visit", lambda r: _short(r.last_visit)))
     if wide:
         columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24))
+    if any(r.late for r in rows):  # IRO allocation or circulation late (rules/clocks.py)
+        columns.append(_Column("Late", lambda r: ",".join(LATE_SHORT[n] for n in r.late), 24))
     return columns
 
 
@@ -263,11 +273,20 @@ def print_child(console: Console, r: ChildRecord) -> None:
     )
     if r.current:
         console.print(_now_line(r.current))
+        _print_deadlines(console, r.current)
     _print_903_details(console, r)
     # Each section is printed only when the child has something in it.
     for table in (_periods(r), _plans(r), _meetings(r), _visits(r)):
         if table is not None:
             console.print(table)
+
+
+def _print_deadlines(console: Console, c: CaseloadRow) -> None:
+    """IRO allocation and circulation of the latest review (rules/clocks.py)."""
+    from iro_desk.services.caseload_clocks import deadline_text
+
+    for d in c.deadlines:
+        console.print(Text(f"  {deadline_text(d, _d)}", style="bold red" if d.late else ""))
 
 
 def _table(title: str, *columns: str) -> Table:

@@ -9,6 +9,7 @@ Example ``config.toml``::
     [timescales]
     compliance_response_wd = 10
     resolution_stage_wd = 20
+    short_break_series_months = 12  # reg 48: a series of short breaks ends after this gap
 """
 
 from __future__ import annotations

@@ -155,8 +155,8 @@ def _unit_work(r: AnnualReport) -> Sections:
         ("Sent to Team Managers", str(co.sent)),
         ("Answered", str(co.answered)),
         (
-            "Answered within the response time",
-            _of(co.answered_in_time, co.answered, co.answered_in_time_percent),
+            "Answered within the response time (of forms sent)",
+            _of(co.answered_in_time, co.sent, co.answered_in_time_percent),
         ),
         ("With concerns (an item answered no)", str(co.with_concerns)),
     ]
@@ -165,11 +165,16 @@ def _unit_work(r: AnnualReport) -> Sections:
     res += [(f"Highest stage: {s.label}", str(s.count)) for s in rs.by_stage]
     res += [
         ("Resolved", str(rs.resolved)),
-        ("Resolved in time", _of(rs.resolved_in_time, rs.resolved, rs.resolved_in_time_percent)),
+        (
+            "Resolved in time (of cases raised)",
+            _of(rs.resolved_in_time, rs.raised, rs.resolved_in_time_percent),
+        ),
         ("Referred to Cafcass", str(rs.cafcass_referred)),
     ]
+    clocks = [(c.label, _of(c.count, c.total, c.percent)) for c in r.clocks]
     return [
         ("IRO caseloads", _caseloads(r)),
+        ("Timeliness of allocation and circulation", clocks),
         ("IRO visits to children", visits),
         ("Duty enquiries by category", enq),
         ("Compliance forms", compliance),

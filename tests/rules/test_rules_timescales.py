@@ -18,6 +18,7 @@ def test_defaults_match_domain() -> None:
         "rcpc_reports_wd": 2,
         "secure_first_months": 1,
         "secure_later_months": 3,
+        "short_break_series_months": 12,
         "lado_referral_wd": 1,
         "lado_meeting_wd": 5,
         "compliance_response_wd": 10,

@@ -496,13 +496,21 @@ def test_the_units_work(unit: Desk) -> None:
     # Sent in the year: Amy x2, Ben. Answered: both of Amy's; in time (10 WD): the first
     # only; with a "no": Amy's second.
     assert (co.sent, co.answered, co.answered_in_time, co.with_concerns) == (3, 2, 1, 1)
-    assert co.answered_in_time_percent == 50.0
+    # Over the 3 sent: Ben's, never answered, counts as late (1 of 3), not left out.
+    assert co.answered_in_time_percent == 33.3
     rs = r.resolution
     # Raised in the year: Amy (highest stage 1), Ben (3), Dee (0), Hal (0).
     assert rs.raised == 4
     assert {c.code: c.count for c in rs.by_stage} == {"0": 2, "1": 1, "2": 0, "3": 1, "4": 0}
     # Resolved: Amy (in time) and Ben (late); Dee went to Cafcass.
     assert (rs.resolved, rs.resolved_in_time, rs.cafcass_referred) == (2, 1, 1)
+    # Over the 4 raised: Dee's (to Cafcass) and Hal's (still open) count as late.
+    assert rs.resolved_in_time_percent == 25.0
+    sections = dict(r.sections())
+    assert ("Resolved in time (of cases raised)", "1 of 4 (25.0%)") in sections["Issues Resolution"]
+    assert ("Answered within the response time (of forms sent)", "1 of 3 (33.3%)") in sections[
+        "Compliance forms"
+    ]
 
 
 def test_json_and_printed_sections(unit: Desk) -> None:

@@ -3,6 +3,7 @@ and Issues Resolution. Each is N working days (a local *setting*) from an event.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from iro_desk.rules.reviews import ReviewKind
@@ -10,6 +11,8 @@ from iro_desk.rules.timescales import Timescales
 from iro_desk.rules.working_days import WorkingCalendar
 
 __all__ = [
+    "Deadline",
+    "deadline",
     "compliance_response_due",
     "conference_reports_due",
     "decisions_circulation_due",
@@ -19,6 +22,34 @@ __all__ = [
     "record_circulation_due",
     "resolution_stage_due",
 ]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One of these clocks for one child: when it is due, when it was done, and whether
+    it is late (done after the due day, or still not done once the due day has passed)."""
+
+    name: str
+    due: date
+    done: date | None
+    late: bool
+
+    @property
+    def state(self) -> str:
+        if self.done is not None:
+            return "late" if self.late else "on time"
+        return "overdue" if self.late else "pending"
+
+
+def deadline(name: str, due: date, done: date | None, as_of: date) -> Deadline:
+    """Judge ``done`` against ``due`` as of ``as_of``; done on the due day is on time.
+
+    A date done after ``as_of`` is not known yet as of that day, so it does not count.
+    """
+    if done is not None and done > as_of:
+        done = None
+    late = done > due if done is not None else as_of > due
+    return Deadline(name, due, done, late)
 
 
 def iro_allocation_due(period_start: date, cal: WorkingCalendar, ts: Timescales) -> date:

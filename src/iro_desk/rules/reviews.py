@@ -39,11 +39,14 @@ __all__ = [
     "lar_due",
     "lar_timeliness",
     "next_review",
+    "period_for_review",
     "rcpc_due",
     "rcpc_timeliness",
+    "review_in_period",
     "secure_review_due",
     "secure_timeliness",
     "short_break_due",
+    "short_break_series_start",
     "short_break_timeliness",
     "working_days_left",
 ]
@@ -88,6 +91,29 @@ def _months(n: int) -> str:
     return "1 month" if n == 1 else f"{n} months"
 
 
+# -- Which period (or episode) a review belongs to -----------------------------------------
+
+
+def review_in_period(on: date, start: date, end: date | None) -> bool:
+    """A review belongs to a period of care from its first day to its last, the day care
+    ends (the 903's DEC) included: the review that closes a period is still its review.
+    The 903 import and ``review add`` both ask this."""
+    return start <= on and (end is None or on <= end)
+
+
+def period_for_review(on: date, spans: Sequence[tuple[date, date | None]]) -> int | None:
+    """Index of the span (period or episode) a review on ``on`` belongs to, or None.
+
+    On a change-over day (one span ends as the next starts) the review belongs to the
+    one that starts that day, so the latest-starting span that holds ``on`` wins.
+    """
+    found: int | None = None
+    for i, (start, end) in enumerate(spans):
+        if review_in_period(on, start, end) and (found is None or start >= spans[found][0]):
+            found = i
+    return found
+
+
 # -- Looked After Reviews (reg 33) ------------------------------------------------------
 
 
@@ -120,6 +146,31 @@ def lar_due(period_start: date, reviews: Sequence[date], cal: WorkingCalendar) -
 def is_short_break(legal_status: str | None) -> bool:
     """True for legal status V3/V4, whose reviews follow reg 48, not reg 33."""
     return legal_status is not None and legal_status.strip().upper() in SHORT_BREAK_STATUSES
+
+
+def short_break_series_start(
+    break_starts: Sequence[date], as_of: date, gap_months: int, *, in_break: bool = False
+) -> date | None:
+    """The first break of the series of short breaks running on ``as_of``, or None.
+
+    In the 903 each break is its own period of care, but reg 48 reviews run across the
+    series. Breaks are one series while each starts within ``gap_months`` of the one
+    before (the *setting*); the series still runs on ``as_of`` while that is within
+    ``gap_months`` of the latest start, or while a break is open (``in_break``). On the
+    day the gap is reached the series still runs, as an event on its due date is on time.
+    Only breaks started by ``as_of`` count.
+    """
+    starts = sorted({d for d in break_starts if d <= as_of}, reverse=True)
+    if not starts:
+        return None
+    if not in_break and as_of > add_months(starts[0], gap_months):
+        return None
+    first = starts[0]
+    for earlier in starts[1:]:
+        if add_months(earlier, gap_months) < first:
+            break
+        first = earlier
+    return first
 
 
 def short_break_due(first_break: date, reviews: Sequence[date]) -> Due:

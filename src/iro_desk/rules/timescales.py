@@ -58,6 +58,8 @@ class Timescales:
     1991, reg 15)."""
     secure_later_months: int = 3
     """Later secure reviews are at most N months apart (the same regulation)."""
+    short_break_series_months: int = 12
+    """Reg 48: a series of short breaks ends when no break has started for N months."""
     lado_referral_wd: int = 1
     """An allegation reaches the LADO within N WD (Working Together; LADO standards)."""
     lado_meeting_wd: int = 5

@@ -8,9 +8,9 @@ schedules themselves come from ``rules.reviews``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,21 +26,27 @@ from iro_desk.db.models import (
     Visit,
 )
 from iro_desk.db.queries import covering, raw_key
-from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS
+from iro_desk.rules.clocks import (
+    Deadline,
+)
+from iro_desk.rules.codes import CP_PARTICIPATION_METHODS, SECURE_PLACEMENTS, SHORT_BREAK_STATUSES
+from iro_desk.rules.dates import add_months
 from iro_desk.rules.reviews import (
     ChildFacts,
     Due,
     ScheduleCache,
+    is_short_break,
     reviews_from_span,
+    short_break_series_start,
     working_days_left,
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.rules.working_days import WorkingCalendar
+from iro_desk.services.caseload_clocks import DEADLINE_KEYS, Key, deadlines, rows_for
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import lookup_iro
 from iro_desk.services.record_checks import RecordCheck, record_checks
 
-CHUNK = 5_000  # ids per IN list: well inside SQLite's and PostgreSQL's parameter limits
 # A period's reviews are reg 33 LARs or, for short breaks, reg 48 reviews.
 PERIOD_REVIEWS = ("LAR", "SHORTBREAK")
 
@@ -52,7 +58,7 @@ class CaseloadRow:
     name: str
     dob: date | None
     iro: str | None
-    status: str  # "CLA", "CP", "CLA+CP", "ICPC pending"
+    status: str  # "CLA", "Short breaks", "CP", "CLA+CP", "ICPC pending"
     legal_status: str | None
     placement: str | None
     cp_category: str | None
@@ -68,11 +74,25 @@ class CaseloadRow:
     # the files is unknown (not overdue), or the review clock is uncertain.
     history_incomplete: bool = False
     check_record: bool = False
+    # IRO allocation (this period of care) and circulation of the latest review.
+    deadlines: tuple[Deadline, ...] = ()
+
+    @property
+    def late(self) -> tuple[str, ...]:
+        """The names of the other clocks that are late (or overdue) on this row."""
+        return tuple(d.name for d in self.deadlines if d.late)
 
     def as_json(self) -> dict[str, object]:
         def iso(d: date | None) -> str | None:
             return d.isoformat() if d else None
 
+        # Every row has every key; a clock that does not apply is null and not late.
+        clocks: dict[str, object] = {}
+        for due_key, done_key, late_key in DEADLINE_KEYS.values():
+            clocks |= {due_key: None, done_key: None, late_key: False}
+        for d in self.deadlines:
+            due_key, done_key, late_key = DEADLINE_KEYS[d.name]
+            clocks |= {due_key: iso(d.due), done_key: iso(d.done), late_key: d.late}
         return {
             "ref": self.ref,
             "name": self.name,
@@ -91,7 +111,7 @@ class CaseloadRow:
             "last_participation": self.last_participation,
             "history_incomplete": self.history_incomplete,
             "check_record": self.check_record,
-        }
+        } | clocks
 
 
 @dataclass(frozen=True)
@@ -124,9 +144,6 @@ class Caseload:
     rows: list[CaseloadRow] = field(default_factory=list)
 
 
-Key = object  # a uuid as the database returns it (see db.queries.raw_key)
-
-
 @dataclass
 class _Facts:
     period_id: Key | None = None
@@ -142,22 +159,7 @@ class _Facts:
     rcpc_dates: tuple[date, ...] = ()
     secure_placed: date | None = None
     secure_reviews: tuple[date, ...] = ()
-
-
-def _chunks(ids: Sequence[Key]) -> Iterator[Sequence[Key]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
-
-
-def _rows(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iterator:
-    """Plain row tuples (Core, not ORM), for everyone or for the given children."""
-    conn = session.connection()
-    # fetchall: the driver hands rows over in bulk, several times faster than one by one.
-    if ids is None:
-        yield from conn.execute(query).all()
-        return
-    for chunk in _chunks(ids):
-        yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
+    short_breaks: bool = False  # looked after under a series of short breaks (reg 48)
 
 
 def _review_span(link, key_col, kinds: tuple[str, ...], as_of: date):
@@ -186,7 +188,7 @@ def _cla_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
         .join(CarePeriod, CarePeriod.id == Episode.period_id)
         .where(covering(Episode.start_date, Episode.end_date, as_of))
     )
-    return list(_rows(session, query, Episode.child_id, ids))
+    return list(rows_for(session, query, Episode.child_id, ids))
 
 
 def _merge_cla(rows: list, facts: dict[Key, _Facts]) -> None:
@@ -208,7 +210,7 @@ def _cp_rows(session: Session, as_of: date, ids: Sequence[Key] | None) -> list:
         first,
         last,
     ).where(covering(CpPlan.strategy_date, CpPlan.end_date, as_of))
-    return list(_rows(session, query, CpPlan.child_id, ids))
+    return list(rows_for(session, query, CpPlan.child_id, ids))
 
 
 def _merge_cp(rows: list, as_of: date, facts: dict[Key, _Facts]) -> None:
@@ -232,7 +234,7 @@ def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> Non
         .where(Episode.start_date <= as_of)
         .order_by(Episode.start_date.desc())
     )
-    for row in _rows(session, query, Episode.child_id, secure):
+    for row in rows_for(session, query, Episode.child_id, secure):
         by_child.setdefault(row[0], []).append(row)
     for cid, rows in by_child.items():
         placed = None
@@ -244,10 +246,62 @@ def _load_secure(session: Session, as_of: date, facts: dict[Key, _Facts]) -> Non
     query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
         MeetingChild.kind == "SECURE", MeetingChild.meeting_date <= as_of
     )
-    for cid, day in _rows(session, query, MeetingChild.child_id, secure):
+    for cid, day in rows_for(session, query, MeetingChild.child_id, secure):
         f = facts[cid]
         if f.secure_placed and day >= f.secure_placed:
             f.secure_reviews = (*f.secure_reviews, day)
+
+
+def _load_short_breaks(
+    session: Session, ctx: Ctx, as_of: date, ids: Sequence[Key] | None, facts: dict[Key, _Facts]
+) -> None:
+    """Children in a series of short breaks on ``as_of``, between breaks included: the
+    reg 48 clock runs from the series' first break (``rules.reviews``), not each break."""
+    gap = ctx.settings.timescales.short_break_series_months
+    breaks = Episode.legal_status.in_(sorted(SHORT_BREAK_STATUSES))
+    # A series runs only while a break is open (those children are in ``facts`` already)
+    # or one started within the gap: find those children on the start-date index first
+    # (a few days' margin for months of different lengths), then read all their breaks.
+    recent = select(raw_key(Episode.child_id)).where(
+        breaks,
+        Episode.start_date >= add_months(as_of, -gap) - timedelta(days=4),
+        Episode.start_date <= as_of,
+    )
+    candidates = {cid for (cid,) in rows_for(session, recent, Episode.child_id, ids)}
+    candidates |= {cid for cid, f in facts.items() if is_short_break(f.legal_status)}
+    by_child: dict[Key, list] = {}
+    query = select(
+        raw_key(Episode.child_id), Episode.start_date, Episode.end_date, Episode.legal_status
+    ).where(breaks, Episode.start_date <= as_of)
+    for row in rows_for(session, query, Episode.child_id, list(candidates)):
+        by_child.setdefault(row[0], []).append(row)
+    firsts: dict[Key, date] = {}
+    for cid, rows in by_child.items():
+        f = facts.get(cid)
+        if f is not None and f.period_start is not None and not is_short_break(f.legal_status):
+            continue  # looked after in full today: the reg 33 clock applies
+        in_break = any(end is None or end > as_of for _c, _s, end, _ls in rows)
+        first = short_break_series_start([r[1] for r in rows], as_of, gap, in_break=in_break)
+        if first is None:
+            continue
+        f = facts.setdefault(cid, _Facts())
+        latest = max(rows, key=lambda r: r[1])
+        f.period_start, f.legal_status, f.short_breaks = first, latest[3], True
+        if not in_break:
+            f.period_id, f.placement = None, None
+        firsts[cid] = first
+    if not firsts:
+        return
+    held: dict[Key, list[date]] = {}
+    query = select(raw_key(MeetingChild.child_id), MeetingChild.meeting_date).where(
+        MeetingChild.kind.in_(PERIOD_REVIEWS), MeetingChild.meeting_date <= as_of
+    )
+    for cid, day in rows_for(session, query, MeetingChild.child_id, list(firsts)):
+        if day >= firsts[cid]:
+            held.setdefault(cid, []).append(day)
+    for cid in firsts:
+        days = held.get(cid, [])
+        facts[cid].lar_dates = reviews_from_span(min(days), max(days)) if days else ()
 
 
 def _latest(
@@ -260,7 +314,7 @@ def _latest(
         .where(Visit.visit_date <= as_of)
         .group_by(Visit.child_id)
     )
-    for cid, last in _rows(session, query, Visit.child_id, ids):
+    for cid, last in rows_for(session, query, Visit.child_id, ids):
         visits[cid] = last
     latest: dict[Key, tuple[date, str | None]] = {}
     query = select(
@@ -273,7 +327,7 @@ def _latest(
         MeetingChild.meeting_date <= as_of,
         MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
     )
-    for cid, day, pn, took_part, method in _rows(session, query, MeetingChild.child_id, ids):
+    for cid, day, pn, took_part, method in rows_for(session, query, MeetingChild.child_id, ids):
         if cid in latest and latest[cid][0] >= day:
             continue
         if pn:
@@ -294,7 +348,7 @@ def _people(
 ) -> tuple[dict[Key, tuple[str, str, date | None]], dict[Key, str]]:
     children: dict[Key, tuple[str, str, date | None]] = {}
     query = select(raw_key(Child.id), Child.ref, Child.first_name, Child.last_name, Child.dob)
-    for cid, ref, first, last, dob in _rows(session, query, Child.id, ids):
+    for cid, ref, first, last, dob in rows_for(session, query, Child.id, ids):
         children[cid] = (ref, f"{first} {last}".strip(), dob)
     iros: dict[Key, str] = {}
     query = (
@@ -302,18 +356,19 @@ def _people(
         .join(Iro, Iro.id == Allocation.iro_id)
         .where(covering(Allocation.start_date, Allocation.end_date, as_of))
     )
-    for cid, name in _rows(session, query, Allocation.child_id, ids):
+    for cid, name in rows_for(session, query, Allocation.child_id, ids):
         iros[cid] = name
     return children, iros
 
 
 def _status(f: _Facts) -> str:
     cla = f.period_start is not None
+    looked_after = "Short breaks" if f.short_breaks else "CLA"
     if f.plan_id is not None and f.plan_start is None and f.icpc_date is None:
-        return "CLA+ICPC pending" if cla else "ICPC pending"
+        return f"{looked_after}+ICPC pending" if cla else "ICPC pending"
     if cla and f.plan_id is not None:
-        return "CLA+CP"
-    return "CLA" if cla else "CP"
+        return f"{looked_after}+CP"
+    return looked_after if cla else "CP"
 
 
 def build_caseload(
@@ -337,6 +392,7 @@ def build_caseload(
     if ids is None or ids:
         _merge_cla(_cla_rows(session, as_of, ids), facts)
         _merge_cp(_cp_rows(session, as_of, ids), as_of, facts)
+        _load_short_breaks(session, ctx, as_of, ids, facts)
     _load_secure(session, as_of, facts)
 
     picked, (cla, cp, overdue_count) = _pick(ctx, facts, as_of, overdue_only, due_within)
@@ -349,12 +405,16 @@ def build_caseload(
     out_ids = [cid for cid, _, _ in picked]
     children, iros = _people(session, out_ids, as_of)
     visits, took_part = _latest(session, out_ids, as_of)
+    clocks = deadlines(session, ctx, out_ids, {c: facts[c].period_start for c in out_ids}, as_of)
     rows = [
         _checked(
             _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part),
             checks,
         )
         for cid, f, due in picked
+    ]
+    rows = [
+        replace(r, deadlines=clocks[cid]) for r, (cid, _f, _d) in zip(rows, picked, strict=True)
     ]
     return Caseload(header, rows)
 

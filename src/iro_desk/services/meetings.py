@@ -5,20 +5,29 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from iro_desk.db.models import Child, ConferenceReport, CpPlan, Iro, Meeting, MeetingChild
+from iro_desk.db.models import (
+    CarePeriod,
+    Child,
+    ConferenceReport,
+    CpPlan,
+    Episode,
+    Iro,
+    Meeting,
+    MeetingChild,
+)
 from iro_desk.rules import clocks, codes
 from iro_desk.rules.dates import age_on
 from iro_desk.rules.participation import check_cp_participation, check_review
 from iro_desk.rules.plausible import RECORD
-from iro_desk.rules.reviews import ReviewKind, is_short_break
+from iro_desk.rules.reviews import ReviewKind, is_short_break, period_for_review
 from iro_desk.services.audit import add_new, change
 from iro_desk.services.caseload import CaseloadRow, build_caseload_for_child
-from iro_desk.services.children import child_by_ref, episode_on, open_cp_plan, period_on
+from iro_desk.services.children import child_by_ref, open_cp_plan
 from iro_desk.services.context import Ctx
 from iro_desk.services.errors import InvalidInput, NotFound
 from iro_desk.services.iros import find_iro, iro_for_user
@@ -49,6 +58,24 @@ def _new_meeting(
     add_new(session, ctx, meeting, "meeting.add", kind=kind, date=meeting_date)
     session.flush()
     return meeting
+
+
+_Span = TypeVar("_Span", CarePeriod, Episode)
+
+
+def _held_in(session: Session, model: type[_Span], child_id: uuid.UUID, on: date) -> _Span | None:
+    """The period (or episode) a review on ``on`` belongs to: the day care ends included,
+    as in the 903 import (``rules.reviews.period_for_review``)."""
+    rows = list(
+        session.scalars(select(model).where(model.child_id == child_id, model.start_date <= on))
+    )
+    i = period_for_review(on, [(r.start_date, r.end_date) for r in rows])
+    return None if i is None else rows[i]
+
+
+def _in_short_break_series(session: Session, ctx: Ctx, child: Child, on: date) -> bool:
+    row = build_caseload_for_child(session, ctx, child.id, on)
+    return row is not None and row.status.startswith("Short breaks")
 
 
 def _same_day_meeting(
@@ -92,9 +119,12 @@ def record_review(
     assert meeting_date is not None
     check.not_future("review_date", meeting_date, ctx.today)
     check.plausible("review_date", meeting_date, RECORD, ctx.today)
-    period = period_on(session, child.id, meeting_date)
-    episode = episode_on(session, child.id, meeting_date)
-    if period is None:
+    period = _held_in(session, CarePeriod, child.id, meeting_date)
+    episode = _held_in(session, Episode, child.id, meeting_date)
+    # Between short breaks the child is still in a series (reg 48), reviewed across it.
+    if period is None and not (
+        kind == "SHORTBREAK" and _in_short_break_series(session, ctx, child, meeting_date)
+    ):
         check.add("review_date", f"the child was not looked after on {meeting_date}")
     legal_status = episode.legal_status if episode else None
     participation = (participation or "").strip().upper() or None
@@ -196,7 +226,7 @@ def set_review_participation(
         raise NotFound.one("review", "no such review")
     child = session.get(Child, row.child_id)
     assert child is not None
-    episode = episode_on(session, child.id, row.meeting_date)
+    episode = _held_in(session, Episode, child.id, row.meeting_date)
     code = participation.strip().upper()
     # Rule 399 (no LAR on short breaks) is about the kind of review, which is fixed here.
     legal_status = episode.legal_status if episode and row.kind == "LAR" else None

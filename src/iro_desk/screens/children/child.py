@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedCont
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.audit_trail import Opening
 from iro_desk.services.caseload import CaseloadRow
+from iro_desk.services.caseload_clocks import deadline_text
 from iro_desk.services.child_actions import open_child_record
 from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
@@ -269,6 +270,8 @@ escalate it). Escape goes back.
                 t.append(_record_note(c) + "\n", style="bold")
                 if c.next_review_basis:
                     t.append(f"  {c.next_review_basis}\n", style="dim")
+            for d in c.deadlines:  # IRO allocation and circulation (rules/clocks.py)
+                t.append(deadline_text(d, day) + "\n", style="bold red" if d.late else "")
             t.append(
                 f"Last review {day(c.last_review, 'none')} · last visit "
                 f"{day(c.last_visit, 'none')} · last took part: "

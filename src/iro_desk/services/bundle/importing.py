@@ -99,7 +99,7 @@ def _903_problems(session: Session, ctx: Ctx, directory: Path, problems: Problem
         return
     try:
         with session.begin_nested():
-            ssda903.import_903(session, ctx, directory)
+            ssda903.import_903(session, ctx, directory, strict=True)
             raise _Undo
     except InvalidInput as exc:
         problems.items.extend(exc.problems)
@@ -121,7 +121,7 @@ def import_bundle(session: Session, ctx: Ctx, directory: Path) -> ImportedBundle
     people.write_children(parsed[people.CHILDREN], store)
     said_903 = ""
     if any((directory / name).exists() for name in FILES_903):
-        said_903 = ssda903.import_903(session, ctx, directory).summary()
+        said_903 = ssda903.import_903(session, ctx, directory, strict=True).summary()
     people.write_allocations(parsed[people.ALLOCATIONS], refs, store)
     casework.write_cp(parsed[casework.CP_PLANS], refs, store)
     for name in (meetings.CONFERENCES, meetings.MEETINGS):

@@ -17,7 +17,8 @@ Conventions:
 - "At the start of the year" is the previous 31 March (the previous year end), so
   start + in - out = end holds for both looked-after children and CP plans.
 - Outcomes of things started in the year (a form answered, a case resolved) are counted
-  as the records stand now, so a report re-run later may show more of them.
+  as the records stand now, so a report re-run later may show more of them. The on-time
+  rates are over everything started in the year: what was not done counts as late.
 
 Every figure comes from a set-based query (grouped in SQL where the grouping is
 portable, otherwise a pass over plain row tuples); nothing is queried per child.

@@ -28,6 +28,7 @@ from iro_desk.services.report.protection import (
     count_cp_outcomes,
 )
 from iro_desk.services.report.reviews import count_reviews
+from iro_desk.services.report.timeliness import count_timeliness
 from iro_desk.services.report.unit_work import (
     count_caseload,
     count_compliance,
@@ -93,4 +94,5 @@ def annual_report(
         **count_enquiries(session, start, end),
         compliance=count_compliance(session, start, end),
         resolution=count_resolution(session, start, end),
+        clocks=count_timeliness(session, ctx, start, end),
     )

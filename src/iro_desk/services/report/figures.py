@@ -198,6 +198,8 @@ class AnnualReport:
     enquiries_total: int
     compliance: ComplianceFigures
     resolution: ResolutionFigures
+    # IRO allocated, decisions and record circulated: in time, of all (services/report).
+    clocks: tuple[Share, ...] = ()
 
     @property
     def previous_year_end(self) -> date:

@@ -128,12 +128,13 @@ def placement_rows(before: dict[str, int], now: dict[str, int]) -> tuple[Placeme
 
 
 def count_legal_orders(session: Session, start: date, end: date) -> tuple[CodeCount, ...]:
-    """Episodes starting in the year under C1, C2 or E1 when the child's previous episode
-    (if any) had another legal status: the order was made then."""
+    """Episodes starting in the year under C1, C2 or E1 that open a period of care, or
+    whose previous episode in the same period had another legal status: the order was
+    made then. A new period always needs a new order, whatever the last one ended under."""
     prev = aliased(Episode)
     prev_status = (
         select(prev.legal_status)
-        .where(prev.child_id == Episode.child_id, prev.start_date < Episode.start_date)
+        .where(prev.period_id == Episode.period_id, prev.start_date < Episode.start_date)
         .order_by(prev.start_date.desc())
         .limit(1)
         .correlate(Episode)

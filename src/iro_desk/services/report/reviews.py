@@ -16,6 +16,7 @@ from iro_desk.rules.reviews import lar_due, reviews_from_span, short_break_due
 from iro_desk.services.context import Ctx
 from iro_desk.services.report.common import NOT_RECORDED, PERIOD_REVIEWS, SHORT_BREAKS, fetch_rows
 from iro_desk.services.report.figures import CodeCount, ParticipationFigures, ReviewFigures, pct
+from iro_desk.services.report.short_breaks import judge_series
 
 # Per period of care: its start, and its first and latest review before the year.
 _PeriodHistory = dict[Any, tuple[date, date | None, date | None]]
@@ -32,19 +33,23 @@ def count_reviews(
     ``short_break_timeliness`` apply to each review in turn. Calling them per review lets
     the many reviews whose clocks run from the same day share one answer.
     """
-    held, by_period, codes = _reviews_held(session, start, end)
+    held, by_period, by_child, codes = _reviews_held(session, start, end)
     periods = _period_histories(session, start, end)
     breaks = _short_break_spans(session, start, end)
     on_time, short_break = _judge(ctx, by_period, periods, breaks)
+    series_on_time = judge_series(session, ctx, by_child, end)
+    on_time, short_break = on_time + series_on_time, short_break + sum(map(len, by_child.values()))
     figures = ReviewFigures(held, on_time, pct(on_time, held), short_break)
     return figures, _participation(codes)
 
 
 def _reviews_held(
     session: Session, start: date, end: date
-) -> tuple[int, dict[Any, set[date]], dict[str, int]]:
-    """How many reviews were held in the year, their days per period of care, and the
-    Looked After Reviews' participation codes (tidied; a blank one is "Not recorded")."""
+) -> tuple[int, dict[Any, set[date]], dict[Any, set[date]], dict[str, int]]:
+    """How many reviews were held in the year; the days of the LARs per period of care and
+    of the short-break reviews per child (their clock runs across a series of breaks,
+    each its own period); and the LARs' participation codes (tidied; a blank one is
+    "Not recorded")."""
     rows = fetch_rows(
         session,
         select(
@@ -52,24 +57,28 @@ def _reviews_held(
             MeetingChild.meeting_date,
             MeetingChild.participation,
             MeetingChild.kind,
+            raw_key(MeetingChild.child_id),
         ).where(
             MeetingChild.kind.in_(PERIOD_REVIEWS), MeetingChild.meeting_date.between(start, end)
         ),
     )
     by_period: dict[Any, set[date]] = defaultdict(set)
+    by_child: dict[Any, set[date]] = defaultdict(set)
     raw_codes: dict[str | None, int] = defaultdict(int)
     held = 0
-    for period_id, day, code, kind in rows:
+    for period_id, day, code, kind, child_id in rows:
         held += 1
-        if kind == "LAR":  # participation is a 903 figure: Looked After Reviews only
-            raw_codes[code] += 1
+        if kind == "SHORTBREAK":
+            by_child[child_id].add(day)
+            continue
+        raw_codes[code] += 1  # participation is a 903 figure: Looked After Reviews only
         by_period[period_id].add(day)
     # Without a period of care a review cannot be judged, so it is not on time.
     by_period.pop(None, None)
     codes: dict[str, int] = defaultdict(int)
     for code, n in raw_codes.items():
         codes[(code or "").strip().upper() or NOT_RECORDED] += n
-    return held, by_period, codes
+    return held, by_period, by_child, codes
 
 
 def _period_histories(session: Session, start: date, end: date) -> _PeriodHistory:

@@ -146,12 +146,14 @@ def count_compliance(session: Session, start: date, end: date) -> ComplianceFigu
         ).where(ComplianceForm.sent_date.between(start, end)),
     ).one()
     sent, answered, ok, concerns = (int(v or 0) for v in (sent, answered, ok, concerns))
-    return ComplianceFigures(sent, answered, ok, pct(ok, answered), concerns)
+    # Over every form sent: one never answered is late, not left out of the rate.
+    return ComplianceFigures(sent, answered, ok, pct(ok, sent), concerns)
 
 
 def count_resolution(session: Session, start: date, end: date) -> ResolutionFigures:
     """Cases raised in the year, each at the highest stage it reached; "in time" means
-    resolved by the due date of that stage."""
+    resolved by the due date of that stage. The rate is over every case raised: one not
+    resolved (still open, or gone to Cafcass) counts as late."""
     later = aliased(ResolutionStage)
     highest = ~(
         select(later.id)
@@ -189,6 +191,6 @@ def count_resolution(session: Session, start: date, end: date) -> ResolutionFigu
         by_stage=by_stage,
         resolved=n_resolved,
         resolved_in_time=n_in_time,
-        resolved_in_time_percent=pct(n_in_time, n_resolved),
+        resolved_in_time_percent=pct(n_in_time, sum(stages.values())),
         cafcass_referred=n_cafcass,
     )
