@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from iro_desk.db.models import Allocation, CarePeriod, Child, Episode, MeetingChild
 from iro_desk.rules.dates import reporting_year, reporting_year_bounds
 from iro_desk.rules.participation import check_review
+from iro_desk.rules.reviews import period_for_review, review_in_period
 from iro_desk.services.meetings import REVIEW_KINDS
 from iro_desk.services.ssda903.fileformat import CHUNK, EPISODES_FILE, REVIEWS_FILE
 from iro_desk.services.ssda903.parsing import ChildIn, EpisodeIn, ReviewIn
@@ -122,7 +123,7 @@ class _Run:
         return self.episodes[-1].end
 
     def covers(self, on: date) -> bool:
-        return self.start <= on and (self.end is None or self.end >= on)
+        return review_in_period(on, self.start, self.end)
 
     @property
     def period_id(self) -> uuid.UUID:
@@ -143,14 +144,10 @@ class ChildPlan:
 
 
 def _episode_on(episodes: Sequence[_Ep], on: date) -> _Ep | None:
-    """The episode covering ``on``; on a change-over day, the one that starts then."""
-    found = None
-    for ep in episodes:
-        if ep.start > on:
-            break
-        if ep.end is None or ep.end >= on:
-            found = ep
-    return found
+    """The episode covering ``on``; on a change-over day, the one that starts then (the
+    same rule as ``review add``)."""
+    index = period_for_review(on, [(ep.start, ep.end) for ep in episodes])
+    return None if index is None else episodes[index]
 
 
 def _check_episode_chain(ref: str, episodes: list[_Ep], problems: Problems) -> None:
