@@ -9,7 +9,16 @@ from typing import Any
 from iro_desk.rules import codes
 from iro_desk.rules.dates import age_on
 from iro_desk.services.demo.base import BuilderBase, Kid, Segment
+from iro_desk.services.demo.places import HOME_POSTCODES, placement_details
 from iro_desk.services.demo.proportions import ADOPTION
+
+# Adoption placements with the child's current foster carers (903 RNE U, rule 217).
+SAME_CARERS = frozenset({"A3", "A5"})
+# Short breaks: nights a break, days from one break's start to the next, and how a break
+# ends (903 REC: returned home as planned).
+SHORT_BREAK_NIGHTS = (1, 4)
+SHORT_BREAK_EVERY_DAYS = (21, 42)
+SHORT_BREAK_REC = "E4A"
 
 
 class CareHistories(BuilderBase):
@@ -29,6 +38,9 @@ class CareHistories(BuilderBase):
         unallocated: bool = False,
     ) -> None:
         assert kid.dob is not None
+        if track == "short":
+            self.short_break_series(kid, start, final or "U6", unallocated=unallocated)
+            return
         period_id = self.uid()
         self.sink.add(
             "care_period",
@@ -38,13 +50,43 @@ class CareHistories(BuilderBase):
         secure_from = self.episodes(kid, period_id, start, end, stop, track, final, rec)
         segments = self.allocate(kid.id, start, end, unallocated=unallocated)
         last_day = min(end - timedelta(days=1), self.as_of) if end else self.as_of
-        if track == "short":
-            # Reg 48 short breaks: no Looked After Reviews (903 rule 399), their own reviews.
-            self.short_break_reviews(kid, period_id, start, last_day, segments)
-            return
         self.lar_chain(kid, period_id, start, last_day, segments)
         if secure_from is not None:
             self.secure_reviews(kid, period_id, secure_from, last_day, segments)
+
+    def short_break_series(self, kid: Kid, start: date, place: str, *, unallocated: bool) -> None:
+        """Reg 48 short breaks from ``start`` to the demo's date: each break its own period
+        of care with one V3/V4 episode (903), a few nights every few weeks (903 rules
+        365, 367: at most 17 days a break, 75 in a year). One IRO and one review clock run
+        across the series, with short-break reviews, not Looked After Reviews (rule 399)."""
+        legal_status = self.rng.choice(("V3", "V4"))  # never both in a year (rule 426)
+        cin = self.pick("cin")
+        no_address = {"place_provider": "PR1", "pl_post": None, "urn": None, "home_post": None}
+        breaks: list[tuple[date, uuid.UUID]] = []
+        day = start
+        while day <= self.as_of:
+            end: date | None = day + timedelta(days=self.ri(*SHORT_BREAK_NIGHTS))
+            if end is not None and end > self.as_of:
+                end = None  # on a break now
+            period_id = self.uid()
+            self.sink.add(
+                "care_period",
+                {"id": period_id, "child_id": kid.id, "start_date": day, "end_date": end},
+            )
+            episode = self.new_episode(
+                kid, period_id, day, "S", legal_status, place, cin, no_address
+            )
+            episode.update(end_date=end, rec=SHORT_BREAK_REC if end else None)
+            self.sink.add("episode", episode)
+            breaks.append((day, period_id))
+            day += timedelta(days=self.ri(*SHORT_BREAK_EVERY_DAYS))
+        segments = self.allocate(kid.id, start, None, unallocated=unallocated)
+
+        def period_of(on: date) -> uuid.UUID:
+            """A review belongs to the latest break begun by its day."""
+            return next(pid for began, pid in reversed(breaks) if began <= on)
+
+        self.short_break_reviews(kid, period_of, start, self.as_of, segments)
 
     def allocate(
         self,
@@ -92,6 +134,11 @@ class CareHistories(BuilderBase):
 
     # -- episodes -------------------------------------------------------------------------
 
+    def where(self, place: str, home: str) -> dict[str, str | None]:
+        """The 903's placement fields for a new placement, from the child's home."""
+        details = placement_details(self.rng, place, home)
+        return {**details, "home_post": home}
+
     def next_placement(self, previous: str | None, age: int) -> str:
         for _ in range(4):
             code = self.pick("resi") if age >= 12 and self.chance(0.25) else self.pick("foster")
@@ -124,7 +171,12 @@ class CareHistories(BuilderBase):
                 changes.setdefault(day, [None, None])[1] = place
         cin = self.pick("cin")
         state_ls, state_place = ls0, place0
-        episode = self.new_episode(kid, period_id, start, "S", ls0, place0, cin)
+        home = self.rng.choice(HOME_POSTCODES)
+        where = self.where(place0, home)
+        if track == "short":
+            # 903 rules 214, 398: a break records no placement, home address or distance.
+            where.update(pl_post=None, urn=None, home_post=None)
+        episode = self.new_episode(kid, period_id, start, "S", ls0, place0, cin, where)
         secure_from = start if place0 == "K1" else None
         for day in sorted(changes):
             new_ls, new_place = changes[day]
@@ -138,13 +190,21 @@ class CareHistories(BuilderBase):
                 planned = new_place in ("P1", "K1") or new_place in ADOPTION
                 episode["reason_place_change"] = "CARPL" if planned else self.pick("move")
             rne = "T" if ls_changed and place_changed else "L" if ls_changed else "P"
+            if rne == "T" and new_place in SAME_CARERS:
+                rne = "U"  # adopted by the foster carers: a new placement, the same carers
+                where = {**where, "urn": placement_details(self.rng, new_place, home)["urn"]}
+            elif place_changed:
+                where = self.where(new_place, home)
             state_ls = new_ls if ls_changed else state_ls
             state_place = new_place if place_changed else state_place
             self.sink.add("episode", episode)
-            episode = self.new_episode(kid, period_id, day, rne, state_ls, state_place, cin)
+            episode = self.new_episode(kid, period_id, day, rne, state_ls, state_place, cin, where)
             if state_place == "K1":
                 secure_from = day
         episode["end_date"] = end
+        # Special guardianship by (former) foster carers needs a foster placement (903 516).
+        if rec in ("E45", "E46") and state_place[0] != "U":
+            rec = "E4A"
         episode["rec"] = rec
         self.sink.add("episode", episode)
         return secure_from if state_place == "K1" else None
@@ -170,11 +230,15 @@ class CareHistories(BuilderBase):
             first = "C1"
             if span > 30 and rng.random() < 0.08:
                 first = rng.choice(("L1", "L2"))  # police protection or an EPO first
-                changes.append((start + timedelta(days=self.ri(1, 8)), "C1"))
+                # Police protection lasts at most 72 hours, an EPO at most 8 days.
+                days = self.ri(1, 3) if first == "L1" else self.ri(1, 8)
+                changes.append((start + timedelta(days=days), "C1"))
             if track == "adopt" and span >= 120:
                 placement_order = between(0.3, 0.5)
                 changes.append((placement_order, "E1"))
-                if final in ADOPTION:
+                if final in SAME_CARERS:
+                    forced = (placement_order, final)  # foster carers adopt: one new episode
+                elif final in ADOPTION:
                     forced = (between(0.25, 0.6, placement_order), final)
             elif track == "care" and span > 150 and rng.random() < 0.92:
                 changes.append((start + timedelta(days=self.ri(120, min(400, span - 1))), "C2"))
@@ -235,8 +299,10 @@ class CareHistories(BuilderBase):
         ls: str,
         place: str,
         cin: str,
+        where: dict[str, str | None],
     ) -> dict[str, Any]:
         return {
+            **where,
             "id": self.uid(),
             "child_id": kid.id,
             "period_id": period_id,
