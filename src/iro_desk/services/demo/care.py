@@ -62,7 +62,7 @@ class CareHistories(BuilderBase):
         legal_status = self.rng.choice(("V3", "V4"))  # never both in a year (rule 426)
         cin = self.pick("cin")
         no_address = {"place_provider": "PR1", "pl_post": None, "urn": None, "home_post": None}
-        breaks: list[tuple[date, uuid.UUID]] = []
+        breaks: list[tuple[date, date | None, uuid.UUID]] = []
         day = start
         while day <= self.as_of:
             end: date | None = day + timedelta(days=self.ri(*SHORT_BREAK_NIGHTS))
@@ -78,13 +78,14 @@ class CareHistories(BuilderBase):
             )
             episode.update(end_date=end, rec=SHORT_BREAK_REC if end else None)
             self.sink.add("episode", episode)
-            breaks.append((day, period_id))
+            breaks.append((day, end, period_id))
             day += timedelta(days=self.ri(*SHORT_BREAK_EVERY_DAYS))
         segments = self.allocate(kid.id, start, None, unallocated=unallocated)
 
-        def period_of(on: date) -> uuid.UUID:
-            """A review belongs to the latest break begun by its day."""
-            return next(pid for began, pid in reversed(breaks) if began <= on)
+        def period_of(on: date) -> uuid.UUID | None:
+            """A review held during a break belongs to it; one between breaks to none (as
+            the 903 and bundle imports file them)."""
+            return next((pid for s, e, pid in breaks if s <= on and (e is None or e >= on)), None)
 
         self.short_break_reviews(kid, period_of, start, self.as_of, segments)
 

@@ -67,6 +67,7 @@ class Children(BuilderBase):
         expected_dob: date | None = None,
         ethnicity: str | None = None,
         short_breaks: bool = False,
+        in_care: bool = True,
     ) -> Kid:
         rng = self.rng
         sex = "M" if rng.random() < BOY_SHARE else "F"
@@ -80,6 +81,8 @@ class Children(BuilderBase):
         kid = Kid(self.uid(), dob)
         ref = f"DEMO{self._next_ref:0{self._ref_width}d}"
         upn, upn_reason = self.upn(self._next_ref, dob)
+        if not in_care:  # the 903's fields are for children in care only
+            upn_reason = None
         self._next_ref += 1
         self.sink.add(
             "child",
@@ -99,7 +102,7 @@ class Children(BuilderBase):
                 "upn_reason": upn_reason,
                 # 903 MOTHER is asked of every girl in care (rules 393, 607), and of no
                 # child on short breaks only (rule 399). No demo girl is a mother.
-                "mother": False if sex_code == "F" and not short_breaks else None,
+                "mother": False if sex_code == "F" and in_care and not short_breaks else None,
                 "notes": "Fictional demo record.",
             },
         )

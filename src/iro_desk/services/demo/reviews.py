@@ -57,7 +57,7 @@ class Reviews(BuilderBase):
     def short_break_reviews(
         self,
         kid: Kid,
-        period_id: Callable[[date], uuid.UUID],
+        period_id: Callable[[date], uuid.UUID | None],
         first_break: date,
         last_day: date,
         segments: list[Segment],
@@ -83,7 +83,7 @@ class Reviews(BuilderBase):
     def clock_reviews(
         self,
         kid: Kid,
-        period_id: uuid.UUID | Callable[[date], uuid.UUID],
+        period_id: uuid.UUID | Callable[[date], uuid.UUID | None],
         kind: str,
         since: date,
         last_day: date,
@@ -111,7 +111,7 @@ class Reviews(BuilderBase):
     def review(
         self,
         kid: Kid,
-        period_id: uuid.UUID,
+        period_id: uuid.UUID | None,
         kind: str,
         day: date,
         iro: uuid.UUID,
