@@ -58,28 +58,38 @@ class CareHistories(BuilderBase):
         """Reg 48 short breaks from ``start`` to the demo's date: each break its own period
         of care with one V3/V4 episode (903), a few nights every few weeks (903 rules
         365, 367: at most 17 days a break, 75 in a year). One IRO and one review clock run
-        across the series, with short-break reviews, not Looked After Reviews (rule 399)."""
-        legal_status = self.rng.choice(("V3", "V4"))  # never both in a year (rule 426)
+        across the series, with short-break reviews, not Looked After Reviews (rule 399).
+
+        The main generator makes the same draws as for the one long period a series once
+        was; the breaks themselves draw from the 903 stream, so the rest of the unit is
+        unchanged."""
+        rng, own = self.rng, self.rng903
+        first_period = self.uid()
+        legal_status = rng.choice(("V3", "V4"))  # never both in a year (rule 426)
+        rate = 2.5 if rng.random() < 0.1 else 0.45
+        self.poisson(rate * max(0, (self.as_of - start).days) / 365)  # the old period's moves
         cin = self.pick("cin")
+        first_episode = self.uid()
         no_address = {"place_provider": "PR1", "pl_post": None, "urn": None, "home_post": None}
         breaks: list[tuple[date, date | None, uuid.UUID]] = []
         day = start
         while day <= self.as_of:
-            end: date | None = day + timedelta(days=self.ri(*SHORT_BREAK_NIGHTS))
+            end: date | None = day + timedelta(days=own.randint(*SHORT_BREAK_NIGHTS))
             if end is not None and end > self.as_of:
                 end = None  # on a break now
-            period_id = self.uid()
+            period_id = self.uid(own) if breaks else first_period
             self.sink.add(
                 "care_period",
                 {"id": period_id, "child_id": kid.id, "start_date": day, "end_date": end},
             )
             episode = self.new_episode(
-                kid, period_id, day, "S", legal_status, place, cin, no_address
-            )
+                kid, period_id, day, "S", legal_status, place, cin, no_address,
+                episode_id=self.uid(own) if breaks else first_episode,
+            )  # fmt: skip
             episode.update(end_date=end, rec=SHORT_BREAK_REC if end else None)
             self.sink.add("episode", episode)
             breaks.append((day, end, period_id))
-            day += timedelta(days=self.ri(*SHORT_BREAK_EVERY_DAYS))
+            day += timedelta(days=own.randint(*SHORT_BREAK_EVERY_DAYS))
         segments = self.allocate(kid.id, start, None, unallocated=unallocated)
 
         def period_of(on: date) -> uuid.UUID | None:
@@ -137,7 +147,7 @@ class CareHistories(BuilderBase):
 
     def where(self, place: str, home: str) -> dict[str, str | None]:
         """The 903's placement fields for a new placement, from the child's home."""
-        details = placement_details(self.rng, place, home)
+        details = placement_details(self.rng903, place, home)
         return {**details, "home_post": home}
 
     def next_placement(self, previous: str | None, age: int) -> str:
@@ -172,7 +182,7 @@ class CareHistories(BuilderBase):
                 changes.setdefault(day, [None, None])[1] = place
         cin = self.pick("cin")
         state_ls, state_place = ls0, place0
-        home = self.rng.choice(HOME_POSTCODES)
+        home = self.rng903.choice(HOME_POSTCODES)
         where = self.where(place0, home)
         if track == "short":
             # 903 rules 214, 398: a break records no placement, home address or distance.
@@ -193,7 +203,7 @@ class CareHistories(BuilderBase):
             rne = "T" if ls_changed and place_changed else "L" if ls_changed else "P"
             if rne == "T" and new_place in SAME_CARERS:
                 rne = "U"  # adopted by the foster carers: a new placement, the same carers
-                where = {**where, "urn": placement_details(self.rng, new_place, home)["urn"]}
+                where = {**where, "urn": placement_details(self.rng903, new_place, home)["urn"]}
             elif place_changed:
                 where = self.where(new_place, home)
             state_ls = new_ls if ls_changed else state_ls
@@ -236,11 +246,16 @@ class CareHistories(BuilderBase):
                 changes.append((start + timedelta(days=days), "C1"))
             if track == "adopt" and span >= 120:
                 placement_order = between(0.3, 0.5)
-                changes.append((placement_order, "E1"))
-                if final in SAME_CARERS:
-                    forced = (placement_order, final)  # foster carers adopt: one new episode
-                elif final in ADOPTION:
-                    forced = (between(0.25, 0.6, placement_order), final)
+                placed = between(0.25, 0.6, placement_order) if final in ADOPTION else None
+                if placed is not None and final in SAME_CARERS:
+                    # Foster carers who adopt: a full care order first, then the placement
+                    # order the day they are approved, one new episode for both (RNE U,
+                    # 903 rules 217, 436).
+                    changes += [(placement_order, "C2"), (placed, "E1")]
+                else:
+                    changes.append((placement_order, "E1"))
+                if placed is not None:
+                    forced = (placed, final)
             elif track == "care" and span > 150 and rng.random() < 0.92:
                 changes.append((start + timedelta(days=self.ri(120, min(400, span - 1))), "C2"))
         if final == "P1" and span > 60:
@@ -301,10 +316,12 @@ class CareHistories(BuilderBase):
         place: str,
         cin: str,
         where: dict[str, str | None],
+        *,
+        episode_id: uuid.UUID | None = None,
     ) -> dict[str, Any]:
         return {
             **where,
-            "id": self.uid(),
+            "id": episode_id or self.uid(),
             "child_id": kid.id,
             "period_id": period_id,
             "start_date": start,
