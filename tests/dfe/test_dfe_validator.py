@@ -21,6 +21,7 @@ from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.demo import generate_demo
 from iro_desk.services.demo.places import DEMO_LA_CODE
 from iro_desk.services.ssda903.export import export_903
+from iro_desk.services.ssda903.fileformat import SEX_TO_OLD
 from tests.builders import TODAY, make_ctx
 from tests.dfe.validator_env import ValidatorUnavailable, ensure_validator, validate
 
@@ -44,6 +45,14 @@ EXEMPT: dict[tuple[int, str], tuple[str, Rows]] = {
         "contradicts rule 214 on short breaks",
         lambda row: row["LS"] in ("V3", "V4"),
     ),
+    # Validator bug: rule 435 ("placement changed but not the legal status") takes RNE P
+    # and T alike and fails either when LS differs from the episode before; but T is the
+    # code for a change of both legal status and placement, so every T episode fails.
+    # (Not seen in the default unit today; other seeds and sizes have T episodes.)
+    **{
+        (year, "435"): ("treats RNE T (both changed) as P", lambda row: row["RNE"] == "T")
+        for year in (2024, 2025)
+    },
 }
 # Validator bugs: these rules raise KeyError on any CSV return, because they read columns
 # that no CSV file has (config.column_names): 231 reads UASC_STATUS (CSV returns give
@@ -93,8 +102,17 @@ def test_demo_return_passes_the_dfe_validator(
         for (rule, table, message), n in sorted(counts.items())
     )
     # The return is not empty: the validator saw the year's children.
-    header = (returns / str(year) / "header.csv").read_text().splitlines()
+    header = _rows(returns / str(year) / "header.csv")
     assert len(header) > 100
+    if (year, "202") in EXEMPT:
+        # What rule 202 cannot check across the recoding: each child's SEX is unchanged.
+        last = {row["CHILD"]: row["SEX"] for row in _rows(returns / str(year - 1) / "header.csv")}
+        moved = [
+            r["CHILD"]
+            for r in header
+            if last.get(r["CHILD"], SEX_TO_OLD.get(r["SEX"])) != SEX_TO_OLD.get(r["SEX"])
+        ]
+        assert moved == []
 
 
 def _exempt(year: int, failure: dict, folder: Path) -> bool:
@@ -104,5 +122,9 @@ def _exempt(year: int, failure: dict, folder: Path) -> bool:
     if rows is None:
         return True
     # The validator's row number is the row's place in its file (header line aside).
-    with (folder / f"{failure['table'].lower()}.csv").open(newline="") as handle:
-        return rows(list(csv.DictReader(handle))[failure["row"]])
+    return rows(_rows(folder / f"{failure['table'].lower()}.csv")[failure["row"]])
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
