@@ -13,7 +13,7 @@ national-sized unit (``children=200_000``, ~17 million rows) takes minutes, not 
 The whole generation is one transaction with one audit event ("demo.generate").
 
 Layout: ``proportions`` (the unit's shape and code mix), ``words`` (made-up names and
-text), ``sink`` (bulk writing), ``base`` (state and seeded helpers), one module per area
+text), ``places`` (the 903's postcodes, providers and URNs), ``sink`` (bulk writing), ``base`` (state and seeded helpers), one module per area
 (``iros``, ``children``, ``care``, ``reviews``, ``protection``, ``visits``, ``quality``,
 ``enquiries``), ``builder`` (puts them together) and ``generate`` (the entry point).
 """

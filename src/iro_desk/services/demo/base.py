@@ -151,6 +151,9 @@ class BuilderBase:
         self.seed = seed
         self.say = say
         self.rng = random.Random(seed)
+        # The 903's placement details draw from their own stream: refining them leaves the
+        # rest of the unit (names, dates, everything the screens show) as it was.
+        self.rng903 = random.Random(f"{seed}-903")
         self.as_of = as_of or ctx.today
         self.start = add_months(self.as_of, -12 * HISTORY_YEARS)
         self.now = ctx.now()
@@ -206,9 +209,9 @@ class BuilderBase:
 
     # -- small helpers --------------------------------------------------------------------
 
-    def uid(self) -> uuid.UUID:
+    def uid(self, rng: random.Random | None = None) -> uuid.UUID:
         """A version 4 UUID from the seeded generator: uuid.UUID(int=bits, version=4)."""
-        return uuid.UUID(int=(self.rng.getrandbits(128) & UUID4_CLEAR) | UUID4_SET)
+        return uuid.UUID(int=((rng or self.rng).getrandbits(128) & UUID4_CLEAR) | UUID4_SET)
 
     def pick(self, name: str) -> Any:
         keys, cum = self._w[name]

@@ -9,7 +9,16 @@ from typing import Any
 from iro_desk.rules import codes
 from iro_desk.rules.dates import age_on
 from iro_desk.services.demo.base import BuilderBase, Kid, Segment
+from iro_desk.services.demo.places import HOME_POSTCODES, placement_details
 from iro_desk.services.demo.proportions import ADOPTION
+
+# Adoption placements with the child's current foster carers (903 RNE U, rule 217).
+SAME_CARERS = frozenset({"A3", "A5"})
+# Short breaks: nights a break, days from one break's start to the next, and how a break
+# ends (903 REC: returned home as planned).
+SHORT_BREAK_NIGHTS = (1, 4)
+SHORT_BREAK_EVERY_DAYS = (21, 42)
+SHORT_BREAK_REC = "E4A"
 
 
 class CareHistories(BuilderBase):
@@ -29,6 +38,9 @@ class CareHistories(BuilderBase):
         unallocated: bool = False,
     ) -> None:
         assert kid.dob is not None
+        if track == "short":
+            self.short_break_series(kid, start, final or "U6", unallocated=unallocated)
+            return
         period_id = self.uid()
         self.sink.add(
             "care_period",
@@ -38,13 +50,54 @@ class CareHistories(BuilderBase):
         secure_from = self.episodes(kid, period_id, start, end, stop, track, final, rec)
         segments = self.allocate(kid.id, start, end, unallocated=unallocated)
         last_day = min(end - timedelta(days=1), self.as_of) if end else self.as_of
-        if track == "short":
-            # Reg 48 short breaks: no Looked After Reviews (903 rule 399), their own reviews.
-            self.short_break_reviews(kid, period_id, start, last_day, segments)
-            return
         self.lar_chain(kid, period_id, start, last_day, segments)
         if secure_from is not None:
             self.secure_reviews(kid, period_id, secure_from, last_day, segments)
+
+    def short_break_series(self, kid: Kid, start: date, place: str, *, unallocated: bool) -> None:
+        """Reg 48 short breaks from ``start`` to the demo's date: each break its own period
+        of care with one V3/V4 episode (903), a few nights every few weeks (903 rules
+        365, 367: at most 17 days a break, 75 in a year). One IRO and one review clock run
+        across the series, with short-break reviews, not Looked After Reviews (rule 399).
+
+        The main generator makes the same draws as for the one long period a series once
+        was; the breaks themselves draw from the 903 stream, so the rest of the unit is
+        unchanged."""
+        rng, own = self.rng, self.rng903
+        first_period = self.uid()
+        legal_status = rng.choice(("V3", "V4"))  # never both in a year (rule 426)
+        rate = 2.5 if rng.random() < 0.1 else 0.45
+        self.poisson(rate * max(0, (self.as_of - start).days) / 365)  # the old period's moves
+        cin = self.pick("cin")
+        first_episode = self.uid()
+        no_address = {"place_provider": "PR1", "pl_post": None, "urn": None, "home_post": None}
+        breaks: list[tuple[date, date | None, uuid.UUID]] = []
+        day = start
+        while day <= self.as_of:
+            end: date | None = day + timedelta(days=own.randint(*SHORT_BREAK_NIGHTS))
+            if end is not None and end > self.as_of:
+                end = None  # on a break now
+            period_id = self.uid(own) if breaks else first_period
+            self.sink.add(
+                "care_period",
+                {"id": period_id, "child_id": kid.id, "start_date": day, "end_date": end},
+            )
+            episode = self.new_episode(
+                kid, period_id, day, "S", legal_status, place, cin, no_address,
+                episode_id=self.uid(own) if breaks else first_episode,
+            )  # fmt: skip
+            episode.update(end_date=end, rec=SHORT_BREAK_REC if end else None)
+            self.sink.add("episode", episode)
+            breaks.append((day, end, period_id))
+            day += timedelta(days=own.randint(*SHORT_BREAK_EVERY_DAYS))
+        segments = self.allocate(kid.id, start, None, unallocated=unallocated)
+
+        def period_of(on: date) -> uuid.UUID | None:
+            """A review held during a break belongs to it; one between breaks to none (as
+            the 903 and bundle imports file them)."""
+            return next((pid for s, e, pid in breaks if s <= on and (e is None or e >= on)), None)
+
+        self.short_break_reviews(kid, period_of, start, self.as_of, segments)
 
     def allocate(
         self,
@@ -92,6 +145,11 @@ class CareHistories(BuilderBase):
 
     # -- episodes -------------------------------------------------------------------------
 
+    def where(self, place: str, home: str) -> dict[str, str | None]:
+        """The 903's placement fields for a new placement, from the child's home."""
+        details = placement_details(self.rng903, place, home)
+        return {**details, "home_post": home}
+
     def next_placement(self, previous: str | None, age: int) -> str:
         for _ in range(4):
             code = self.pick("resi") if age >= 12 and self.chance(0.25) else self.pick("foster")
@@ -124,7 +182,12 @@ class CareHistories(BuilderBase):
                 changes.setdefault(day, [None, None])[1] = place
         cin = self.pick("cin")
         state_ls, state_place = ls0, place0
-        episode = self.new_episode(kid, period_id, start, "S", ls0, place0, cin)
+        home = self.rng903.choice(HOME_POSTCODES)
+        where = self.where(place0, home)
+        if track == "short":
+            # 903 rules 214, 398: a break records no placement, home address or distance.
+            where.update(pl_post=None, urn=None, home_post=None)
+        episode = self.new_episode(kid, period_id, start, "S", ls0, place0, cin, where)
         secure_from = start if place0 == "K1" else None
         for day in sorted(changes):
             new_ls, new_place = changes[day]
@@ -138,13 +201,21 @@ class CareHistories(BuilderBase):
                 planned = new_place in ("P1", "K1") or new_place in ADOPTION
                 episode["reason_place_change"] = "CARPL" if planned else self.pick("move")
             rne = "T" if ls_changed and place_changed else "L" if ls_changed else "P"
+            if rne == "T" and new_place in SAME_CARERS:
+                rne = "U"  # adopted by the foster carers: a new placement, the same carers
+                where = {**where, "urn": placement_details(self.rng903, new_place, home)["urn"]}
+            elif place_changed:
+                where = self.where(new_place, home)
             state_ls = new_ls if ls_changed else state_ls
             state_place = new_place if place_changed else state_place
             self.sink.add("episode", episode)
-            episode = self.new_episode(kid, period_id, day, rne, state_ls, state_place, cin)
+            episode = self.new_episode(kid, period_id, day, rne, state_ls, state_place, cin, where)
             if state_place == "K1":
                 secure_from = day
         episode["end_date"] = end
+        # Special guardianship by (former) foster carers needs a foster placement (903 516).
+        if rec in ("E45", "E46") and state_place[0] != "U":
+            rec = "E4A"
         episode["rec"] = rec
         self.sink.add("episode", episode)
         return secure_from if state_place == "K1" else None
@@ -170,12 +241,21 @@ class CareHistories(BuilderBase):
             first = "C1"
             if span > 30 and rng.random() < 0.08:
                 first = rng.choice(("L1", "L2"))  # police protection or an EPO first
-                changes.append((start + timedelta(days=self.ri(1, 8)), "C1"))
+                # Police protection lasts at most 72 hours, an EPO at most 8 days.
+                days = self.ri(1, 3) if first == "L1" else self.ri(1, 8)
+                changes.append((start + timedelta(days=days), "C1"))
             if track == "adopt" and span >= 120:
                 placement_order = between(0.3, 0.5)
-                changes.append((placement_order, "E1"))
-                if final in ADOPTION:
-                    forced = (between(0.25, 0.6, placement_order), final)
+                placed = between(0.25, 0.6, placement_order) if final in ADOPTION else None
+                if placed is not None and final in SAME_CARERS:
+                    # Foster carers who adopt: a full care order first, then the placement
+                    # order the day they are approved, one new episode for both (RNE U,
+                    # 903 rules 217, 436).
+                    changes += [(placement_order, "C2"), (placed, "E1")]
+                else:
+                    changes.append((placement_order, "E1"))
+                if placed is not None:
+                    forced = (placed, final)
             elif track == "care" and span > 150 and rng.random() < 0.92:
                 changes.append((start + timedelta(days=self.ri(120, min(400, span - 1))), "C2"))
         if final == "P1" and span > 60:
@@ -235,9 +315,13 @@ class CareHistories(BuilderBase):
         ls: str,
         place: str,
         cin: str,
+        where: dict[str, str | None],
+        *,
+        episode_id: uuid.UUID | None = None,
     ) -> dict[str, Any]:
         return {
-            "id": self.uid(),
+            **where,
+            "id": episode_id or self.uid(),
             "child_id": kid.id,
             "period_id": period_id,
             "start_date": start,

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from stdnum.gb import upn
+
 from iro_desk.rules import codes
 from iro_desk.rules.dates import add_months, age_on
 from iro_desk.rules.identity import nhs_number_check_digit
 from iro_desk.services.children import name_key
 from iro_desk.services.demo.base import BuilderBase, Kid, Spread, quota
+from iro_desk.services.demo.places import DEMO_LA_NUMBER
 from iro_desk.services.demo.proportions import (
     AGE_BAND_SHARES,
     AGE_BAND_YEARS,
@@ -25,6 +28,9 @@ from iro_desk.services.demo.proportions import (
     UNALLOCATED_SHARE,
 )
 from iro_desk.services.demo.words import BOY_NAMES, GIRL_NAMES, SURNAMES
+
+# Children this old at the demo's date have a UPN; younger ones the reason code UN1.
+UPN_FROM_AGE = 4
 
 
 class Children(BuilderBase):
@@ -43,6 +49,16 @@ class Children(BuilderBase):
                 return f"{prefix}{check}"
         return None
 
+    def upn(self, n: int, dob: date | None) -> tuple[str | None, str | None]:
+        """A valid Unique Pupil Number (the unit's LA number, a made-up school, the year of
+        birth, a serial) for children of school age; UN1 (under school age) for younger."""
+        if dob is None:
+            return None, None
+        if age_on(dob, self.as_of) < UPN_FROM_AGE:
+            return None, "UN1"
+        digits = f"{DEMO_LA_NUMBER}{2000 + n // 1000 % 8000:04d}{dob.year % 100:02d}{n % 1000:03d}"
+        return upn.calc_check_digit(digits) + digits, None
+
     def add_child(
         self,
         *,
@@ -50,6 +66,8 @@ class Children(BuilderBase):
         last_name: str | None = None,
         expected_dob: date | None = None,
         ethnicity: str | None = None,
+        short_breaks: bool = False,
+        in_care: bool = True,
     ) -> Kid:
         rng = self.rng
         sex = "M" if rng.random() < BOY_SHARE else "F"
@@ -62,6 +80,9 @@ class Children(BuilderBase):
         last = last_name or rng.choice(SURNAMES)
         kid = Kid(self.uid(), dob)
         ref = f"DEMO{self._next_ref:0{self._ref_width}d}"
+        upn, upn_reason = self.upn(self._next_ref, dob)
+        if not in_care:  # the 903's fields are for children in care only
+            upn_reason = None
         self._next_ref += 1
         self.sink.add(
             "child",
@@ -77,6 +98,11 @@ class Children(BuilderBase):
                 "sex": sex_code,
                 "ethnicity": ethnicity or self.pick("eth"),
                 "nhs_number": nhs,
+                "upn": upn,
+                "upn_reason": upn_reason,
+                # 903 MOTHER is asked of every girl in care (rules 393, 607), and of no
+                # child on short breaks only (rule 399). No demo girl is a mother.
+                "mother": False if sex_code == "F" and in_care and not short_breaks else None,
                 "notes": "Fictional demo record.",
             },
         )
@@ -172,7 +198,7 @@ class Children(BuilderBase):
             if start > latest or start < dob:
                 start = self.day_between(max(h, dob), latest)
             self.starts.note(start)
-        kid = self.add_child(dob=dob, ethnicity=ethnicity)
+        kid = self.add_child(dob=dob, ethnicity=ethnicity, short_breaks=short_break)
         if start >= h and track != "short":
             self.maybe_earlier_period(kid, start)
         if not short_break:

@@ -110,9 +110,11 @@ class ChildProtection(BuilderBase):
             if i == len(ages) - 1 and age == 0 and rng.random() < 0.3:
                 dob = anchor + timedelta(days=self.ri(10, 120))  # pre-birth conference
             if dob > a:
-                kids.append(self.add_child(dob=None, last_name=last_name, expected_dob=dob))
+                kids.append(
+                    self.add_child(dob=None, last_name=last_name, expected_dob=dob, in_care=False)
+                )
             else:
-                kids.append(self.add_child(dob=dob, last_name=last_name))
+                kids.append(self.add_child(dob=dob, last_name=last_name, in_care=False))
         segments = self.cp_allocation(kids, strategy, end)
         category = self.pick("cat") if plan else None
         plan_ids = []

@@ -57,7 +57,7 @@ class Reviews(BuilderBase):
     def short_break_reviews(
         self,
         kid: Kid,
-        period_id: uuid.UUID,
+        period_id: Callable[[date], uuid.UUID | None],
         first_break: date,
         last_day: date,
         segments: list[Segment],
@@ -83,7 +83,7 @@ class Reviews(BuilderBase):
     def clock_reviews(
         self,
         kid: Kid,
-        period_id: uuid.UUID,
+        period_id: uuid.UUID | Callable[[date], uuid.UUID | None],
         kind: str,
         since: date,
         last_day: date,
@@ -91,7 +91,9 @@ class Reviews(BuilderBase):
         due_after: Callable[[list[date]], date],
         early_days: int,
     ) -> None:
-        """Reviews on a simple clock: each held up to ``early_days`` before it is due."""
+        """Reviews on a simple clock: each held up to ``early_days`` before it is due.
+        A series of short breaks has one clock over many periods: ``period_id`` then
+        gives the period a review belongs to from its day."""
         held: list[date] = []
         while True:
             due = due_after(held)
@@ -102,13 +104,14 @@ class Reviews(BuilderBase):
             if day > last_day:
                 return
             iro = self.iro_on(segments, day)
-            self.review(kid, period_id, kind, day, iro, False, len(held), previous)
+            period = period_id(day) if callable(period_id) else period_id
+            self.review(kid, period, kind, day, iro, False, len(held), previous)
             held.append(day)
 
     def review(
         self,
         kid: Kid,
-        period_id: uuid.UUID,
+        period_id: uuid.UUID | None,
         kind: str,
         day: date,
         iro: uuid.UUID,
