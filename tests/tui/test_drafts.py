@@ -3,7 +3,7 @@ pause), every form that records something keeps one, and quitting asks first."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from iro_desk.screens.children.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
 from iro_desk.services.context import Desk
