@@ -82,6 +82,27 @@ FORMS: dict[str, tuple[str, str]] = {
     "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
 }
 
+
+def _compliance_args(key: str) -> dict[str, Any]:
+    # A saved form's draft is keyed by its id; a new form's by "new:" and the child.
+    if key.startswith("new:"):
+        return {"child_ref": key.removeprefix("new:")}
+    return {"form_id": uuid.UUID(key)}
+
+
+# The drafts offered back at start: kind -> (what it is, its form, the form's arguments).
+DRAFT_FORMS: dict[str, tuple[str, str, Callable[[str], dict[str, Any]]]] = {
+    "visit": ("a visit to {key}", "visit", lambda key: {"ref": key}),
+    "enquiry": ("a safeguarding enquiry", "enquiry", lambda key: {}),
+    "review": ("a review for {key}", "review", lambda key: {"ref": key}),
+    "compliance": ("a compliance form", "compliance", _compliance_args),
+    "raise_case": (
+        "an Issues Resolution case for {key}",
+        "raise_case",
+        lambda key: {"child_ref": key},
+    ),
+}
+
 # Warm the most used screens first, one at a time, after the first screen is painted.
 WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
 WARM_UP_DELAY = 1.0  # seconds
@@ -446,25 +467,29 @@ class IroDeskApp(QuietTeardownApp):
 
         with self.desk.read() as session:
             drafts = pending_drafts(session, self.desk.ctx)
-        visits = [d for d in drafts if d.kind == "visit"]
-        if visits:
-            self.call_from_thread(self._ask_restore, visits[0])
+        offered = [d for d in drafts if d.kind in DRAFT_FORMS]
+        if offered:
+            self.call_from_thread(self._ask_restore, offered)
 
-    def _ask_restore(self, draft) -> None:
+    def _ask_restore(self, drafts: list[Any]) -> None:
+        """Offer each draft back in turn, the most recently typed first."""
         from iro_desk.screens.dialogs.confirm import ConfirmDialog
 
-        ref = draft.key
+        draft, rest = drafts[0], drafts[1:]
+        what, form, args = DRAFT_FORMS[draft.kind]
+        label = what.format(key=draft.key)
 
         def answer(restore: bool | None) -> None:
             if restore:
-                self.open_form("visit", ref=ref, restore=draft.payload)
+                self.open_form(form, **args(draft.key), restore=draft.payload)
             else:
-                self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
+                self.notify(f"The draft of {label} is kept; IRO Desk offers it at the next start.")
+            if rest:
+                self._ask_restore(rest)
 
         self.push_screen(
             ConfirmDialog(
-                f"An unsaved visit to {ref} was left open when IRO Desk last closed. "
-                "Restore it now?",
+                f"Unsaved: {label}, left open when IRO Desk last closed. Restore it now?",
                 yes="Restore",
                 no="Later",
             ),

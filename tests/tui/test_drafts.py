@@ -3,10 +3,18 @@ pause), every form that records something keeps one, and quitting asks first."""
 
 from __future__ import annotations
 
-from textual.widgets import TextArea
+from pathlib import Path
 
+from textual.widgets import Input, TextArea
+
+from iro_desk.app import make_app
+from iro_desk.db.engine import sqlite_url
 from iro_desk.screens.children.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
-from iro_desk.services.context import Desk
+from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.duty.enquiry_form import EnquiryFormScreen
+from iro_desk.services.context import Desk, open_desk
+from iro_desk.services.drafts import pending_drafts
+from tests.conftest import make_ctx
 from tests.tui.conftest import settle
 from tests.tui.test_visit import a_child, draft
 
@@ -31,3 +39,58 @@ async def test_visit_draft_is_written_while_typing_goes_on(app_for, demo_desk: D
         assert kept is not None, "a steady typist's work is on disk within a second"
         assert kept["views"].startswith("she_w")
     assert 0.2 < AUTOSAVE_SECONDS <= 1.0
+
+
+async def restart(demo_desk: Desk, start: str = "duty"):
+    """A new start on the same database file, as the same user (the terminal was killed)."""
+    path = Path(demo_desk.engine.url.database or "")
+    desk = open_desk(sqlite_url(path), make_ctx(demo_desk.ctx.user), migrate=False)
+    app = make_app(desk, start=start)
+    app.animation_level = "none"
+    app.warm_up = False
+    return desk, app
+
+
+def drafts_of(desk: Desk) -> dict[str, dict]:
+    with desk.read() as s:
+        return {f"{d.kind}:{d.key}": d.payload for d in pending_drafts(s, desk.ctx)}
+
+
+async def test_half_logged_enquiry_comes_back_at_the_next_start(app_for, demo_desk: Desk) -> None:
+    app = app_for("duty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.action_new_enquiry()
+        await settle(pilot)
+        assert isinstance(app.screen, EnquiryFormScreen)
+        app.screen.query_one("#caller_name", Input).focus()
+        await pilot.press(*"J. Smith")
+        app.screen.query_one("#summary", TextArea).focus()
+        await pilot.press(*"Worried about bruising")
+        await pilot.pause(AUTOSAVE_SECONDS + 0.2)
+        await app.workers.wait_for_complete()
+        # The laptop dies here: no save, no cancel.
+    kept = drafts_of(demo_desk)["enquiry:new"]
+    assert (kept["caller_name"], kept["summary"]) == ("J. Smith", "Worried about bruising")
+
+    desk, app = await restart(demo_desk)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "safeguarding enquiry" in app.screen.question
+            await pilot.press("y")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EnquiryFormScreen)
+            assert form.query_one("#caller_name", Input).value == "J. Smith"
+            assert form.query_one("#summary", TextArea).text == "Worried about bruising"
+            await pilot.press("escape")  # restored text counts as typed: Escape asks
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("y")
+            await settle(pilot)
+            assert not isinstance(app.screen, EnquiryFormScreen)
+        assert drafts_of(desk) == {}, "discarding the form drops its draft"
+    finally:
+        desk.engine.dispose()

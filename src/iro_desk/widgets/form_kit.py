@@ -23,7 +23,8 @@ from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
+from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.services.display import literal
 from iro_desk.services.drafts import keep_draft
@@ -134,12 +135,41 @@ class _Drafts:
     finished: bool = False  # saved or discarded: no more draft writes
 
 
+def widget_value(widget: Widget) -> Any:
+    """What a field holds, as a draft keeps it (None for an unchosen list)."""
+    if isinstance(widget, Input | Checkbox):
+        return widget.value
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        return None if widget.value is Select.NULL else widget.value
+    raise TypeError(f"a draft cannot keep a {type(widget).__name__}")
+
+
+def set_widget_value(widget: Widget, value: Any) -> None:
+    """Put a kept value back (a choice no longer offered leaves the list for the user)."""
+    if isinstance(widget, Input):
+        widget.value = str(value or "")
+    elif isinstance(widget, Checkbox):
+        widget.value = bool(value)
+    elif isinstance(widget, TextArea):
+        widget.load_text(str(value or ""))
+        widget.move_cursor(widget.document.end)  # carry on typing where it stopped
+    elif isinstance(widget, Select):
+        try:
+            widget.value = Select.NULL if value is None else value
+        except InvalidSelectValueError:
+            widget.clear()
+
+
 class FormKit:
     """Mixed into every form screen (``class XForm(FormKit, DeskModal[...])``)."""
 
     # Forms that keep a draft name its kind ("visit", "enquiry"...); the app offers drafts
     # back at start by kind.
     DRAFT_KIND: ClassVar[str | None] = None
+    # The ids of the fields a draft keeps (the default draft_state reads them).
+    DRAFT_FIELDS: ClassVar[tuple[str, ...]] = ()
     _drafts: _Drafts | None = None
 
     def draft_key(self) -> str:
@@ -148,7 +178,29 @@ class FormKit:
 
     def draft_state(self) -> dict[str, Any]:
         """The form's fields as JSON-able values (what a draft keeps)."""
-        return {}
+        node: Any = self
+        return {name: widget_value(node.query_one(f"#{name}")) for name in self.DRAFT_FIELDS}
+
+    def fill_draft(self, payload: Mapping[str, Any]) -> None:
+        """Put a kept draft back into the form's fields."""
+        node: Any = self
+        for name in self.DRAFT_FIELDS:
+            if name in payload:
+                set_widget_value(node.query_one(f"#{name}"), payload[name])
+
+    # Any field that changes schedules the draft (Textual calls these as well as the
+    # form's own handlers of the same messages).
+    def _on_input_changed(self, _event: Input.Changed) -> None:
+        self.draft_typed()
+
+    def _on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self.draft_typed()
+
+    def _on_select_changed(self, _event: Select.Changed) -> None:
+        self.draft_typed()
+
+    def _on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self.draft_typed()
 
     def draft_status(self, text: str) -> None:
         """Say that the draft was saved (forms with a status line show it)."""

@@ -234,7 +234,6 @@ typed it asks before throwing the draft away. Tab moves between fields.
         field = WIDGET_FIELDS.get(widget_id or "")
         if field:
             set_error(self.query_one(f"#error-{field}", Static), "")
-        self.draft_typed()
 
     # --- save and cancel ----------------------------------------------------------------
 

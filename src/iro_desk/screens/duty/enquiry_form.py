@@ -71,8 +71,12 @@ Problems are shown in red under the field they are about; nothing is saved until
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    def __init__(self) -> None:
+    DRAFT_KIND = "enquiry"
+    DRAFT_FIELDS = (*TEXT_INPUTS, "category", "summary", "action", "follow_up_due")
+
+    def __init__(self, restore: dict[str, Any] | None = None) -> None:
         super().__init__()
+        self.restore = restore  # a draft left when the terminal closed
         self._initial: dict[str, object] = {}
 
     # --- layout ---------------------------------------------------------------------
@@ -139,7 +143,16 @@ Problems are shown in red under the field they are about; nothing is saved until
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+            if self.restore.get("child_ref"):
+                self.query_one("#child_ref", ChildPicker).pick(str(self.restore["child_ref"]))
+        self.start_drafts(blank)
         self.query_one("#caller_name", Input).focus()
+
+    def draft_state(self) -> dict[str, Any]:
+        return {**super().draft_state(), "child_ref": self.query_one("#child_ref", ChildPicker).ref}
 
     # --- reading the form -----------------------------------------------------------
 
@@ -244,10 +257,12 @@ Problems are shown in red under the field they are about; nothing is saved until
     def _child_picked(self, event: ChildPicker.Picked) -> None:
         self._set_error("child_ref", "")
         self._set_error("subject", "")
+        self.draft_typed()
 
     @on(ChildPicker.Cleared)
     def _child_cleared(self) -> None:
         self._set_error("child_ref", "")
+        self.draft_typed()
 
     # --- saving ---------------------------------------------------------------------
 
@@ -287,5 +302,5 @@ Problems are shown in red under the field they are about; nothing is saved until
             self,
             self.is_dirty,
             "Discard this enquiry? Nothing has been saved.",
-            lambda: self.dismiss(None),
+            lambda: self.drop_draft_then(lambda: self.dismiss(None)),
         )
