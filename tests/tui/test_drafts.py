@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from iro_desk.app import make_app
 from iro_desk.db.engine import sqlite_url
+from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.children.visit_form import AUTOSAVE_SECONDS, VisitFormScreen
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.screens.duty.enquiry_form import EnquiryFormScreen
 from iro_desk.services.context import Desk, open_desk
 from iro_desk.services.drafts import pending_drafts
+from iro_desk.widgets.form_kit import widget_value
 from tests.conftest import make_ctx
 from tests.tui.conftest import settle
+from tests.tui.test_compliance import child_with_unformed_lar
 from tests.tui.test_visit import a_child, draft
 
 WORDS = "she wants to stay"
@@ -92,5 +96,56 @@ async def test_half_logged_enquiry_comes_back_at_the_next_start(app_for, demo_de
             await settle(pilot)
             assert not isinstance(app.screen, EnquiryFormScreen)
         assert drafts_of(desk) == {}, "discarding the form drops its draft"
+    finally:
+        desk.engine.dispose()
+
+
+# form -> (its draft's kind, the id of a text field typed into)
+FORMS = {
+    "review": ("review", "review-views"),
+    "compliance": ("compliance", "response"),
+    "raise_case": ("raise_case", "issue"),
+}
+
+
+def form_args(form: str, desk: Desk) -> tuple[dict, str]:
+    """The form's arguments for a child of the demo unit, and its draft's key."""
+    if form == "compliance":
+        ref = child_with_unformed_lar(desk)[0]
+        return {"child_ref": ref}, f"new:{ref}"
+    ref = a_child(desk)
+    return ({"ref": ref} if form == "review" else {"child_ref": ref}), ref
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+async def test_every_recording_form_keeps_a_draft_offered_at_start(
+    form: str, app_for, demo_desk: Desk
+) -> None:
+    kind, field = FORMS[form]
+    args, key = form_args(form, demo_desk)
+    if form == "compliance":
+        field = "comment-" + next(iter(COMPLIANCE_ITEMS))
+    app = app_for("caseload")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_form(form, **args)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(f"#{field}").focus()
+        await pilot.press(*"Half said")
+        await pilot.pause(AUTOSAVE_SECONDS + 0.2)
+        await app.workers.wait_for_complete()
+    kept = drafts_of(demo_desk)[f"{kind}:{key}"]
+    assert kept[field] == "Half said"
+
+    desk, app = await restart(demo_desk, "caseload")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("y")
+            await settle(pilot)
+            assert type(app.screen) is type(screen)
+            assert widget_value(app.screen.query_one(f"#{field}")) == "Half said"
     finally:
         desk.engine.dispose()

@@ -185,8 +185,9 @@ class FormKit:
         """Put a kept draft back into the form's fields."""
         node: Any = self
         for name in self.DRAFT_FIELDS:
-            if name in payload:
-                set_widget_value(node.query_one(f"#{name}"), payload[name])
+            found = node.query(f"#{name}")  # a field the form no longer shows is skipped
+            if name in payload and found:
+                set_widget_value(found.first(), payload[name])
 
     # Any field that changes schedules the draft (Textual calls these as well as the
     # form's own handlers of the same messages).

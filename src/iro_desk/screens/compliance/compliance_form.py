@@ -75,13 +75,25 @@ at stage 1, held by the Team Manager, and opens the case.
         Binding("escape", "cancel", "Back", id="form_back"),
     ]
 
+    DRAFT_KIND = "compliance"
+    DRAFT_FIELDS = (
+        *(f"{part}-{key}" for key in COMPLIANCE_ITEMS for part in ("answer", "comment")),
+        "team_manager",
+        "sent",
+        "responded",
+        "response",
+        "meeting",
+    )
+
     def __init__(
         self,
         child_ref: str | None = None,
         meeting_child_id: uuid.UUID | None = None,
         form_id: uuid.UUID | None = None,
+        restore: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.restore = restore  # a draft left when the terminal closed
         if form_id is None and not child_ref:
             raise ValueError("give a form_id to open a form or a child_ref to start one")
         self.child_ref = child_ref
@@ -215,6 +227,7 @@ at stage 1, held by the Team Manager, and opens the case.
             "Save the form (Ctrl+S) to escalate its concerns to Issues Resolution."
         )
         self._saved_values = self._values()
+        self._keep_drafts()
         self.refresh_bindings()
         self.query_one("#meeting", Select).focus()
 
@@ -264,7 +277,24 @@ at stage 1, held by the Team Manager, and opens the case.
         self.query_one("#concerns", Static).update(literal(_concerns_text(detail)))
         self.query_one("#escalate-row").display = self._can_escalate()
         self._saved_values = self._values()
+        self._keep_drafts()
         self.refresh_bindings()
+
+    # --- drafts -----------------------------------------------------------------------------
+
+    def draft_key(self) -> str:
+        return str(self.form_id) if self.form_id is not None else f"new:{self.child_ref}"
+
+    def draft_state(self) -> dict[str, Any]:
+        return self._values()
+
+    def _keep_drafts(self) -> None:
+        """From the form as loaded or saved; a draft handed in is put back over it once."""
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+            self.restore = None
+        self.start_drafts(blank)
 
     # --- what is on screen ------------------------------------------------------------------
 
@@ -446,9 +476,9 @@ at stage 1, held by the Team Manager, and opens the case.
     def action_cancel(self) -> None:
         leave_or_ask(
             self,
-            self.changed(),
+            self.changed() or self.unsaved,
             "Discard the unsaved changes to this compliance form?",
-            self.app.pop_screen,
+            lambda: self.drop_draft_then(self.app.pop_screen),
         )
 
 

@@ -54,9 +54,13 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         Binding("escape", "cancel", "Cancel", id="raise_cancel"),
     ]
 
-    def __init__(self, child_ref: str) -> None:
+    DRAFT_KIND = "raise_case"
+    DRAFT_FIELDS = ("issue", "stage", "holder", "raised")
+
+    def __init__(self, child_ref: str, restore: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.child_ref = child_ref
+        self.restore = restore  # a draft left when the terminal closed
         self.iro_name: str | None = None
         self._start: dict[str, Any] = {}
 
@@ -97,8 +101,15 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                 yield Button("Cancel", id="cancel")
                 yield Button("Raise case (Ctrl+S)", id="save", variant="primary")
 
+    def draft_key(self) -> str:
+        return self.child_ref
+
     def on_mount(self) -> None:
         self._start = self._values()
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+        self.start_drafts(blank)
         self.query_one("#issue", TextArea).focus()
         self.load()
 
@@ -161,7 +172,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
     def action_cancel(self) -> None:
         leave_or_ask(
             self,
-            self._values() != self._start,
+            self._values() != self._start or self.unsaved,
             "Discard this new case?",
-            lambda: self.dismiss(None),
+            lambda: self.drop_draft_then(lambda: self.dismiss(None)),
         )
