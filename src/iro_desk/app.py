@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,6 +29,7 @@ from iro_desk import textual_private
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal, plain
 from iro_desk.textual_private import QuietTeardownApp
+from iro_desk.widgets.form_kit import FormKit
 from iro_desk.widgets.sync_state import SyncView, sync_label
 
 
@@ -220,6 +222,9 @@ class IroDeskApp(QuietTeardownApp):
         return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
 
     def on_mount(self) -> None:
+        # Closing the terminal (SIGHUP) keeps what is typed as drafts, then closes.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         self.sub_title = self.base_sub_title
         self.switch_mode(self.start_mode)
         self.offer_drafts()
@@ -274,6 +279,53 @@ class IroDeskApp(QuietTeardownApp):
 
         if not self.is_screen_installed(CHILD_SCREEN):
             self.install_screen(ChildScreen(), CHILD_SCREEN)
+
+    # --- leaving: nothing typed is lost without asking ---------------------------------
+
+    def unsaved_forms(self) -> list[FormKit]:
+        """The open forms holding something typed that is not saved as a record."""
+        return [s for s in self.screen_stack if isinstance(s, FormKit) and s.unsaved]
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first, as Escape does, when a form holds unsaved changes."""
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
+
+        forms = self.unsaved_forms()
+        if not forms:
+            self.exit()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._discard_and_quit(forms)
+
+        what = "this form" if len(forms) == 1 else f"these {len(forms)} forms"
+        self.push_screen(
+            ConfirmDialog(
+                f"Quit and discard {what}? What you typed will be lost.",
+                yes="Discard and quit",
+                no="Keep editing",
+            ),
+            answer,
+        )
+
+    @work(thread=True, group="quit")
+    def _discard_and_quit(self, forms: list[FormKit]) -> None:
+        for form in forms:
+            form.end_draft()
+        self._from_thread(self.exit)
+
+    def hang_up(self) -> None:
+        """The terminal closed: write every open form's draft now, then close."""
+        for screen in self.screen_stack:
+            if isinstance(screen, FormKit):
+                with contextlib.suppress(Exception):  # one form failing must not lose others
+                    screen.flush_draft()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 1:

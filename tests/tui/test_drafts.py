@@ -3,6 +3,8 @@ pause), every form that records something keeps one, and quitting asks first."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,62 @@ async def test_every_recording_form_keeps_a_draft_offered_at_start(
             assert widget_value(app.screen.query_one(f"#{field}")) == "Half said"
     finally:
         desk.engine.dispose()
+
+
+async def open_enquiry_and_type(app, pilot, text: str) -> EnquiryFormScreen:
+    app.action_new_enquiry()
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, EnquiryFormScreen)
+    form.query_one("#summary", TextArea).focus()
+    await pilot.press(*text)
+    return form
+
+
+async def test_ctrl_q_asks_before_discarding_a_form(app_for, demo_desk: Desk) -> None:
+    app = app_for("duty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = await open_enquiry_and_type(app, pilot, "Call from school")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "discard" in app.screen.question
+        await pilot.press("n")  # keep editing
+        await settle(pilot)
+        assert app.screen is form and app.is_running
+        assert "enquiry:new" in drafts_of(demo_desk)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.is_running
+    assert drafts_of(demo_desk) == {}, "discarding on quit drops the draft"
+
+
+async def test_ctrl_q_with_nothing_typed_quits_at_once(app_for) -> None:
+    app = app_for("duty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_new_enquiry()
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_closing_the_terminal_keeps_the_draft(app_for, demo_desk: Desk) -> None:
+    # Were the app not to handle the hang-up, this keeps it from ending the test run.
+    before = signal.signal(signal.SIGHUP, lambda *_args: None)
+    try:
+        app = app_for("duty")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await open_enquiry_and_type(app, pilot, "Call from school")
+            # At once, before the draft's beat: the hang-up itself must write it.
+            os.kill(os.getpid(), signal.SIGHUP)
+            await pilot.pause(0.1)
+            assert not app.is_running
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    assert drafts_of(demo_desk)["enquiry:new"]["summary"] == "Call from school"

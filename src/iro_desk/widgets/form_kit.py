@@ -290,6 +290,16 @@ class FormKit:
             keep_draft(node.desk, kind, key, None)
         node.app.call_from_thread(then)
 
+    def end_draft(self) -> None:
+        """The user discarded the form (quitting): drop its draft now, in this thread."""
+        drafts = self._drafts
+        if drafts is None or self.DRAFT_KIND is None:
+            return
+        node: Any = self
+        with drafts.lock:
+            drafts.finished = True
+            keep_draft(node.desk, self.DRAFT_KIND, self.draft_key(), None)
+
     def _saving(self, job: Callable[[], T], key: str) -> T:
         """Run the save; with drafts, under their lock, and drop the draft it saved."""
         drafts = self._drafts
