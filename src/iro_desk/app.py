@@ -127,7 +127,7 @@ class DeskCommands(Provider):
     def _actions(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         app = self.desk_app
         for mode, (title, text, _factory) in MODES.items():
-            yield f"Go to {title}", text, partial(app.switch_mode, mode)
+            yield f"Go to {title}", text, partial(app.action_go, mode)
         yield "New enquiry", "Log a safeguarding enquiry to the duty desk", app.action_new_enquiry
         if app.sync_view.server is not None:
             yield "Sync now", "Send this laptop's changes and fetch the unit's", app.action_sync_now
@@ -164,11 +164,11 @@ class IroDeskApp(QuietTeardownApp):
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False),
-        Binding("f2", "switch_mode('duty')", "Duty", id="go_duty"),
-        Binding("f3", "switch_mode('caseload')", "Caseload", id="go_caseload"),
-        Binding("f4", "switch_mode('rota')", "Rota", id="go_rota"),
-        Binding("f5", "switch_mode('forms')", "Forms", id="go_forms"),
-        Binding("f6", "switch_mode('resolution')", "Resolution", id="go_resolution"),
+        Binding("f2", "go('duty')", "Duty", id="go_duty"),
+        Binding("f3", "go('caseload')", "Caseload", id="go_caseload"),
+        Binding("f4", "go('rota')", "Rota", id="go_rota"),
+        Binding("f5", "go('forms')", "Forms", id="go_forms"),
+        Binding("f6", "go('resolution')", "Resolution", id="go_resolution"),
         Binding("f7", "conflicts", "Conflicts", id="sync_conflicts"),
         Binding("f8", "sync_now", "Sync", id="sync_now"),
         Binding("escape", "back", "Back", show=False),
@@ -297,7 +297,7 @@ class IroDeskApp(QuietTeardownApp):
 
         def answer(discard: bool | None) -> None:
             if discard:
-                self._discard_and_quit(forms)
+                self._discard_then(forms, self.exit)
 
         what = "this form" if len(forms) == 1 else f"these {len(forms)} forms"
         self.push_screen(
@@ -309,11 +309,12 @@ class IroDeskApp(QuietTeardownApp):
             answer,
         )
 
-    @work(thread=True, group="quit")
-    def _discard_and_quit(self, forms: list[FormKit]) -> None:
+    @work(thread=True, group="discard")
+    def _discard_then(self, forms: list[FormKit], then: Callable[[], object]) -> None:
+        """Drop the drafts of forms the user chose to discard, then go on."""
         for form in forms:
             form.end_draft()
-        self._from_thread(self.exit)
+        self._from_thread(then)
 
     def hang_up(self) -> None:
         """The terminal closed: write every open form's draft now, then close."""
@@ -327,8 +328,40 @@ class IroDeskApp(QuietTeardownApp):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
+    def action_go(self, mode: str) -> None:
+        """F2-F6 and the palette: show that main screen's list, clearing what was stacked
+        on this one (asking first if a form there holds unsaved changes)."""
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
+
+        def go() -> None:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            if mode != self.current_mode:
+                self.switch_mode(mode)
+
+        forms = self.unsaved_forms()
+        if not forms:
+            go()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._discard_then(forms, go)
+
+        title = MODES[mode][0]
+        self.push_screen(
+            ConfirmDialog(
+                f"Go to {title} and discard what you typed? It has not been saved.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answer,
+        )
+
     def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
+        if self.screen.query("HelpPanel"):  # Escape closes the keys panel first
+            self.action_hide_help_panel()
+        elif len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_help(self) -> None:
