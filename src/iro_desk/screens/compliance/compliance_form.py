@@ -18,14 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
-from iro_desk.rules.codes import COMPLIANCE_ITEMS
+from iro_desk.rules.codes import COMPLIANCE_ITEMS, MEETING_KIND_LABELS
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.compliance import FormDetail
 from iro_desk.services.compliance_actions import (
     MeetingChoice,
     NewFormFacts,
-    escalate_form,
     load_form,
     new_form_facts,
     record_form_response,
@@ -60,9 +59,10 @@ child protection conference, sent to the social worker's **Team Manager**.
 5. When the Team Manager replies, record the date and their response and press
    **Ctrl+S** (or *Record response*).
 
-**e** (when you are not typing in a field) or the *Escalate concerns* button escalates
-the form's concerns (its "no" answers) into an Issues Resolution case
-at stage 1, held by the Team Manager, and opens the case.
+**e** (when you are not typing in a field) or the *Escalate concerns* button opens a new
+Issues Resolution case with the form's concerns (its "no" answers) written out as the
+issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the case
+(linked to the form) and opens it. **Escape** there raises nothing.
 """
 
     # Start on the scrolling body, not a text field, so the one-letter keys work at once.
@@ -454,20 +454,29 @@ at stage 1, held by the Team Manager, and opens the case.
             )
             return
         values = self._values()
-        job = partial(
-            escalate_form,
-            self.desk,
-            form_id=self.detail.id,
+        concerns = [
+            f"- {question} No: {values[f'comment-{key}']}"
+            for key, question in COMPLIANCE_ITEMS.items()
+            if values[f"answer-{key}"] == "no"
+        ]
+        if not concerns:
+            self.show_problems([Problem("escalate", "no question is answered no: no concerns")])
+            return
+        kind = MEETING_KIND_LABELS.get(self.detail.meeting_kind, self.detail.meeting_kind)
+        # The case form opens with the issue written out, for the IRO to edit before saving.
+        self.iro_app.open_form(
+            "raise_case",
+            child_ref=self.detail.child_ref,
+            from_form=self.detail.id,
+            issue="\n".join([f"Concerns from the compliance form after the {kind}:", *concerns]),
+            holder=values["team_manager"].strip(),
             answers=self._answers(values) if self.status == "draft" else {},
-            holder=values["team_manager"].strip() or None,
-            raised=self.iro_app.today,
         )
-        self.save(job, self._after_escalation)
 
-    def _after_escalation(self, done: tuple[FormDetail, uuid.UUID]) -> None:
-        detail, case_id = done
-        self._after_write(detail, "Issues Resolution case raised from the form's concerns.")
-        self.iro_app.open_case(case_id)
+    def on_screen_resume(self) -> None:
+        # Back from raising a case: show the form as it now is (unless edits are pending).
+        if self.detail is not None and not self.changed():
+            self.load_form(self.detail.id)
 
     def _after_write(self, detail: FormDetail, message: str) -> None:
         self._show_form(detail)
