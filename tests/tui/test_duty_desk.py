@@ -63,7 +63,10 @@ async def test_an_enquiry_logged_in_the_form_appears_in_todays_list(app_for, dem
         form = await open_form(app, pilot)
         # The time received is filled in with "now", in UTC.
         assert form.query_one("#received_at", Input).value == "2026-11-27 10:30"
-        await pilot.press(*"PC J")  # the caller field has the focus
+        # The cursor starts in the first empty required field: the category.
+        assert app.focused is form.query_one("#category", Select)
+        form.query_one("#caller_name", Input).focus()
+        await pilot.press(*"PC J")
         assert form.query_one("#caller_name", Input).value == "PC J"
         form.query_one("#caller_name", Input).value = "PC Jones"
         form.query_one("#caller_role", Input).value = "Police officer"

@@ -3,8 +3,9 @@ the search box and closes the keys panel."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
+from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.children.caseload import CaseloadScreen
 from iro_desk.screens.children.child import ChildScreen
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
@@ -12,7 +13,9 @@ from iro_desk.screens.duty.duty_desk import DutyDeskScreen
 from iro_desk.services.context import Desk
 from iro_desk.services.drafts import pending_drafts
 from tests.tui.conftest import settle
+from tests.tui.test_compliance import child_with_unformed_lar
 from tests.tui.test_drafts import open_enquiry_and_type
+from tests.tui.test_duty_desk import todays
 from tests.tui.test_visit import a_child
 
 
@@ -86,3 +89,38 @@ async def test_escape_leaves_the_search_box_and_closes_the_keys_panel(app_for) -
         await pilot.press("escape")
         await settle(pilot)
         assert not app.screen.query("HelpPanel")
+
+
+async def test_forms_open_in_their_first_empty_required_field(app_for, demo_desk: Desk) -> None:
+    ref = a_child(demo_desk)
+    app = app_for("caseload")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        expected = {
+            ("enquiry", ()): "category",  # received is filled in with now; caller is optional
+            ("visit", (("ref", ref),)): "visit-purpose",  # the date and place have defaults
+            ("compliance", (("child_ref", child_with_unformed_lar(demo_desk)[0]),)): (
+                "answer-" + next(iter(COMPLIANCE_ITEMS))
+            ),
+        }
+        for (form, args), field in expected.items():
+            app.open_form(form, **dict(args))
+            await settle(pilot)
+            assert app.focused is not None and app.focused.id == field, form
+            await press(pilot, "escape")
+
+
+async def test_save_is_on_the_right_in_every_form(app_for, demo_desk: Desk) -> None:
+    app = app_for("duty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_form("enquiry")
+        await settle(pilot)
+        row = app.screen.query_one("#buttons")
+        assert [b.id for b in row.query(Button)] == ["cancel", "save"]
+        await press(pilot, "escape")
+        enquiry_id = str(todays(demo_desk)[0].id)
+        app.open_form("enquiry_detail", enquiry_id=enquiry_id)
+        await settle(pilot)
+        buttons = [b.id for b in app.screen.query_one("#buttons").query(Button)]
+        assert buttons[-1] == "add", "Add update (the save) is the rightmost button"

@@ -319,6 +319,26 @@ class FormKit:
     # The worker group of this form's saves: the busy guard looks at it.
     SAVE_GROUP: ClassVar[str] = "form-save"
 
+    # The ids of the form's required fields, in the order they are on screen: the form
+    # opens with the cursor in the first one still empty (the one focus rule).
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+
+    def focus_first_empty(self, otherwise: str | None = None) -> None:
+        """Put the cursor in the first empty required field that can be typed in (shown,
+        enabled); when all are filled, in ``otherwise`` (or the first of them)."""
+        node: Any = self
+        usable = [
+            w
+            for name in self.REQUIRED
+            for w in node.query(f"#{name}")
+            if w.display and _shown(w) and not w.disabled
+        ]
+        empty = next((w for w in usable if widget_value(w) in (None, "")), None)
+        target = empty or (node.query_one(f"#{otherwise}") if otherwise else None)
+        target = target or (usable[0] if usable else None)
+        if target is not None:
+            target.focus()
+
     def problem_field(self, field: str) -> str:
         """The field on screen that shows a service's field (forms rename a few)."""
         return field

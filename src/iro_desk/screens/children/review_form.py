@@ -105,6 +105,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
     ]
 
     DRAFT_KIND = "review"
+    REQUIRED = ("review-date", "review-participation", "review-took-part", "review-chair")
     DRAFT_FIELDS = (
         "review-kind",
         "review-date",
@@ -270,7 +271,6 @@ Opened with `p` on a held review, the form corrects the participation code only.
             )
             kind.value = _default_kind(record)
             when.value = self.iro_app.today.isoformat()
-            kind.focus()
         self._initial = self.state()
         if self.meeting_child_id is None:  # a correction is one choice: no draft
             blank = self.draft_state()
@@ -279,6 +279,8 @@ Opened with `p` on a held review, the form corrects the participation code only.
             self.start_drafts(blank)
         self._show_kind()
         self.live_check()
+        if self.meeting_child_id is None:
+            self.focus_first_empty("review-kind")
 
     def draft_key(self) -> str:
         return self.ref

@@ -53,6 +53,7 @@ FIELD_LABELS = {
 class VisitFormScreen(FormKit, DeskModal[bool]):
     LABELS = FIELD_LABELS
     DRAFT_KIND = DRAFT_KIND
+    REQUIRED = ("visit-date", "visit-location", "visit-purpose", "visit-iro")
 
     HELP = """\
 # Log a visit
@@ -175,7 +176,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             self.notify("Your unsaved visit to this child was resumed.", title="Draft")
         if draft:
             self.draft_status("Draft restored")
-        self.query_one("#visit-views" if draft else "#visit-date").focus()
+        self.focus_first_empty("visit-views")
 
     def _set_select(self, selector: str, value: Any) -> None:
         select = self.query_one(selector, Select)

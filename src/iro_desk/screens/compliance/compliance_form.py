@@ -76,6 +76,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
     ]
 
     DRAFT_KIND = "compliance"
+    REQUIRED = ("meeting", *(f"answer-{key}" for key in COMPLIANCE_ITEMS))
     DRAFT_FIELDS = (
         *(f"{part}-{key}" for key in COMPLIANCE_ITEMS for part in ("answer", "comment")),
         "team_manager",
@@ -229,7 +230,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
         self._saved_values = self._values()
         self._keep_drafts()
         self.refresh_bindings()
-        self.query_one("#meeting", Select).focus()
+        self.focus_first_empty()
 
     def _show_form(self, detail: FormDetail) -> None:
         self.detail = detail

@@ -129,9 +129,9 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
                 lado=True,
             )
             with Horizontal(id="buttons"):
-                yield Button("Add update (Ctrl+S)", id="add", variant="primary")
                 yield Button("Close enquiry", id="close", variant="warning")
                 yield Button("Reopen enquiry", id="reopen", variant="warning")
+                yield Button("Add update (Ctrl+S)", id="add", variant="primary")
             yield error_line("status")
         yield Footer()
 

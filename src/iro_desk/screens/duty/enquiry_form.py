@@ -72,6 +72,7 @@ Problems are shown in red under the field they are about; nothing is saved until
     ]
 
     DRAFT_KIND = "enquiry"
+    REQUIRED = ("category", "summary")
     DRAFT_FIELDS = (*TEXT_INPUTS, "category", "summary", "action", "follow_up_due")
 
     def __init__(self, restore: dict[str, Any] | None = None) -> None:
@@ -124,8 +125,8 @@ Problems are shown in red under the field they are about; nothing is saved until
                 Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
             )
             with Horizontal(id="buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
         yield Footer()
 
     def _row(self, label: str, field: str, widget: Any) -> ComposeResult:
@@ -149,7 +150,7 @@ Problems are shown in red under the field they are about; nothing is saved until
             if self.restore.get("child_ref"):
                 self.query_one("#child_ref", ChildPicker).pick(str(self.restore["child_ref"]))
         self.start_drafts(blank)
-        self.query_one("#caller_name", Input).focus()
+        self.focus_first_empty()
 
     def draft_state(self) -> dict[str, Any]:
         return {**super().draft_state(), "child_ref": self.query_one("#child_ref", ChildPicker).ref}
