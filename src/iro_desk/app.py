@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,6 +29,7 @@ from iro_desk import textual_private
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal, plain
 from iro_desk.textual_private import QuietTeardownApp
+from iro_desk.widgets.form_kit import FormKit
 from iro_desk.widgets.sync_state import SyncView, sync_label
 
 
@@ -83,6 +85,27 @@ FORMS: dict[str, tuple[str, str]] = {
     "child_903": ("iro_desk.screens.children.child_903_form", "Child903FormScreen"),
 }
 
+
+def _compliance_args(key: str) -> dict[str, Any]:
+    # A saved form's draft is keyed by its id; a new form's by "new:" and the child.
+    if key.startswith("new:"):
+        return {"child_ref": key.removeprefix("new:")}
+    return {"form_id": uuid.UUID(key)}
+
+
+# The drafts offered back at start: kind -> (what it is, its form, the form's arguments).
+DRAFT_FORMS: dict[str, tuple[str, str, Callable[[str], dict[str, Any]]]] = {
+    "visit": ("a visit to {key}", "visit", lambda key: {"ref": key}),
+    "enquiry": ("a safeguarding enquiry", "enquiry", lambda key: {}),
+    "review": ("a review for {key}", "review", lambda key: {"ref": key}),
+    "compliance": ("a compliance form", "compliance", _compliance_args),
+    "raise_case": (
+        "an Issues Resolution case for {key}",
+        "raise_case",
+        lambda key: {"child_ref": key},
+    ),
+}
+
 # Warm the most used screens first, one at a time, after the first screen is painted.
 WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
 WARM_UP_DELAY = 1.0  # seconds
@@ -105,7 +128,7 @@ class DeskCommands(Provider):
     def _actions(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
         app = self.desk_app
         for mode, (title, text, _factory) in MODES.items():
-            yield f"Go to {title}", text, partial(app.switch_mode, mode)
+            yield f"Go to {title}", text, partial(app.action_go, mode)
         yield "New enquiry", "Log a safeguarding enquiry to the duty desk", app.action_new_enquiry
         if app.sync_view.server is not None:
             yield "Sync now", "Send this laptop's changes and fetch the unit's", app.action_sync_now
@@ -142,11 +165,11 @@ class IroDeskApp(QuietTeardownApp):
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False),
-        Binding("f2", "switch_mode('duty')", "Duty", id="go_duty"),
-        Binding("f3", "switch_mode('caseload')", "Caseload", id="go_caseload"),
-        Binding("f4", "switch_mode('rota')", "Rota", id="go_rota"),
-        Binding("f5", "switch_mode('forms')", "Forms", id="go_forms"),
-        Binding("f6", "switch_mode('resolution')", "Resolution", id="go_resolution"),
+        Binding("f2", "go('duty')", "Duty", id="go_duty"),
+        Binding("f3", "go('caseload')", "Caseload", id="go_caseload"),
+        Binding("f4", "go('rota')", "Rota", id="go_rota"),
+        Binding("f5", "go('forms')", "Forms", id="go_forms"),
+        Binding("f6", "go('resolution')", "Resolution", id="go_resolution"),
         Binding("f7", "conflicts", "Conflicts", id="sync_conflicts"),
         Binding("f8", "sync_now", "Sync", id="sync_now"),
         Binding("escape", "back", "Back", show=False),
@@ -200,6 +223,9 @@ class IroDeskApp(QuietTeardownApp):
         return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
 
     def on_mount(self) -> None:
+        # Closing the terminal (SIGHUP) keeps what is typed as drafts, then closes.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         self.sub_title = self.base_sub_title
         self.switch_mode(self.start_mode)
         self.offer_drafts()
@@ -258,8 +284,88 @@ class IroDeskApp(QuietTeardownApp):
         if not self.is_screen_installed(CHILD_SCREEN):
             self.install_screen(ChildScreen(), CHILD_SCREEN)
 
+    # --- leaving: nothing typed is lost without asking ---------------------------------
+
+    def unsaved_forms(self) -> list[FormKit]:
+        """The open forms holding something typed that is not saved as a record."""
+        return [s for s in self.screen_stack if isinstance(s, FormKit) and s.unsaved]
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first, as Escape does, when a form holds unsaved changes."""
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
+
+        forms = self.unsaved_forms()
+        if not forms:
+            self.exit()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._discard_then(forms, self.exit)
+
+        what = "this form" if len(forms) == 1 else f"these {len(forms)} forms"
+        self.push_screen(
+            ConfirmDialog(
+                f"Quit and discard {what}? What you typed will be lost.",
+                yes="Discard and quit",
+                no="Keep editing",
+            ),
+            answer,
+        )
+
+    @work(thread=True, group="discard")
+    def _discard_then(self, forms: list[FormKit], then: Callable[[], object]) -> None:
+        """Drop the drafts of forms the user chose to discard, then go on."""
+        for form in forms:
+            form.end_draft()
+        self._from_thread(then)
+
+    def hang_up(self) -> None:
+        """The terminal closed: write every open form's draft now, then close."""
+        for screen in self.screen_stack:
+            if isinstance(screen, FormKit):
+                with contextlib.suppress(Exception):  # one form failing must not lose others
+                    screen.flush_draft()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    def action_go(self, mode: str) -> None:
+        """F2-F6 and the palette: show that main screen's list, clearing what was stacked
+        on this one (asking first if a form there holds unsaved changes)."""
+        from iro_desk.screens.dialogs.confirm import ConfirmDialog
+
+        def go() -> None:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            if mode != self.current_mode:
+                self.switch_mode(mode)
+
+        forms = self.unsaved_forms()
+        if not forms:
+            go()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self._discard_then(forms, go)
+
+        title = MODES[mode][0]
+        self.push_screen(
+            ConfirmDialog(
+                f"Go to {title} and discard what you typed? It has not been saved.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answer,
+        )
+
     def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
+        if self.screen.query("HelpPanel"):  # Escape closes the keys panel first
+            self.action_hide_help_panel()
+        elif len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_help(self) -> None:
@@ -450,25 +556,29 @@ class IroDeskApp(QuietTeardownApp):
 
         with self.desk.read() as session:
             drafts = pending_drafts(session, self.desk.ctx)
-        visits = [d for d in drafts if d.kind == "visit"]
-        if visits:
-            self.call_from_thread(self._ask_restore, visits[0])
+        offered = [d for d in drafts if d.kind in DRAFT_FORMS]
+        if offered:
+            self.call_from_thread(self._ask_restore, offered)
 
-    def _ask_restore(self, draft) -> None:
+    def _ask_restore(self, drafts: list[Any]) -> None:
+        """Offer each draft back in turn, the most recently typed first."""
         from iro_desk.screens.dialogs.confirm import ConfirmDialog
 
-        ref = draft.key
+        draft, rest = drafts[0], drafts[1:]
+        what, form, args = DRAFT_FORMS[draft.kind]
+        label = what.format(key=draft.key)
 
         def answer(restore: bool | None) -> None:
             if restore:
-                self.open_form("visit", ref=ref, restore=draft.payload)
+                self.open_form(form, **args(draft.key), restore=draft.payload)
             else:
-                self.notify(f"The visit draft for {ref} is kept; open a visit for {ref} to resume.")
+                self.notify(f"The draft of {label} is kept; IRO Desk offers it at the next start.")
+            if rest:
+                self._ask_restore(rest)
 
         self.push_screen(
             ConfirmDialog(
-                f"An unsaved visit to {ref} was left open when IRO Desk last closed. "
-                "Restore it now?",
+                f"Unsaved: {label}, left open when IRO Desk last closed. Restore it now?",
                 yes="Restore",
                 no="Later",
             ),

@@ -297,7 +297,7 @@ def test_log_update_close_reopen_keeps_every_update(staffed: Desk) -> None:
         ("open", "logged", date(2026, 11, 30)),
         ("open", "Spoke to the social worker.", date(2026, 12, 2)),
         ("open", "Return interview done.", date(2026, 12, 2)),
-        ("closed", "No further action.", date(2026, 12, 2)),
+        ("closed", "No further action.", None),  # closing clears the follow-up
         ("open", "Missing again.", TODAY),
     ]
     assert [u.at for u in history] == sorted(u.at for u in history)

@@ -11,6 +11,7 @@ from iro_desk.rules import clocks
 from iro_desk.rules.codes import COMPLIANCE_ITEMS
 from iro_desk.screens.compliance.compliance_form import ComplianceFormScreen
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
+from iro_desk.screens.resolution.raise_case import RaiseCaseScreen
 from iro_desk.screens.resolution.resolution_case import CaseScreen
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.children import child_by_ref
@@ -24,7 +25,7 @@ from iro_desk.services.compliance import (
 )
 from iro_desk.services.context import Desk
 from iro_desk.services.meetings import meetings_of
-from iro_desk.services.resolution import case_detail
+from iro_desk.services.resolution import case_detail, open_cases
 from iro_desk.widgets.form_kit import due_style
 from tests.conftest import TODAY
 from tests.tui.conftest import settle
@@ -156,14 +157,32 @@ def sent_form_with_concern(desk: Desk) -> uuid.UUID:
         return form.id
 
 
+def open_case_count(desk: Desk) -> int:
+    with desk.read() as s:
+        return len(open_cases(s, desk.ctx, TODAY))
+
+
 async def test_escalating_concerns_raises_a_linked_case(app_for, demo_desk: Desk) -> None:
     form_id = sent_form_with_concern(demo_desk)
+    cases_before = open_case_count(demo_desk)
     app = app_for("forms")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(ComplianceFormScreen(form_id=form_id))
         await settle(pilot)
         await pilot.press("e")
+        await settle(pilot)
+        # The case form opens with the concerns as its issue, to edit; nothing is saved yet.
+        raise_form = app.screen
+        assert isinstance(raise_form, RaiseCaseScreen)
+        issue = raise_form.query_one("#issue", TextArea)
+        assert "No health assessment this year" in issue.text
+        assert raise_form.query_one("#holder", Input).value == "Tess Manager"
+        assert open_case_count(demo_desk) == cases_before
+        issue.focus()
+        issue.move_cursor(issue.document.end)
+        await pilot.press(*" Chased")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CaseScreen)
@@ -174,6 +193,7 @@ async def test_escalating_concerns_raises_a_linked_case(app_for, demo_desk: Desk
         assert case.current is not None
         assert case.current.stage == 1 and case.current.holder == "Tess Manager"
         assert "No health assessment this year" in case.issue
+        assert case.issue.endswith(" Chased"), "the IRO's edit is what is saved"
         assert "No health assessment" in str(screen.query_one("#issue", Static).render())
 
 

@@ -63,7 +63,10 @@ async def test_an_enquiry_logged_in_the_form_appears_in_todays_list(app_for, dem
         form = await open_form(app, pilot)
         # The time received is filled in with "now", in UTC.
         assert form.query_one("#received_at", Input).value == "2026-11-27 10:30"
-        await pilot.press(*"PC J")  # the caller field has the focus
+        # The cursor starts in the first empty required field: the category.
+        assert app.focused is form.query_one("#category", Select)
+        form.query_one("#caller_name", Input).focus()
+        await pilot.press(*"PC J")
         assert form.query_one("#caller_name", Input).value == "PC J"
         form.query_one("#caller_name", Input).value = "PC Jones"
         form.query_one("#caller_role", Input).value = "Police officer"
@@ -170,7 +173,7 @@ async def test_an_enquiry_is_updated_and_closed_from_its_detail(app_for, demo_de
         assert "Coach seen pushing a child" in str(detail.query_one("#summary", Static).content)
 
         # An update with a follow-up date and the day the LADO referral was made.
-        await pilot.press(*"Refe")  # the note has the focus
+        await pilot.press("u", *"Refe")  # u: to the note (the screen opens on the enquiry)
         detail.query_one("#note", TextArea).insert("rred to the LADO")
         detail.query_one("#follow_up_due", Input).value = "2026-12-02"
         detail.query_one("#lado_referred", Input).value = "2026-11-27"
@@ -184,6 +187,9 @@ async def test_an_enquiry_is_updated_and_closed_from_its_detail(app_for, demo_de
         detail.query_one("#note", TextArea).text = "LADO has taken it on"
         await pilot.pause()  # the error goes, and the buttons move up a line
         await click(pilot, detail, "#close")
+        assert isinstance(app.screen, ConfirmDialog)  # closing asks first
+        await pilot.press("y")
+        await settle(pilot)
         assert "closed" in str(detail.query_one("#title", Static).content)
 
         await pilot.press("escape")
@@ -241,3 +247,43 @@ async def test_a_closed_enquiry_is_reopened_with_a_new_follow_up(app_for, demo_d
     assert [u.status for u in history] == ["open", "closed", "open"]
     assert history[-1].note == "Caller rang back: new worry"
     assert after.follow_up_due == date(2026, 12, 1) and after.status == "open"
+
+
+async def test_enquiry_keys_work_at_once_and_closing_asks_and_clears_the_follow_up(
+    app_for, demo_desk
+):
+    ctx = demo_desk.ctx
+    with demo_desk.write() as s:
+        enquiry = log_enquiry(
+            s,
+            ctx,
+            category="ADVICE",
+            summary="Advice",
+            subject="A boy",
+            follow_up_due=date(2026, 12, 3),
+        )
+        enquiry_id = enquiry.id
+    app = app_for("duty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(EnquiryDetailScreen(str(enquiry_id)))
+        await settle(pilot)
+        detail = app.screen
+        # The first key is the screen's, not text in a box: u goes to the note.
+        await pilot.press("u")
+        note = detail.query_one("#note", TextArea)
+        assert note.text == "" and app.focused is note
+        await pilot.press(*"No further action")
+        await pilot.press("f9")  # from inside the note: close, asking first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "follow-up due Thu 3 Dec 2026 is cleared" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is detail
+        await pilot.press("f9", "y")
+        await settle(pilot)
+        assert "closed" in str(detail.query_one("#title", Static).content)
+    with demo_desk.read() as s:
+        after = get_enquiry(s, ctx, enquiry_id)
+    assert (after.status, after.follow_up_due) == ("closed", None)

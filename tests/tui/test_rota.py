@@ -70,6 +70,10 @@ async def test_assign_swap_and_clear_days(app_for, demo_desk):
         assert "Swapping" in str(rota.query_one("#swap-line", Static).content)
         await pilot.press("up", "up", "up", "up", "s")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # a swap asks first
+        assert "nobody on duty" not in app.screen.question  # both days keep someone
+        await pilot.press("y")
+        await settle(pilot)
         assert (on(demo_desk, tuesday).duty, on(demo_desk, tuesday).backup) == (first, second)
         assert (on(demo_desk, saturday).duty, on(demo_desk, saturday).backup) == (
             tuesday_before.duty,
@@ -159,3 +163,23 @@ async def test_paging_weeks_and_months(app_for, demo_desk):
         mine = [d for d in rota.data.days if d.duty == me] if rota.data else []
         for day in mine:
             assert "you" in cell(table, day.day, "note").plain
+
+
+async def test_a_swap_that_empties_a_working_day_warns_and_can_be_refused(app_for, demo_desk):
+    friday, saturday = TODAY, TODAY + timedelta(days=1)
+    friday_before = on(demo_desk, friday)
+    assert friday_before.duty is not None and on(demo_desk, saturday).duty is None
+    app = app_for("rota")
+    async with app.run_test(size=(80, 24)) as pilot:
+        rota, _table = await open_rota(app, pilot)
+        assert rota.highlighted_day() == friday
+        await pilot.press("s", "down", "s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert f"({friday_before.duty})" in question.question
+        assert "Fri 27 Nov" in question.question and "nobody on duty" in question.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is rota
+    assert on(demo_desk, friday) == friday_before, "refused: the rota is unchanged"

@@ -127,6 +127,7 @@ async def test_an_unreachable_server_says_offline_and_typing_goes_on(demo_desk: 
         assert not app._notifications
         await pilot.press("n")  # a new enquiry
         await settle(pilot)
+        app.screen.query_one("#caller_name", Input).focus()  # it opens in the category
         await pilot.press(*"Jo", "space", *"Caller")
         assert app.screen.query_one("#caller_name", Input).value == "Jo Caller"
         # F8 tries again, and says the same.

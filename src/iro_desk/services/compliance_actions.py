@@ -164,16 +164,21 @@ def escalate_form(
     answers: Answers,
     holder: str | None,
     raised: date,
+    issue: str | None = None,
+    stage: int = 1,
 ) -> tuple[FormDetail, uuid.UUID]:
-    """Raise an Issues Resolution case from the form's concerns; returns the form and the
-    new case's id. A problem with the form itself is reported against "escalate"."""
+    """Raise an Issues Resolution case from the form's concerns (``issue``: the text as the
+    IRO edited it); returns the form and the new case's id. A problem with the form itself
+    is reported against "escalate"."""
     ctx = desk.ctx
     try:
         with desk.write() as session:
             # Unsaved answers count: the case lists the concerns as they are on screen.
             if answers:
                 answer_items(session, ctx, form_id, answers)
-            case = raise_from_form(session, ctx, form_id, raised=raised, holder=holder)
+            case = raise_from_form(
+                session, ctx, form_id, raised=raised, holder=holder, issue=issue, stage=stage
+            )
             case_id = case.id
             return form_detail(session, ctx, form_id), case_id
     except InvalidInput as exc:

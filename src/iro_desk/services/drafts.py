@@ -22,11 +22,18 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import FormDraft
 from iro_desk.services.audit import stamp_change, stamp_new
-from iro_desk.services.context import Ctx
+from iro_desk.services.context import Ctx, Desk
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.validate import Checker
 
-__all__ = ["PendingDraft", "discard_draft", "load_draft", "pending_drafts", "save_draft"]
+__all__ = [
+    "PendingDraft",
+    "discard_draft",
+    "keep_draft",
+    "load_draft",
+    "pending_drafts",
+    "save_draft",
+]
 
 # A draft is a form's worth of text; anything bigger is a bug in the caller, not typing.
 MAX_PAYLOAD_CHARS = 1_000_000
@@ -138,3 +145,12 @@ def discard_draft(session: Session, ctx: Ctx, kind: str, key: str) -> bool:
     session.delete(draft)
     session.flush()
     return True
+
+
+def keep_draft(desk: Desk, kind: str, key: str, payload: dict[str, Any] | None) -> None:
+    """Write a form's draft in its own transaction; None (a blank or saved form) drops it."""
+    with desk.write() as session:
+        if payload is None:
+            discard_draft(session, desk.ctx, kind, key)
+        else:
+            save_draft(session, desk.ctx, kind, key, payload)

@@ -156,11 +156,13 @@ def raise_from_form(
     raised: date,
     stage: int = 1,
     holder: str | None = None,
+    issue: str | None = None,
 ) -> ResolutionCase:
     """Raise a case from a compliance form's concerns (its "no" answers).
 
-    The issue lists each concern with its comment; the holder defaults to the form's
-    Team Manager. A form may have only one open case at a time.
+    The issue lists each concern with its comment, unless the IRO's edited ``issue`` is
+    given; the holder defaults to the form's Team Manager. A form may have only one open
+    case at a time.
     """
     form = get_form(session, form_id)
     concerns = {
@@ -194,7 +196,7 @@ def raise_from_form(
         ctx,
         child_ref=child.ref,
         iro_name=iro.name,
-        issue="\n".join(lines),
+        issue="\n".join(lines) if issue is None else issue,
         raised=raised,
         stage=stage,
         holder=form.team_manager if holder is None else holder,

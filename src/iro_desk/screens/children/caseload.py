@@ -102,6 +102,7 @@ children per full-time IRO.
         Binding("slash", "search", "Search", id="caseload_search"),
         Binding("i", "pick_iro", "Other IRO", id="caseload_iro"),
         Binding("ctrl+r", "reload", "Reload", id="caseload_reload", show=False),
+        Binding("escape", "leave_search", "Leave the search", show=False),
         *[
             Binding(str(n), f"sort({n - 1})", f"Sort by {c.label}", show=False)
             for n, c in enumerate(COLUMNS, start=1)
@@ -264,6 +265,13 @@ children per full-time IRO.
 
     def action_search(self) -> None:
         self.query_one("#caseload-search", Input).focus()
+
+    async def action_leave_search(self) -> None:
+        """Escape in the search box goes back to the list; elsewhere it is the app's."""
+        if self.focused is self.query_one("#caseload-search", Input):
+            self.query_one("#caseload-table", DataTable).focus()
+        else:
+            await self.run_action("app.back")
 
     def action_sort(self, index: int) -> None:
         if self.sort_column == index:

@@ -104,9 +104,30 @@ Opened with `p` on a held review, the form corrects the participation code only.
         Binding("escape", "cancel", "Cancel", id="review_cancel"),
     ]
 
-    def __init__(self, ref: str, meeting_child_id: uuid.UUID | None = None) -> None:
+    DRAFT_KIND = "review"
+    REQUIRED = ("review-date", "review-participation", "review-took-part", "review-chair")
+    DRAFT_FIELDS = (
+        "review-kind",
+        "review-date",
+        "review-bf",
+        "review-participation",
+        "review-took-part",
+        "review-method",
+        "review-plan",
+        "review-category",
+        "review-chair",
+        "review-views",
+    )
+
+    def __init__(
+        self,
+        ref: str,
+        meeting_child_id: uuid.UUID | None = None,
+        restore: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.ref = ref
+        self.restore = restore  # a new review's draft, left when the terminal closed
         self.meeting_child_id = meeting_child_id
         self.record: ChildRecord | None = None
         self.meeting: MeetingLine | None = None  # the review being corrected
@@ -250,10 +271,19 @@ Opened with `p` on a held review, the form corrects the participation code only.
             )
             kind.value = _default_kind(record)
             when.value = self.iro_app.today.isoformat()
-            kind.focus()
+        self._initial = self.state()
+        if self.meeting_child_id is None:  # a correction is one choice: no draft
+            blank = self.draft_state()
+            if self.restore:
+                self.fill_draft(self.restore)
+            self.start_drafts(blank)
         self._show_kind()
         self.live_check()
-        self._initial = self.state()
+        if self.meeting_child_id is None:
+            self.focus_first_empty("review-kind")
+
+    def draft_key(self) -> str:
+        return self.ref
 
     @staticmethod
     def _chosen(select: Select) -> str | None:
@@ -395,9 +425,10 @@ Opened with `p` on a held review, the form corrects the participation code only.
 
     def action_cancel(self) -> None:
         unchanged = self.record is None or self._initial is None or self.state() == self._initial
+        unchanged = unchanged and not self.unsaved  # a restored draft counts as typed
         leave_or_ask(
             self,
             not unchanged,
             "Discard this review? Nothing has been saved.",
-            lambda: self.dismiss(False),
+            lambda: self.drop_draft_then(lambda: self.dismiss(False)),
         )

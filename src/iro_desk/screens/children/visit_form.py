@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -12,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
@@ -22,15 +19,17 @@ from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.visit_actions import (
+    DRAFT_KIND,
     VisitStart,
-    keep_visit_draft,
     save_visit,
     start_visit,
 )
 from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
-from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
+from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_error
 
-AUTOSAVE_SECONDS = 0.5
+# How long after a change its draft is written (other tools wait this long).
+AUTOSAVE_SECONDS = DRAFT_EVERY
+
 FIELDS = ("date", "location", "purpose", "seen_alone", "iro", "views")
 WIDGET_FIELDS = {
     "visit-date": "date",
@@ -53,6 +52,8 @@ FIELD_LABELS = {
 
 class VisitFormScreen(FormKit, DeskModal[bool]):
     LABELS = FIELD_LABELS
+    DRAFT_KIND = DRAFT_KIND
+    REQUIRED = ("visit-date", "visit-location", "visit-purpose", "visit-iro")
 
     HELP = """\
 # Log a visit
@@ -78,11 +79,6 @@ typed it asks before throwing the draft away. Tab moves between fields.
         super().__init__()
         self.ref = ref
         self.restore = restore
-        self._lock = threading.Lock()  # draft writes vs the final save, across threads
-        self._finished = False  # saved or discarded: no more drafts may be written
-        self._draft_seq = 0
-        self._timer: Timer | None = None
-        self._saved_payload: dict[str, Any] | None = None  # what the database holds
         self._blank: dict[str, Any] = {}
         self._ready = False
 
@@ -174,13 +170,13 @@ typed it asks before throwing the draft away. Tab moves between fields.
         views.load_text(str(values["views"] or ""))
         views.move_cursor(views.document.end)  # carry on typing where it stopped
         # The database already holds this (or nothing, for a blank form): no save needed.
-        self._saved_payload = self.payload() if draft else dict(self._blank)
+        self.start_drafts(dict(self._blank))
         self._ready = True
         if start.resumed:
             self.notify("Your unsaved visit to this child was resumed.", title="Draft")
         if draft:
-            self._status("Draft restored")
-        self.query_one("#visit-views" if draft else "#visit-date").focus()
+            self.draft_status("Draft restored")
+        self.focus_first_empty("visit-views")
 
     def _set_select(self, selector: str, value: Any) -> None:
         select = self.query_one(selector, Select)
@@ -207,9 +203,15 @@ typed it asks before throwing the draft away. Tab moves between fields.
         }
 
     def has_content(self) -> bool:
-        return self._ready and self.payload() != self._blank
+        return self._ready and self.unsaved
 
-    def _status(self, text: str) -> None:
+    def draft_key(self) -> str:
+        return self.ref
+
+    def draft_state(self) -> dict[str, Any]:
+        return self.payload()
+
+    def draft_status(self, text: str) -> None:
         self.query_one("#visit-status", Static).update(text)
 
     # --- autosave -----------------------------------------------------------------------
@@ -227,54 +229,18 @@ typed it asks before throwing the draft away. Tab moves between fields.
         self._typed(event.text_area.id)
 
     def _typed(self, widget_id: str | None) -> None:
-        if not self._ready or self._finished:
+        if not self._ready:
             return
         # The field has changed since its note was written: the note no longer applies.
         field = WIDGET_FIELDS.get(widget_id or "")
         if field:
             set_error(self.query_one(f"#error-{field}", Static), "")
-        # Debounce: write once typing pauses, not on every key.
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
-
-    def _autosave(self) -> None:
-        self._timer = None
-        payload = self.payload()
-        if self._finished or payload == self._saved_payload:
-            return
-        self._draft_seq += 1
-        self._write_draft(payload, self._draft_seq)
-
-    @work(thread=True, group="visit-draft")
-    def _write_draft(self, payload: dict[str, Any], seq: int) -> None:
-        with self._lock:
-            # A newer draft is queued (it will write), or the visit was saved meanwhile.
-            if self._finished or seq != self._draft_seq:
-                return
-            try:
-                kept = None if payload == self._blank else payload
-                keep_visit_draft(self.desk, ref=self.ref, payload=kept)
-            except InvalidInput as exc:
-                self.app.call_from_thread(self._status, f"Draft not saved: {exc}")
-                return
-        self.app.call_from_thread(self._draft_written, payload)
-
-    def _draft_written(self, payload: dict[str, Any]) -> None:
-        self._saved_payload = payload
-        if payload == self._blank:
-            self._status("")
-        else:
-            self._status(f"Draft saved {self.desk.ctx.now().astimezone():%H:%M:%S}")
 
     # --- save and cancel ----------------------------------------------------------------
 
     def action_save(self) -> None:
-        if not self._ready or self._finished or self.busy:
+        if not self._ready or self.busy:
             return
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         values = self.payload()
         job = partial(
             save_visit,
@@ -287,13 +253,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             seen_alone=bool(values["seen_alone"]),
             views=values["views"],
         )
-        self.save(partial(self._save_and_finish, job), self._saved)
-
-    def _save_and_finish(self, job: Callable[[], tuple[str, date]]) -> tuple[str, date]:
-        with self._lock:
-            saved = job()
-            self._finished = True  # still under the lock: no draft write can slip in
-        return saved
+        self.save(job, self._saved)
 
     def _saved(self, saved: tuple[str, date]) -> None:
         name, visit_date = saved
@@ -309,14 +269,4 @@ typed it asks before throwing the draft away. Tab moves between fields.
         )
 
     def _leave(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._discard()
-
-    @work(thread=True, exclusive=True, group="visit-save")
-    def _discard(self) -> None:
-        with self._lock:
-            self._finished = True
-            keep_visit_draft(self.desk, ref=self.ref, payload=None)
-        self.app.call_from_thread(self.dismiss, False)
+        self.drop_draft_then(lambda: self.dismiss(False))

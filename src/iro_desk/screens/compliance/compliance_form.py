@@ -18,14 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
-from iro_desk.rules.codes import COMPLIANCE_ITEMS
+from iro_desk.rules.codes import COMPLIANCE_ITEMS, MEETING_KIND_LABELS
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.compliance import FormDetail, FormStatus
 from iro_desk.services.compliance_actions import (
     MeetingChoice,
     NewFormFacts,
-    escalate_form,
     load_form,
     new_form_facts,
     record_form_response,
@@ -60,9 +59,10 @@ child protection conference, sent to the social worker's **Team Manager**.
 5. When the Team Manager replies, record the date and their response and press
    **Ctrl+S** (or *Record response*).
 
-**e** (when you are not typing in a field) or the *Escalate concerns* button escalates
-the form's concerns (its "no" answers) into an Issues Resolution case
-at stage 1, held by the Team Manager, and opens the case.
+**e** (when you are not typing in a field) or the *Escalate concerns* button opens a new
+Issues Resolution case with the form's concerns (its "no" answers) written out as the
+issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the case
+(linked to the form) and opens it. **Escape** there raises nothing.
 """
 
     # Start on the scrolling body, not a text field, so the one-letter keys work at once.
@@ -75,13 +75,26 @@ at stage 1, held by the Team Manager, and opens the case.
         Binding("escape", "cancel", "Back", id="form_back"),
     ]
 
+    DRAFT_KIND = "compliance"
+    REQUIRED = ("meeting", *(f"answer-{key}" for key in COMPLIANCE_ITEMS))
+    DRAFT_FIELDS = (
+        *(f"{part}-{key}" for key in COMPLIANCE_ITEMS for part in ("answer", "comment")),
+        "team_manager",
+        "sent",
+        "responded",
+        "response",
+        "meeting",
+    )
+
     def __init__(
         self,
         child_ref: str | None = None,
         meeting_child_id: uuid.UUID | None = None,
         form_id: uuid.UUID | None = None,
+        restore: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.restore = restore  # a draft left when the terminal closed
         if form_id is None and not child_ref:
             raise ValueError("give a form_id to open a form or a child_ref to start one")
         self.child_ref = child_ref
@@ -215,8 +228,9 @@ at stage 1, held by the Team Manager, and opens the case.
             "Save the form (Ctrl+S) to escalate its concerns to Issues Resolution."
         )
         self._saved_values = self._values()
+        self._keep_drafts()
         self.refresh_bindings()
-        self.query_one("#meeting", Select).focus()
+        self.focus_first_empty()
 
     def _show_form(self, detail: FormDetail) -> None:
         self.detail = detail
@@ -264,7 +278,24 @@ at stage 1, held by the Team Manager, and opens the case.
         self.query_one("#concerns", Static).update(literal(_concerns_text(detail)))
         self.query_one("#escalate-row").display = self._can_escalate()
         self._saved_values = self._values()
+        self._keep_drafts()
         self.refresh_bindings()
+
+    # --- drafts -----------------------------------------------------------------------------
+
+    def draft_key(self) -> str:
+        return str(self.form_id) if self.form_id is not None else f"new:{self.child_ref}"
+
+    def draft_state(self) -> dict[str, Any]:
+        return self._values()
+
+    def _keep_drafts(self) -> None:
+        """From the form as loaded or saved; a draft handed in is put back over it once."""
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+            self.restore = None
+        self.start_drafts(blank)
 
     # --- what is on screen ------------------------------------------------------------------
 
@@ -424,20 +455,29 @@ at stage 1, held by the Team Manager, and opens the case.
             )
             return
         values = self._values()
-        job = partial(
-            escalate_form,
-            self.desk,
-            form_id=self.detail.id,
+        concerns = [
+            f"- {question} No: {values[f'comment-{key}']}"
+            for key, question in COMPLIANCE_ITEMS.items()
+            if values[f"answer-{key}"] == "no"
+        ]
+        if not concerns:
+            self.show_problems([Problem("escalate", "no question is answered no: no concerns")])
+            return
+        kind = MEETING_KIND_LABELS.get(self.detail.meeting_kind, self.detail.meeting_kind)
+        # The case form opens with the issue written out, for the IRO to edit before saving.
+        self.iro_app.open_form(
+            "raise_case",
+            child_ref=self.detail.child_ref,
+            from_form=self.detail.id,
+            issue="\n".join([f"Concerns from the compliance form after the {kind}:", *concerns]),
+            holder=values["team_manager"].strip(),
             answers=self._answers(values) if self.status == FormStatus.DRAFT else {},
-            holder=values["team_manager"].strip() or None,
-            raised=self.iro_app.today,
         )
-        self.save(job, self._after_escalation)
 
-    def _after_escalation(self, done: tuple[FormDetail, uuid.UUID]) -> None:
-        detail, case_id = done
-        self._after_write(detail, "Issues Resolution case raised from the form's concerns.")
-        self.iro_app.open_case(case_id)
+    def on_screen_resume(self) -> None:
+        # Back from raising a case: show the form as it now is (unless edits are pending).
+        if self.detail is not None and not self.changed():
+            self.load_form(self.detail.id)
 
     def _after_write(self, detail: FormDetail, message: str) -> None:
         self._show_form(detail)
@@ -446,9 +486,9 @@ at stage 1, held by the Team Manager, and opens the case.
     def action_cancel(self) -> None:
         leave_or_ask(
             self,
-            self.changed(),
+            self.changed() or self.unsaved,
             "Discard the unsaved changes to this compliance form?",
-            self.app.pop_screen,
+            lambda: self.drop_draft_then(self.app.pop_screen),
         )
 
 

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
 from iro_desk.screens.base import DeskScreen
-from iro_desk.screens.dialogs.confirm import leave_or_ask
+from iro_desk.screens.dialogs.confirm import ConfirmDialog, leave_or_ask
 from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import CLOSED, LADO, ClockState, EnquiryRow, LadoClock, UpdateRow
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
@@ -78,8 +78,9 @@ the day the **LADO referral** was made and the day the **allocation meeting** wa
 one again (with a new follow-up date if you give one). Every change is kept in the history.
 
 Dates are `YYYY-MM-DD`. `Escape` goes back; if you typed a note you are asked first.
-When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note and
-`k` opens the child.
+The screen opens with the focus on the enquiry, not in a text box, so its keys work at
+once: `c` closes, `o` reopens, `u` goes to the note and `k` opens the child. From inside
+a text box `F9` closes or reopens. Closing asks first, and clears the follow-up date.
 """
 
     BINDINGS = [
@@ -89,6 +90,8 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         Binding("o", "reopen_enquiry", "Reopen enquiry", id="reopen_enquiry", show=False),
         Binding("u", "focus_note", "Write a note", show=False),
         Binding("k", "open_child", "Open child", show=False),
+        # A key no text box takes, so it works while the note has the focus.
+        Binding("f9", "close_or_reopen", "Close/reopen", id="close_or_reopen"),
     ]
 
     def __init__(self, enquiry_id: str) -> None:
@@ -130,9 +133,9 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
                 lado=True,
             )
             with Horizontal(id="buttons"):
-                yield Button("Add update (Ctrl+S)", id="add", variant="primary")
                 yield Button("Close enquiry", id="close", variant="warning")
                 yield Button("Reopen enquiry", id="reopen", variant="warning")
+                yield Button("Add update (Ctrl+S)", id="add", variant="primary")
             yield error_line("status")
         yield Footer()
 
@@ -146,7 +149,8 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
 
     def on_mount(self) -> None:
         self.load()
-        self.query_one("#note", TextArea).focus()
+        # Not the note: a letter key pressed first must do what the screen says it does.
+        self.query_one("#body", VerticalScroll).focus()
 
     # --- loading --------------------------------------------------------------------
 
@@ -312,7 +316,25 @@ When no text box has the focus, `c` closes, `o` reopens, `u` goes to the note an
         if self.loaded is not None and self.loaded.enquiry.status == CLOSED:
             self.notify("This enquiry is already closed.", severity="warning")
             return
-        self._submit("close")
+        if not self.query_one("#note", TextArea).text.strip():
+            self._submit("close")  # refused, with the reason under the note: nothing to ask
+            return
+        due = self.loaded.enquiry.follow_up_due if self.loaded is not None else None
+        cleared = f" Its follow-up due {long_day(due)} is cleared." if due else ""
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Close this enquiry, with the note as the reason?{cleared}",
+                yes="Close enquiry",
+                no="Keep it open",
+            ),
+            lambda close: self._submit("close") if close else None,
+        )
+
+    def action_close_or_reopen(self) -> None:
+        if self.loaded is not None and self.loaded.enquiry.status == CLOSED:
+            self.action_reopen_enquiry()
+        else:
+            self.action_close_enquiry()
 
     def action_reopen_enquiry(self) -> None:
         if self.loaded is not None and self.loaded.enquiry.status != CLOSED:

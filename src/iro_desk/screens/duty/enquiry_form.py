@@ -71,8 +71,13 @@ Problems are shown in red under the field they are about; nothing is saved until
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    def __init__(self) -> None:
+    DRAFT_KIND = "enquiry"
+    REQUIRED = ("category", "summary")
+    DRAFT_FIELDS = (*TEXT_INPUTS, "category", "summary", "action", "follow_up_due")
+
+    def __init__(self, restore: dict[str, Any] | None = None) -> None:
         super().__init__()
+        self.restore = restore  # a draft left when the terminal closed
         self._initial: dict[str, object] = {}
 
     # --- layout ---------------------------------------------------------------------
@@ -120,8 +125,8 @@ Problems are shown in red under the field they are about; nothing is saved until
                 Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
             )
             with Horizontal(id="buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
         yield Footer()
 
     def _row(self, label: str, field: str, widget: Any) -> ComposeResult:
@@ -139,7 +144,16 @@ Problems are shown in red under the field they are about; nothing is saved until
 
     def on_mount(self) -> None:
         self._initial = self._snapshot()
-        self.query_one("#caller_name", Input).focus()
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+            if self.restore.get("child_ref"):
+                self.query_one("#child_ref", ChildPicker).pick(str(self.restore["child_ref"]))
+        self.start_drafts(blank)
+        self.focus_first_empty()
+
+    def draft_state(self) -> dict[str, Any]:
+        return {**super().draft_state(), "child_ref": self.query_one("#child_ref", ChildPicker).ref}
 
     # --- reading the form -----------------------------------------------------------
 
@@ -244,10 +258,12 @@ Problems are shown in red under the field they are about; nothing is saved until
     def _child_picked(self, event: ChildPicker.Picked) -> None:
         self._set_error("child_ref", "")
         self._set_error("subject", "")
+        self.draft_typed()
 
     @on(ChildPicker.Cleared)
     def _child_cleared(self) -> None:
         self._set_error("child_ref", "")
+        self.draft_typed()
 
     # --- saving ---------------------------------------------------------------------
 
@@ -287,5 +303,5 @@ Problems are shown in red under the field they are about; nothing is saved until
             self,
             self.is_dirty,
             "Discard this enquiry? Nothing has been saved.",
-            lambda: self.dismiss(None),
+            lambda: self.drop_draft_then(lambda: self.dismiss(None)),
         )

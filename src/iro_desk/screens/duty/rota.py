@@ -291,10 +291,37 @@ first; `m` switches between the week and the whole month.
             self.notify("Swap cancelled.")
             return
         self.focus_day = day
-        self._write(
-            partial(swap_days, self.desk, first=first, second=day),
-            f"Swapped {rota_day(first)} with {rota_day(day)}.",
-        )
+        self._refresh_rows()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    partial(swap_days, self.desk, first=first, second=day),
+                    f"Swapped {rota_day(first)} with {rota_day(day)}.",
+                )
+            else:
+                self.notify("Swap cancelled: the rota is unchanged.")
+
+        self.app.push_screen(ConfirmDialog(self._swap_question(first, day), "Swap"), answer)
+
+    def _swap_question(self, first: date, second: date) -> str:
+        """What the swap does, and a warning for each working day it leaves with nobody."""
+        one, other = self._day(first), self._day(second)
+
+        def who(item: DutyDay | None) -> str:
+            return "?" if item is None else (item.duty or "nobody")
+
+        lines = [
+            f"Swap the duty on {rota_day(first)} ({who(one)}) "
+            f"with {rota_day(second)} ({who(other)})?"
+        ]
+        calendar = self.desk.ctx.calendar
+        for day, gets in ((first, other), (second, one)):
+            if gets is not None and gets.duty is None and calendar.is_working_day(day):
+                lines.append(
+                    f"Warning: {rota_day(day)} is a working day and would have nobody on duty."
+                )
+        return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Escape cancels a swap in progress; otherwise it falls through to the app (back).

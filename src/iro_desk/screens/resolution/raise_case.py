@@ -22,6 +22,7 @@ from textual.widgets import (
 from iro_desk.rules.codes import RESOLUTION_STAGES
 from iro_desk.screens.base import FormModal
 from iro_desk.screens.dialogs.confirm import leave_or_ask
+from iro_desk.services.compliance_actions import escalate_form
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution_actions import raise_new_case, raising_for
@@ -54,9 +55,27 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         Binding("escape", "cancel", "Cancel", id="raise_cancel"),
     ]
 
-    def __init__(self, child_ref: str) -> None:
+    DRAFT_KIND = "raise_case"
+    DRAFT_FIELDS = ("issue", "stage", "holder", "raised")
+
+    def __init__(
+        self,
+        child_ref: str,
+        restore: dict[str, Any] | None = None,
+        *,
+        from_form: uuid.UUID | None = None,
+        issue: str = "",
+        holder: str = "",
+        answers: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__()
         self.child_ref = child_ref
+        self.restore = restore  # a draft left when the terminal closed
+        # Escalating a compliance form: its concerns written out as the issue, to edit,
+        # and its unsaved answers, saved with the case.
+        self.from_form = from_form
+        self.prefill = {"issue": issue, "holder": holder}
+        self.answers = answers or {}
         self.iro_name: str | None = None
         self._start: dict[str, Any] = {}
 
@@ -97,8 +116,19 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                 yield Button("Cancel", id="cancel")
                 yield Button("Raise case (Ctrl+S)", id="save", variant="primary")
 
+    def draft_key(self) -> str:
+        return self.child_ref
+
     def on_mount(self) -> None:
+        if self.from_form is not None:
+            self.query_one("#stage", Select).value = 1  # a form's concerns start formally
+            self.fill_draft(self.prefill)
         self._start = self._values()
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+        if self.from_form is None:  # a form's escalation is kept by the form itself
+            self.start_drafts(blank)
         self.query_one("#issue", TextArea).focus()
         self.load()
 
@@ -141,6 +171,20 @@ Record an issue the IRO is taking through the Issues Resolution process for this
         if stage is Select.NULL:
             self.show_problems([Problem("stage", "choose the starting stage")])
             return
+        if self.from_form is not None:
+            escalate = partial(
+                escalate_form,
+                self.desk,
+                form_id=self.from_form,
+                answers=self.answers,
+                holder=values["holder"].strip() or None,
+                raised=raised,
+                issue=values["issue"],
+                stage=int(stage),
+            )
+            label = RESOLUTION_STAGES[int(stage)]
+            self.save(escalate, lambda done: self._done(label, done[1]))
+            return
         job = partial(
             raise_new_case,
             self.desk,
@@ -161,7 +205,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
     def action_cancel(self) -> None:
         leave_or_ask(
             self,
-            self._values() != self._start,
+            self._values() != self._start or self.unsaved,
             "Discard this new case?",
-            lambda: self.dismiss(None),
+            lambda: self.drop_draft_then(lambda: self.dismiss(None)),
         )

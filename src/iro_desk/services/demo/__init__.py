@@ -13,9 +13,10 @@ national-sized unit (``children=200_000``, ~17 million rows) takes minutes, not 
 The whole generation is one transaction with one audit event ("demo.generate").
 
 Layout: ``proportions`` (the unit's shape and code mix), ``words`` (made-up names and
-text), ``places`` (the 903's postcodes, providers and URNs), ``sink`` (bulk writing), ``base`` (state and seeded helpers), one module per area
-(``iros``, ``children``, ``care``, ``reviews``, ``protection``, ``visits``, ``quality``,
-``enquiries``), ``builder`` (puts them together) and ``generate`` (the entry point).
+text), ``places`` (the 903's postcodes, providers and URNs), ``sink`` (bulk writing),
+``base`` (state and seeded helpers), one module per area (``iros``, ``children``,
+``care``, ``reviews``, ``protection``, ``visits``, ``quality``, ``enquiries``),
+``builder`` (puts them together) and ``generate`` (the entry point).
 """
 
 from iro_desk.services.demo.generate import MAX_CHILDREN, MIN_CHILDREN, generate_demo, is_empty

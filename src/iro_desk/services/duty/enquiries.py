@@ -246,6 +246,7 @@ def close_enquiry(session: Session, ctx: Ctx, enquiry_id: uuid.UUID | str, note:
     check.require(enquiry.status != CLOSED, "status", "the enquiry is already closed")
     check.done()
     enquiry.status = CLOSED
+    enquiry.follow_up_due = None  # nothing is left to follow up on a closed enquiry
     change(session, ctx, enquiry, "enquiry.close")
     _append_update(session, ctx, enquiry, note, "enquiry_update.add")
     session.flush()
