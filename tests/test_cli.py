@@ -179,3 +179,18 @@ def test_visit_add_asks_for_seen_alone_and_purpose(run) -> None:
         (visit,) = visits_of(s, child_by_ref(s, "C1").id)
     desk.engine.dispose()
     assert (visit.purpose, visit.seen_alone) == ("before_review", False)
+
+
+def test_dates_typed_as_people_write_them(run) -> None:
+    cli_unit(run)
+    typed = {"30/11/2026": "2026-11-30", "1/12/26": "2026-12-01", "2 Dec 2026": "2026-12-02"}
+    for text, day in typed.items():
+        code, out, err = run("duty", "assign", text, "Ada Example")
+        assert code == 0, err
+        assert out.startswith(f"{day}: Ada Example on duty")
+        code, out, _ = run("duty", "today", "--as-of", day, "--json")
+        assert json.loads(out)["duty"] == "Ada Example"
+    code, _, err = run("child", "add", "C9", "--dob", "31/11/2015")
+    assert code == 2
+    assert "'31/11/2015' is not a date: day 31: November 2015 has 30 days" in err
+    assert "Traceback" not in err

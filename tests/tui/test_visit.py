@@ -247,3 +247,26 @@ async def test_seen_alone_starts_unticked_and_shows_no_mark(app_for, demo_desk: 
         await settle(pilot)
         assert box.value is True
         assert "X" in box.render().plain
+
+
+async def test_a_date_typed_as_people_write_it(app_for, demo_desk: Desk) -> None:
+    """`25/11/26` is saved as 25 November 2026; `31/11/2026` says the day is wrong."""
+    ref = a_child(demo_desk)
+    before = len(visits(demo_desk, ref))
+    app = app_for("caseload")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = await open_visit_form(app, pilot, ref, via_child=False)
+        form.query_one("#visit-purpose", Select).value = "between_reviews"
+        form.query_one("#visit-date", Input).value = "31/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        shown = str(form.query_one("#error-date", Static).content)
+        assert "day 31: November 2026 has 30 days" in shown
+        form.query_one("#visit-date", Input).value = "25/11/26"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    saved = visits(demo_desk, ref)
+    assert len(saved) == before + 1 and saved[0].visit_date.isoformat() == "2026-11-25"
