@@ -46,6 +46,8 @@ class Options:
     _desk: Desk | None = None
     # An encrypted SQLite file's passphrase, asked once (cli_files.passphrase_for).
     passphrase: str | None = None
+    # Only `init` may make the folder --db names: elsewhere a missing folder is a typo.
+    make_folder: bool = False
 
     def url(self) -> str:
         from iro_desk import locations
@@ -84,6 +86,13 @@ class Options:
             given = self.user if self.user is not None else settings.user
             user = checked_user(given if given is not None else os_user())
             url = self.url()
+            if self.db is not None and not self.make_folder:
+                from iro_desk.db.engine import missing_folder
+                from iro_desk.services.errors import InvalidInput
+
+                reason = missing_folder(self.db)
+                if reason:
+                    raise InvalidInput.one("--db", reason)
             if self.uses_own_folders():
                 locations.tighten_own_folders()
             path = sqlite_path(url)
