@@ -82,6 +82,9 @@ class Options:
             from iro_desk.services.context import Ctx, open_desk
 
             settings = load_settings(self.config or locations.config_path())
+            from iro_desk import clock
+
+            clock.set_zone(settings.timezone)  # before "today" is first asked
             # An explicit but empty --user is a mistake, not a request for the default.
             given = self.user if self.user is not None else settings.user
             user = checked_user(given if given is not None else os_user())
@@ -302,8 +305,21 @@ def main(
       iro-desk caseload --overdue
     """
     ctx.obj = Options(db, database_url, user, config, demo)
+    _use_local_zone(config)
     if ctx.invoked_subcommand is None:
         run_tui(ctx.obj)
+
+
+def _use_local_zone(config: Path | None) -> None:
+    """The unit's time zone, before any command reads "today" (its dates are local days).
+    A bad config is left for the desk to report, with the usual one line."""
+    from contextlib import suppress
+
+    from iro_desk import clock, locations
+    from iro_desk.config import ConfigError, load_settings
+
+    with suppress(ConfigError):
+        clock.set_zone(load_settings(config or locations.config_path()).timezone)
 
 
 @handles_errors

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from iro_desk import clock
 from iro_desk.report_layout import report_sections
 from iro_desk.services.caseload import Caseload, CaseloadRow
 from iro_desk.services.child_record import ChildRecord
@@ -347,7 +348,7 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
     line.append(literal(who.backup or "-", multiline=False))
     console.print(line)
     columns = [
-        _Column("Received", lambda e: e.received_at.strftime("%d %b %H:%M")),
+        _Column("Received", lambda e: clock.local(e.received_at).strftime("%d %b %H:%M")),
         _Column("Cat", lambda e: e.category),
         _Column("About", lambda e: e.about, 30, shrink=1),
         _Column("Summary", lambda e: e.summary, 60, shrink=2, least=16),

@@ -241,3 +241,33 @@ async def test_a_closed_enquiry_is_reopened_with_a_new_follow_up(app_for, demo_d
     assert [u.status for u in history] == ["open", "closed", "open"]
     assert history[-1].note == "Caller rang back: new worry"
     assert after.follow_up_due == date(2026, 12, 1) and after.status == "open"
+
+
+async def test_received_is_typed_and_shown_in_local_time(app_for, demo_desk):
+    """00:30 on 15 July in London is 23:30 UTC on the 14th: stored in UTC, counted on the
+    15th, and shown back as 00:30."""
+    from datetime import UTC, datetime
+
+    summer = date(2026, 7, 15)
+    app = app_for("duty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot)
+        form.query_one("#received_at", Input).value = "15/07/2026 00:30"
+        form.query_one("#caller_name", Input).value = "PC Jones"
+        form.query_one("#category", Select).value = "10A"
+        form.query_one("#subject", Input).value = "A girl of 15, name not given"
+        form.query_one("#summary", TextArea).text = "Missing after midnight"
+        form.query_one("#follow_up_due", Input).value = "30 Nov 2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DutyDeskScreen)
+        with demo_desk.read() as s:
+            (row,) = [
+                e for e in enquiries_on(s, summer, demo_desk.ctx) if e.subject.startswith("A girl")
+            ]
+        assert row.received_at == datetime(2026, 7, 14, 23, 30, tzinfo=UTC)
+        assert row.received_date == summer
+        app.push_screen(EnquiryDetailScreen(row.id))
+        await settle(pilot)
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Wed 15 Jul 2026 00:30" in shown

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime, time
 
-__all__ = ["TypedDateError", "parse_typed_date"]
+__all__ = ["TypedDateError", "parse_typed_date", "parse_typed_time"]
 
 EXAMPLE = "30/11/2026, 30 Nov 2026 or 2026-11-30"
 
@@ -77,3 +77,21 @@ def _parse(text: str) -> date:
             raise TypedDateError(f"month {month_name!r}: not a month's name")
         return _checked(_full_year(year_text), month, int(day_text))
     raise TypedDateError(f"{text.strip()!r} is not a date (write {EXAMPLE})")
+
+
+_TIME = re.compile(r"(.*?)[\sT,]+(\d{1,2})[:.](\d{2})", re.ASCII | re.DOTALL)
+
+
+def parse_typed_time(text: str) -> datetime:
+    """A date as above and a 24-hour time (``30/11/2026 23:30``), as a wall-clock time with
+    no zone: the caller says which zone it was typed in."""
+    match = _TIME.fullmatch(text.strip())
+    if match is None:
+        raise TypedDateError(f"{text.strip()!r} is not a date and time (write 30/11/2026 14:05)")
+    day = parse_typed_date(match.group(1))
+    hour, minute = int(match.group(2)), int(match.group(3))
+    if hour > 23:
+        raise TypedDateError(f"{text.strip()!r} is not a time: hour {hour}: must be 0 to 23")
+    if minute > 59:
+        raise TypedDateError(f"{text.strip()!r} is not a time: minute {minute}: must be 0 to 59")
+    return datetime.combine(day, time(hour, minute))
