@@ -252,12 +252,16 @@ async def test_received_is_typed_and_shown_in_local_time(app_for, demo_desk):
     app = app_for("duty")
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(app, pilot)
-        form.query_one("#received_at", Input).value = "15/07/2026 00:30"
-        form.query_one("#caller_name", Input).value = "PC Jones"
+        typed = {
+            "received_at": "15/07/2026 00:30",  # local time, a date as people write it
+            "caller_name": "PC Jones",
+            "subject": "A girl of 15, name not given",
+            "follow_up_due": "30 Nov 2026",
+        }
+        for field, value in typed.items():
+            form.query_one(f"#{field}", Input).value = value
         form.query_one("#category", Select).value = "10A"
-        form.query_one("#subject", Input).value = "A girl of 15, name not given"
         form.query_one("#summary", TextArea).text = "Missing after midnight"
-        form.query_one("#follow_up_due", Input).value = "30 Nov 2026"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DutyDeskScreen)
