@@ -4,13 +4,13 @@ date names the part that is wrong."""
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iro_desk.rules.typed_dates import TypedDateError, parse_typed_date
+from iro_desk.rules.typed_dates import TypedDateError, parse_typed_date, parse_typed_time
 
 DAYS = st.dates(min_value=date(1969, 1, 1), max_value=date(2068, 12, 31))
 
@@ -79,3 +79,25 @@ def test_examples_from_the_desk() -> None:
         parse_typed_date("next Tuesday")
     with pytest.raises(TypedDateError, match="is not a date"):
         parse_typed_date("٣٠/١١/٢٠٢٦")  # digits of another script are not read
+
+
+@given(DAYS, st.integers(0, 23), st.integers(0, 59))
+def test_a_typed_time_reads_back(d: date, hour: int, minute: int) -> None:
+    wall = datetime.combine(d, time(hour, minute))
+    for text in (f"{d.isoformat()} {hour:02d}:{minute:02d}", f"{d:%d/%m/%Y} {hour}:{minute:02d}"):
+        assert parse_typed_time(text) == wall, text
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("30/11/2026 24:00", "hour 24: must be 0 to 23"),
+        ("30/11/2026 23:60", "minute 60: must be 0 to 59"),
+        ("31/11/2026 10:00", "day 31: November 2026 has 30 days"),
+        ("30/11/2026", "is not a date and time (write 30/11/2026 14:05)"),
+    ],
+)
+def test_a_wrong_time_names_its_part(text: str, reason: str) -> None:
+    with pytest.raises(TypedDateError) as caught:
+        parse_typed_time(text)
+    assert reason in str(caught.value)
