@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
+from iro_desk import clock
 from iro_desk.db.engine import sqlite_url
 from iro_desk.services.context import Ctx, Desk, open_desk
 from tests.builders import NOW, PG_URL, TODAY, make_ctx, pg_schema_url, sqlite_desk_from
@@ -38,6 +39,7 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("IRO_DESK_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("IRO_DESK_CONFIG", str(base / "config.toml"))
     monkeypatch.setenv("IRO_DESK_NOW", NOW.isoformat())
+    monkeypatch.setattr(clock, "_zone", None)  # the default zone, whatever a test set
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,10 @@ def test_review_and_caseload_json(run) -> None:
     code, out, _ = run("review", "add", "C1", "--date", "2026-09-28", "--participation", "PN1")
     assert code == 0, out
     assert "Second LAR due 2026-12-28" in out
-    code, out, _ = run("visit", "add", "C1", "--date", "2026-11-02", "--views", "Likes school")
+    code, out, _ = run(
+        "visit", "add", "C1", "--date", "2026-11-02", "--purpose", "between_reviews",
+        "--seen-alone", "--views", "Likes school",
+    )  # fmt: skip
     assert code == 0
 
     code, out, _ = run("caseload", "--as-of", "2026-11-27", "--json")
@@ -149,3 +152,45 @@ def test_report_prints_the_years_figures(run) -> None:
     data = json.loads(out)
     assert data["year_start"] == 2025
     assert data["cla"] == 0  # nobody was looked after in that year in this unit
+
+
+def test_visit_add_asks_for_seen_alone_and_purpose(run) -> None:
+    """Statutory data is never filled in by a default: both must be said, either way."""
+    cli_unit(run)
+    from iro_desk.db.engine import sqlite_url
+    from iro_desk.services.children import child_by_ref
+    from iro_desk.services.context import open_desk
+    from iro_desk.services.visits import visits_of
+    from tests.builders import make_ctx
+
+    code, _, err = run("visit", "add", "C1", "--date", "2026-11-02")
+    assert code == 2
+    assert err.splitlines() == [
+        "error: --purpose: is required (before_review, between_reviews or other)",
+        "error: --seen-alone: is required (--seen-alone or --not-seen-alone)",
+    ]
+    code, _, err = run(
+        "visit", "add", "C1", "--date", "2026-11-02", "--purpose", "before_review",
+        "--not-seen-alone",
+    )  # fmt: skip
+    assert code == 0, err
+    desk = open_desk(sqlite_url(run.db), make_ctx())
+    with desk.read() as s:
+        (visit,) = visits_of(s, child_by_ref(s, "C1").id)
+    desk.engine.dispose()
+    assert (visit.purpose, visit.seen_alone) == ("before_review", False)
+
+
+def test_dates_typed_as_people_write_them(run) -> None:
+    cli_unit(run)
+    typed = {"30/11/2026": "2026-11-30", "1/12/26": "2026-12-01", "2 Dec 2026": "2026-12-02"}
+    for text, day in typed.items():
+        code, out, err = run("duty", "assign", text, "Ada Example")
+        assert code == 0, err
+        assert out.startswith(f"{day}: Ada Example on duty")
+        code, out, _ = run("duty", "today", "--as-of", day, "--json")
+        assert json.loads(out)["duty"] == "Ada Example"
+    code, _, err = run("child", "add", "C9", "--dob", "31/11/2015")
+    assert code == 2
+    assert "'31/11/2015' is not a date: day 31: November 2015 has 30 days" in err
+    assert "Traceback" not in err

@@ -70,3 +70,38 @@ def test_the_cli_names_a_bad_pin(monkeypatch: pytest.MonkeyPatch, tmp_path) -> N
     assert result.exit_code == 1
     assert "IRO_DESK_NOW" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_today_is_the_local_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """23:30 UTC on a summer evening is already tomorrow in London (BST); in winter the
+    two agree, and a unit that keeps UTC (the timezone setting) gets the UTC day."""
+    monkeypatch.setenv(clock.ENV, "2027-07-14T23:30:00+00:00")
+    assert clock.today() == date(2027, 7, 15)
+    assert Ctx(user="someone").today == date(2027, 7, 15)
+    assert clock.local(clock.now()).strftime("%H:%M") == "00:30"
+    assert clock.day_start(date(2027, 7, 15)) == datetime(2027, 7, 14, 23, 0, tzinfo=UTC)
+    monkeypatch.setenv(clock.ENV, "2027-12-14T23:30:00+00:00")
+    assert clock.today() == date(2027, 12, 14)
+    monkeypatch.setenv(clock.ENV, "2027-07-14T23:30:00+00:00")
+    clock.set_zone("UTC")
+    assert clock.today() == date(2027, 7, 14)
+
+
+def test_the_timezone_setting_is_read_and_checked(tmp_path, monkeypatch) -> None:
+    from iro_desk.config import ConfigError, load_settings
+
+    config = tmp_path / "config.toml"
+    assert load_settings(config).timezone == "Europe/London"
+    config.write_text('timezone = "America/New_York"\n')
+    assert load_settings(config).timezone == "America/New_York"
+    config.write_text('timezone = "Mars/Olympus"\n')
+    with pytest.raises(ConfigError, match="timezone: 'Mars/Olympus' is not a time zone"):
+        load_settings(config)
+    # The CLI takes "today" from the setting: 21:00 UTC in summer is 17:00 in New York.
+    config.write_text('timezone = "America/New_York"\n')
+    monkeypatch.setenv(clock.ENV, "2027-07-15T03:00:00+00:00")
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "u.db"), "--config", str(config), "duty", "today", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["date"] == "2027-07-14"

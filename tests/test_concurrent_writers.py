@@ -132,7 +132,8 @@ def _cli_loop(url: str, n: int) -> subprocess.Popen[str]:
             _quote(a)
             for a in [
                 *command, *option, "--user", IRO, "visit", "add", REF, "--date", "2026-11-2"
-                f"{i % 7 + 1}", "--views", f"loop {n} visit {i}",
+                f"{i % 7 + 1}", "--purpose", "other", "--seen-alone",
+                "--views", f"loop {n} visit {i}",
             ]
         )
         for i in range(CLI_VISITS)

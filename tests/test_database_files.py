@@ -146,6 +146,32 @@ def test_a_folder_that_cannot_be_written_cannot_hold_a_new_database(tmp_path: Pa
     assert not path.exists()
 
 
+@pytest.mark.parametrize("command", [("iro", "list"), ("caseload",), ("duty", "today"), ()])
+def test_a_db_in_a_folder_that_does_not_exist_is_refused(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A mistyped --db is one line, not a new empty unit (the TUI, with no command, too);
+    only `init` makes the folder."""
+    path = tmp_path / "typo" / "unit.db"
+    code, out = _cli("--db", str(path), *command)
+    assert code == 2
+    assert out.splitlines() == [
+        f"error: --db: the folder {path.parent} does not exist; check the path, or make a "
+        f"new database there with `iro-desk --db {path} init`"
+    ]
+    assert not path.parent.exists()
+    assert _cli("--db", str(path), "init")[0] == 0
+    assert _cli("--db", str(path), "iro", "list")[0] == 0
+
+
+def test_a_file_that_is_not_ours_is_one_line_for_the_tui_too(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Shopping: milk, bread\n" * 100)
+    code, out = _cli("--db", str(path))  # no command: the full-screen desk
+    assert code == 1 and len(out.splitlines()) == 1 and "Traceback" not in out
+    assert out.startswith(f"error: {path}: ") and "not a SQLite database" in out
+
+
 def test_a_read_only_database_stays_read_only(unit: Path) -> None:
     unit.chmod(0o400)
     code, out = _cli_without_root_powers("--db", str(unit), "iro", "add", "Bea Example")
@@ -288,7 +314,7 @@ def test_a_users_file_keeps_its_mode_with_a_warning(unit: Path) -> None:
 
 def test_a_new_file_is_private_and_quiet(tmp_path: Path) -> None:
     path = tmp_path / "new" / "deeper" / "unit.db"
-    code, out = _cli("--db", str(path), "iro", "list")
+    code, out = _cli("--db", str(path), "init")
     assert code == 0 and "warning" not in out, out
     assert _mode(path) == 0o600
     assert _mode(path.parent) == 0o700 and _mode(path.parent.parent) == 0o700
@@ -307,7 +333,7 @@ def test_a_damaged_file_refuses_every_kind_of_write_and_reads_nothing_wrong(unit
         f.write(b"\x00" * 4096)
     before = unit.read_bytes()
     for args in (
-        ("visit", "add", "NOBODY", "--date", "2026-11-20"),
+        ("visit", "add", "NOBODY", "--date", "2026-11-20", "--purpose", "other", "--seen-alone"),
         ("duty", "assign", "2026-11-30", "Nobody"),
         ("demo", "--children", "20"),
         ("iro", "list"),

@@ -43,6 +43,8 @@ class Options:
     _desk: Desk | None = None
     # An encrypted SQLite file's passphrase, asked once (cli_files.passphrase_for).
     passphrase: str | None = None
+    # Only `init` may make the folder --db names: elsewhere a missing folder is a typo.
+    make_folder: bool = False
 
     def url(self) -> str:
         from iro_desk import locations
@@ -77,10 +79,20 @@ class Options:
             from iro_desk.services.context import Ctx, open_desk
 
             settings = load_settings(self.config or locations.config_path())
+            from iro_desk import clock
+
+            clock.set_zone(settings.timezone)  # before "today" is first asked
             # An explicit but empty --user is a mistake, not a request for the default.
             given = self.user if self.user is not None else settings.user
             user = checked_user(given if given is not None else os_user())
             url = self.url()
+            if self.db is not None and not self.make_folder:
+                from iro_desk.db.engine import missing_folder
+                from iro_desk.services.errors import InvalidInput
+
+                reason = missing_folder(self.db)
+                if reason:
+                    raise InvalidInput.one("--db", reason)
             if self.uses_own_folders():
                 locations.tighten_own_folders()
             path = sqlite_path(url)
@@ -290,8 +302,21 @@ def main(
       iro-desk caseload --overdue
     """
     ctx.obj = Options(db, database_url, user, config, demo)
+    _use_local_zone(config)
     if ctx.invoked_subcommand is None:
         run_tui(ctx.obj)
+
+
+def _use_local_zone(config: Path | None) -> None:
+    """The unit's time zone, before any command reads "today" (its dates are local days).
+    A bad config is left for the desk to report, with the usual one line."""
+    from contextlib import suppress
+
+    from iro_desk import clock, locations
+    from iro_desk.config import ConfigError, load_settings
+
+    with suppress(ConfigError):
+        clock.set_zone(load_settings(config or locations.config_path()).timezone)
 
 
 @handles_errors

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from iro_desk.cli import console, echo_json, handles_errors, opened_desk
+from iro_desk.cli import console, echo_json, fail, handles_errors, opened_desk
 from iro_desk.cli_options import as_of_option, date_option, json_option, today
 
 
@@ -159,7 +159,8 @@ def visit() -> None:
 
     \b
     Example:
-      iro-desk visit add C001 --date 2026-11-25 --location school
+      iro-desk visit add C001 --date 2026-11-25 --location school \\
+        --purpose before_review --seen-alone
     """
 
 
@@ -172,13 +173,13 @@ def visit() -> None:
     show_default=True,
     help="placement, school, out_of_borough, office, home, other",
 )
+# Statutory data is never filled in by a default: the IRO says both, as the TUI form asks.
+@click.option("--purpose", help="Required: before_review, between_reviews, other")
 @click.option(
-    "--purpose",
-    default="between_reviews",
-    show_default=True,
-    help="before_review, between_reviews, other",
+    "--seen-alone/--not-seen-alone",
+    default=None,
+    help="Required: whether the child was seen alone.",
 )
-@click.option("--seen-alone/--not-seen-alone", default=True, show_default=True)
 @click.option("--views", default="", help="The child's views, wishes and feelings.")
 @click.option("--iro", "iro_name", help="The visiting IRO (default: the current user).")
 @handles_errors
@@ -186,8 +187,8 @@ def visit_add(
     ref: str,
     visit_date: date,
     location: str,
-    purpose: str,
-    seen_alone: bool,
+    purpose: str | None,
+    seen_alone: bool | None,
     views: str,
     iro_name: str | None,
 ) -> None:
@@ -195,10 +196,18 @@ def visit_add(
 
     \b
     Example:
-      iro-desk visit add C001 --date 2026-11-25 --views "Wants more time with her brother"
+      iro-desk visit add C001 --date 2026-11-25 --purpose between_reviews \\
+        --not-seen-alone --views "Wants more time with her brother"
     """
     from iro_desk.services.visits import log_visit
 
+    missing = []
+    if not purpose:
+        missing.append("--purpose: is required (before_review, between_reviews or other)")
+    if seen_alone is None:
+        missing.append("--seen-alone: is required (--seen-alone or --not-seen-alone)")
+    if missing:
+        fail(missing)
     with opened_desk() as desk:
         _visit, who = log_visit(
             desk,

@@ -99,6 +99,7 @@ def init_cmd(encrypt: bool) -> None:
             "--db", f"{path} already exists; init makes a new database and never replaces one"
         )
     opts = get_opts()
+    opts.make_folder = True  # a new database may go into a new folder
     if encrypt:
         if not cipher.available():
             raise DatabaseUnusable(str(path), f"cannot be encrypted here; {cipher.EXTRA_HINT}")

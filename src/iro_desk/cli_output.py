@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from iro_desk import clock
 from iro_desk.services.display import literal, plain
 
 if TYPE_CHECKING:  # a quick caseload check must not import the report and child modules
@@ -74,23 +75,26 @@ def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> Non
     console.print(
         f"{h.cla} looked after, {h.cp} child protection, {h.total} in all; "
         f"{h.fte:g} FTE: {h.per_fte:.0f} per FTE ({h.band})",
-        soft_wrap=True,
+        soft_wrap=not console.is_terminal,  # wrapped between words on a terminal
     )
     if h.overdue:
         console.print(f"[bold red]{h.overdue} overdue[/]")
     if not result.rows:
         console.print("No children match.")
         return
-    _print_grid(console, _caseload_columns(console, result.rows, show_iro), result.rows)
+    _print_grid(console, _caseload_columns(console, result.rows, show_iro), result.rows, due_style)
 
 
 @dataclass(frozen=True)
 class _Column:
     title: str
-    cell: Callable[[CaseloadRow], str]
+    cell: Callable[[Any], str]
     max_width: int = 40
     right: bool = False
     due_coloured: bool = False  # red when overdue, amber when due soon
+    shrink: int = 0  # narrowed to fit the terminal, highest first (0: never)
+    person: bool = False  # a name: shortened to initials before words are dropped
+    least: int = 8  # never narrowed below this
 
 
 def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool) -> list[_Column]:
@@ -101,11 +105,14 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
         value = row.next_review_kind or "-"
         return KIND_SHORT.get(value, value)
 
-    columns = [_Column("Ref", lambda r: r.ref), _Column("Child", lambda r: r.name, 20)]
+    columns = [
+        _Column("Ref", lambda r: r.ref),
+        _Column("Child", lambda r: r.name, 20, shrink=1, person=True),
+    ]
     if show_iro:
-        columns.append(_Column("IRO", lambda r: r.iro or "unallocated", 16))
+        columns.append(_Column("IRO", lambda r: r.iro or "unallocated", 16, shrink=3, person=True))
     columns += [
-        _Column("Status", status, 12),
+        _Column("Status", status, 12, shrink=2),
         _Column("Next due", _due_text, 44, due_coloured=True),
         _Column("Kind", kind),
         _Column(
@@ -120,7 +127,7 @@ def _caseload_columns(console: Console, rows: list[CaseloadRow], show_iro: bool)
         columns.append(_Column("Last review", lambda r: _short(r.last_review)))
     columns.append(_Column("Last visit", lambda r: _short(r.last_visit)))
     if wide:
-        columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24))
+        columns.append(_Column("Took part", lambda r: r.last_participation or "-", 24, shrink=4))
     if any(r.late for r in rows):  # IRO allocation or circulation late (rules/clocks.py)
         columns.append(_Column("Late", lambda r: ",".join(LATE_SHORT[n] for n in r.late), 24))
     return columns
@@ -176,39 +183,79 @@ def _cell(value: str) -> str:
     return value if value.isprintable() else plain(value, multiline=False)
 
 
-def _print_grid(console: Console, columns: list[_Column], rows: list[CaseloadRow]) -> None:
+def shorten(text: str, width: int, *, person: bool = False) -> str:
+    """``text`` in at most ``width`` characters, cut between words, never inside one: a
+    person's later names become initials first ("Mason Larkspur" -> "Mason L."; "Ann Mary
+    Lee Cole" -> "Ann M. L. C." or "Ann C."), then
+    whole words are dropped behind an ellipsis; only a first word longer than the column
+    is cut."""
+    if len(text) <= width:
+        return text
+    words = text.split(" ")
+    if person:
+        for n in range(len(words) - 1, 0, -1):
+            short = " ".join([*words[:n], *(f"{w[:1]}." for w in words[n:] if w)])
+            if len(short) <= width:
+                return short
+        short = f"{words[0]} {words[-1][:1]}."  # first name and the surname's initial
+        if len(short) <= width:
+            return short
+    for n in range(len(words) - 1, 0, -1):
+        kept = " ".join(words[:n]).rstrip(" ,;:-")
+        if kept and len(kept) + 1 <= width:
+            return kept + "…"
+    return text[: width - 1] + "…"
+
+
+def _word_floor(col: _Column, values: list[str]) -> int:
+    """The narrowest a column can be without cutting a word: its longest first word, and
+    an initial after it for a name, or an ellipsis after it for other text."""
+    first = max((len(v.split(" ")[0]) for v in values), default=0)
+    return max(col.least, first + (3 if col.person else 1))
+
+
+def _print_grid(
+    console: Console, columns: list[_Column], rows: list[Any], style_of: Callable[[Any], str]
+) -> None:
     """A plain fixed-width table: a Rich Table measures every cell several times, which
-    costs more than the whole caseload query for a few hundred rows."""
+    costs more than the whole caseload query for a few hundred rows.
+
+    On a terminal it fits the width, shortening values between words; piped or redirected
+    (``console.is_terminal`` false) every value is printed whole, for grep and other tools."""
     cells = [[_cell(col.cell(row)) for col in columns] for row in rows]
+    fits = console.is_terminal
     widths = [
-        min(col.max_width, max(len(col.title), *(len(line[i]) for line in cells)))
+        min(
+            col.max_width if fits else 10**6, max(len(col.title), *(len(line[i]) for line in cells))
+        )
         for i, col in enumerate(columns)
     ]
-    # Too wide for the terminal: narrow the name columns first.
-    excess = sum(widths) + 2 * (len(widths) - 1) - console.width
-    titles = [c.title for c in columns]
-    for name in ("Took part", "IRO", "Status", "Child"):
-        if excess <= 0:
-            break
-        if name in titles:
-            i = titles.index(name)
-            cut = min(excess, widths[i] - max(8, len(name)))
+    # Too wide for the terminal: narrow the name columns first, first down to their
+    # longest first word (so no word is cut), then, only if still too wide, further.
+    excess = sum(widths) + 2 * (len(widths) - 1) - console.width if fits else 0
+    order = sorted((i for i, c in enumerate(columns) if c.shrink), key=lambda i: -columns[i].shrink)
+    for floor in (_word_floor, lambda col, _values: col.least):
+        for i in order:
+            least = max(floor(columns[i], [line[i] for line in cells]), len(columns[i].title))
+            cut = max(0, min(excess, widths[i] - least))
             widths[i] -= cut
             excess -= cut
 
-    def fit(text: str, width: int, right: bool) -> str:
-        if len(text) > width:
-            text = text[: width - 1] + "…"
-        return text.rjust(width) if right else text.ljust(width)
+    def fit(text: str, col: _Column, width: int) -> str:
+        text = shorten(text, width, person=col.person)
+        return text.rjust(width) if col.right else text.ljust(width)
 
-    header = "  ".join(fit(c.title, w, c.right) for c, w in zip(columns, widths, strict=True))
-    lines = [[(header.rstrip(), "bold")], [("─" * min(len(header), console.width), "")]]
+    header = "  ".join(fit(c.title, c, w) for c, w in zip(columns, widths, strict=True))
+    rule = len(header.rstrip())
+    lines = [
+        [(header.rstrip(), "bold")],
+        [("─" * (min(rule, console.width) if fits else rule), "")],
+    ]
     coloured = [col.due_coloured for col in columns]
-    shapes = list(zip(widths, (col.right for col in columns), strict=True))
     for row, line in zip(rows, cells, strict=True):
-        style = due_style(row)
+        style = style_of(row)
         texts = [
-            fit(value, width, right) for value, (width, right) in zip(line, shapes, strict=True)
+            fit(value, col, width) for value, col, width in zip(line, columns, widths, strict=True)
         ]
         if not style:  # most rows: one unstyled piece
             lines.append([("  ".join(texts).rstrip(), "")])
@@ -367,34 +414,20 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
     line.append("; back-up ")
     line.append(literal(who.backup or "-", multiline=False))
     console.print(line)
+    columns = [
+        _Column("Received", lambda e: clock.local(e.received_at).strftime("%d %b %H:%M")),
+        _Column("Cat", lambda e: e.category),
+        _Column("About", lambda e: e.about, 30, shrink=1),
+        _Column("Summary", lambda e: e.summary, 60, shrink=2, least=16),
+        _Column("Follow-up", lambda e: _short(e.follow_up_due), due_coloured=True),
+        _Column("Status", lambda e: e.status),
+    ]
     for title, rows in (("Today's enquiries", todays), ("Open enquiries", still_open)):
         if not rows:
             console.print(f"{title}: none")
             continue
-        t = Table(
-            title=title,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            padding=(0, 1),
-            collapse_padding=True,
-        )
-        t.add_column("Received", no_wrap=True, min_width=12)
-        t.add_column("Cat", no_wrap=True, min_width=9)
-        t.add_column("About", no_wrap=True, overflow="ellipsis", max_width=24)
-        t.add_column("Summary", no_wrap=True, overflow="ellipsis", max_width=34)
-        t.add_column("Follow-up", no_wrap=True, min_width=9)
-        t.add_column("Status", no_wrap=True, min_width=6)
-        for e in rows:
-            t.add_row(
-                e.received_at.strftime("%d %b %H:%M"),
-                literal(e.category, multiline=False),
-                literal(e.about, multiline=False),
-                literal(e.summary, multiline=False),
-                Text(_short(e.follow_up_due), style="bold red" if e.overdue else ""),
-                literal(e.status, multiline=False),
-            )
-        console.print(t)
+        console.print(Text(title))
+        _print_grid(console, columns, rows, lambda e: "bold red" if e.overdue else "")
 
 
 def print_report(console: Console, report: Any) -> None:

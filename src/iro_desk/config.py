@@ -5,6 +5,7 @@ Example ``config.toml``::
 
     user = "Ann Example"
     child_population = 29000
+    timezone = "Europe/London"  # times typed and shown, and "today", are this zone's
 
     [timescales]
     compliance_response_wd = 10
@@ -19,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iro_desk.clock import DEFAULT_ZONE, zone_named
 from iro_desk.rules.timescales import Timescales
 
 
@@ -33,6 +35,7 @@ class Settings:
     user: str | None = None
     source: Path | None = None
     server_url: str | None = None  # the unit's PostgreSQL server, for `sync`
+    timezone: str = DEFAULT_ZONE  # the unit's local time (an IANA name)
 
 
 def os_user() -> str:
@@ -51,7 +54,7 @@ def load_settings(path: Path | None) -> Settings:
         raise ConfigError(f"{path}: not valid UTF-8 text (byte {exc.start})") from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    known = {"timescales", "child_population", "user", "server_url"}
+    known = {"timescales", "child_population", "user", "server_url", "timezone"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: {unknown[0]}: unknown setting")
@@ -68,4 +71,9 @@ def load_settings(path: Path | None) -> Settings:
     server_url = data.get("server_url")
     if server_url is not None and not isinstance(server_url, str):
         raise ConfigError(f"{path}: server_url: must be a postgresql:// URL")
-    return Settings(timescales, population, user, path, server_url)
+    timezone = data.get("timezone", DEFAULT_ZONE)
+    try:
+        zone_named(timezone if isinstance(timezone, str) else repr(timezone))
+    except ValueError as exc:
+        raise ConfigError(f"{path}: timezone: {exc}") from None
+    return Settings(timescales, population, user, path, server_url, timezone)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 
+from iro_desk import clock
 from iro_desk.db.models import AuditEvent, Enquiry, EnquiryUpdate, RotaDay
 from iro_desk.services import duty
 from iro_desk.services.children import add_child
@@ -379,6 +380,32 @@ def test_enquiries_on_a_day_use_utc_boundaries(staffed: Desk) -> None:
         "Alice Smith",
         date(2026, 11, 26),
     )
+
+
+def test_a_summer_call_after_midnight_is_the_local_days(
+    staffed: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pinned at 23:30 UTC on Wed 14 July 2027, which is 00:30 on Thu 15 July in London:
+    "today", the day's log and the LADO clocks follow the local day."""
+    monkeypatch.setenv(clock.ENV, "2027-07-14T23:30:00+00:00")
+    assert clock.today() == date(2027, 7, 15)
+    ctx = dataclasses.replace(staffed.ctx, today=clock.today(), clock=clock.now)
+    due = {"follow_up_due": date(2027, 7, 20)}
+    now = {"received_at": None, **due}  # logged as the call comes in: the clock's time
+    after_midnight = log(staffed, ctx, category="LADO", child_ref=None, subject="Coach", **now)
+    before = datetime(2027, 7, 14, 22, 59, tzinfo=UTC)  # 23:59 on Wednesday in London
+    log(staffed, ctx, summary="before", received_at=before, **due)
+    with staffed.read() as s:
+        thursday = duty.enquiries_on(s, date(2027, 7, 15), ctx)
+        wednesday = duty.enquiries_on(s, date(2027, 7, 14), ctx)
+        (lado,) = duty.lado_referrals(s, ctx, ctx.today)
+    assert [r.id for r in thursday] == [after_midnight]
+    assert [r.summary for r in wednesday] == ["before"]
+    assert thursday[0].received_date == date(2027, 7, 15)
+    # One working day from Thursday 15 July: Friday (from the UTC Wednesday it was Thursday).
+    assert lado.lado_referral == duty.LadoClock(due=date(2027, 7, 16), done=None, late=False)
+    clock.set_zone("UTC")  # the setting: a unit keeping UTC days gets them
+    assert clock.today() == date(2027, 7, 14)
 
 
 def test_lado_clocks_across_christmas_bank_holidays(staffed: Desk) -> None:

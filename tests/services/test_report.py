@@ -244,9 +244,10 @@ def _unit_work(desk: Desk, meetings: dict[str, object]) -> None:
         for when, category in (
             (datetime(2025, 4, 1, 8, 0, tzinfo=UTC), "10A"),
             (datetime(2025, 6, 15, 9, 0, tzinfo=UTC), "LADO"),
-            (datetime(2026, 3, 31, 23, 30, tzinfo=UTC), "10A"),
-            (datetime(2025, 3, 31, 23, 59, tzinfo=UTC), "11A"),  # before the year
-            (datetime(2026, 4, 1, 0, 0, tzinfo=UTC), "ADVICE"),  # after it
+            # Local days (London, in BST at both ends of the year): 23:30 on 31 March.
+            (datetime(2026, 3, 31, 22, 30, tzinfo=UTC), "10A"),
+            (datetime(2025, 3, 31, 22, 59, tzinfo=UTC), "11A"),  # 23:59 BST: before the year
+            (datetime(2026, 3, 31, 23, 0, tzinfo=UTC), "ADVICE"),  # 00:00 BST 1 April: after
         ):
             log_enquiry(
                 s, ctx, category=category, summary="Call", received_at=when, subject="A child"

@@ -287,3 +287,37 @@ async def test_enquiry_keys_work_at_once_and_closing_asks_and_clears_the_follow_
     with demo_desk.read() as s:
         after = get_enquiry(s, ctx, enquiry_id)
     assert (after.status, after.follow_up_due) == ("closed", None)
+
+
+async def test_received_is_typed_and_shown_in_local_time(app_for, demo_desk):
+    """00:30 on 15 July in London is 23:30 UTC on the 14th: stored in UTC, counted on the
+    15th, and shown back as 00:30."""
+    from datetime import UTC, datetime
+
+    summer = date(2026, 7, 15)
+    app = app_for("duty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot)
+        typed = {
+            "received_at": "15/07/2026 00:30",  # local time, a date as people write it
+            "caller_name": "PC Jones",
+            "subject": "A girl of 15, name not given",
+            "follow_up_due": "30 Nov 2026",
+        }
+        for field, value in typed.items():
+            form.query_one(f"#{field}", Input).value = value
+        form.query_one("#category", Select).value = "10A"
+        form.query_one("#summary", TextArea).text = "Missing after midnight"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DutyDeskScreen)
+        with demo_desk.read() as s:
+            (row,) = [
+                e for e in enquiries_on(s, summer, demo_desk.ctx) if e.subject.startswith("A girl")
+            ]
+        assert row.received_at == datetime(2026, 7, 14, 23, 30, tzinfo=UTC)
+        assert row.received_date == summer
+        app.push_screen(EnquiryDetailScreen(row.id))
+        await settle(pilot)
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Wed 15 Jul 2026 00:30" in shown

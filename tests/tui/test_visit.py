@@ -230,3 +230,43 @@ async def test_not_an_iro_saves_the_visit_for_the_childs_iro(demo_desk: Desk) ->
         assert not isinstance(app.screen, VisitFormScreen)
     new = visits(demo_desk, ref)[0]
     assert (new.iro, new.views) == (demo_desk.ctx.user, "Seen with mum")
+
+
+async def test_seen_alone_starts_unticked_and_shows_no_mark(app_for, demo_desk: Desk) -> None:
+    """Unticked must not read as ticked without colour: the X appears only once ticked."""
+    ref = a_child(demo_desk)
+    app = app_for("caseload")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = await open_visit_form(app, pilot, ref, via_child=False)
+        box = form.query_one("#visit-alone", Checkbox)
+        assert box.value is False
+        assert "X" not in box.render().plain
+        box.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.value is True
+        assert "X" in box.render().plain
+
+
+async def test_a_date_typed_as_people_write_it(app_for, demo_desk: Desk) -> None:
+    """`25/11/26` is saved as 25 November 2026; `31/11/2026` says the day is wrong."""
+    ref = a_child(demo_desk)
+    before = len(visits(demo_desk, ref))
+    app = app_for("caseload")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = await open_visit_form(app, pilot, ref, via_child=False)
+        form.query_one("#visit-purpose", Select).value = "between_reviews"
+        form.query_one("#visit-date", Input).value = "31/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        shown = str(form.query_one("#error-date", Static).content)
+        assert "day 31: November 2026 has 30 days" in shown
+        form.query_one("#visit-date", Input).value = "25/11/26"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    saved = visits(demo_desk, ref)
+    assert len(saved) == before + 1 and saved[0].visit_date.isoformat() == "2026-11-25"

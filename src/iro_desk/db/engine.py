@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -88,6 +89,18 @@ def make_private_dirs(folder: Path) -> None:
     for new in reversed(missing):
         new.mkdir(mode=0o700, exist_ok=True)
         new.chmod(0o700)  # a umask such as 0277 would otherwise leave it unusable
+
+
+def missing_folder(path: Path) -> str | None:
+    """Why ``path`` is not a database to open, when its folder does not exist (a mistyped
+    path would otherwise quietly become a new, empty unit); None when the folder is there."""
+    folder = path.parent
+    if folder.is_dir():
+        return None
+    return (
+        f"the folder {folder} does not exist; check the path, or make a new database "
+        f"there with `iro-desk --db {shlex.quote(str(path))} init`"
+    )
 
 
 def create_private_file(path: Path) -> bool:

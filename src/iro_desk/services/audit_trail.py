@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import desc, or_, select
 from sqlalchemy.orm import Session
 
+from iro_desk import clock
 from iro_desk.db.models import AuditEvent, Child
 from iro_desk.rules.audit_chain import Verdict, verify
 from iro_desk.services.audit import audit, chain_event
@@ -100,7 +101,7 @@ def trail(
     if user is not None:
         query = query.where(AuditEvent.user == user)
     if since is not None:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=UTC))
+        query = query.where(AuditEvent.at >= clock.day_start(since))  # the local day
     return [
         TrailLine(r.at, r.user, r.device, r.action, r.entity, r.entity_id, r.detail)
         for r in session.execute(query).scalars()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Child
 from iro_desk.rules.plausible import BIRTH
+from iro_desk.rules.typed_dates import TypedDateError, parse_typed_date
 from iro_desk.services.audit import change
 from iro_desk.services.children import child_by_ref, name_key
 from iro_desk.services.context import Ctx
@@ -98,9 +99,9 @@ def _checked_day(check: Checker, text: str, dob: date | None, today: date) -> da
     if not text:
         return None
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        check.add("mc_dob", f"{text!r} is not a date (YYYY-MM-DD)")
+        day = parse_typed_date(text)
+    except TypedDateError as exc:
+        check.add("mc_dob", str(exc))
         return None
     check.not_future("mc_dob", day, today)
     check.plausible("mc_dob", day, BIRTH, today)

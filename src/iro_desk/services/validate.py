@@ -7,6 +7,7 @@ from datetime import date
 from iro_desk.rules.identity import text_problem
 from iro_desk.rules.plausible import DateRange, date_problem
 from iro_desk.rules.text import control_problem
+from iro_desk.rules.typed_dates import TypedDateError, parse_typed_date
 from iro_desk.services.errors import InvalidInput, Problem
 
 
@@ -89,7 +90,7 @@ class Checker:
 
 
 def parse_date(field: str, value: str | date | None, *, required: bool = True) -> date | None:
-    """ISO (2026-03-31) or the 903's dd/mm/yyyy."""
+    """A date as people type it (rules/typed_dates: 31/03/2026, 31/03/26, 31 Mar 2026, ISO)."""
     if isinstance(value, date):
         return value
     text = (value or "").strip()
@@ -98,9 +99,6 @@ def parse_date(field: str, value: str | date | None, *, required: bool = True) -
             raise InvalidInput.one(field, "is required")
         return None
     try:
-        if "/" in text:
-            day, month, year = text.split("/")
-            return date(int(year), int(month), int(day))
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput.one(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_typed_date(text)
+    except TypedDateError as exc:
+        raise InvalidInput.one(field, str(exc)) from None

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
+from iro_desk import clock
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.audit_trail import Opening
 from iro_desk.services.caseload import CaseloadRow
@@ -484,12 +485,13 @@ def _wd_words(wd: int | None) -> str:
 
 
 def _opened_text(opened: list[Opening]) -> Text:
-    """Who opened this record and when (UTC), newest first: the audit trail's readings."""
+    """Who opened this record and when (local time), newest first: the audit trail's readings."""
     t = Text("Record opened by (newest first)\n", style="bold")
     if not opened:
         t.append("No openings recorded.\n", style="dim")
     for o in opened:
-        t.append(plain(f"  {o.at:%d %b %Y %H:%M} UTC  {o.user} on {o.device or '?'} ({o.via})\n"))
+        at = clock.local(o.at)
+        t.append(plain(f"  {at:%d %b %Y %H:%M}  {o.user} on {o.device or '?'} ({o.via})\n"))
     return t
 
 

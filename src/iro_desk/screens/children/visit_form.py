@@ -30,6 +30,16 @@ from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_err
 # How long after a change its draft is written (other tools wait this long).
 AUTOSAVE_SECONDS = DRAFT_EVERY
 
+
+class TickBox(Checkbox):
+    """A checkbox whose mark is drawn only when ticked: Textual draws an X either way and
+    tells them apart by colour alone, so "seen alone" could be misread on a plain terminal."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's own name for the mark
+        return "X" if self.value else " "
+
+
 FIELDS = ("date", "location", "purpose", "seen_alone", "iro", "views")
 WIDGET_FIELDS = {
     "visit-date": "date",
@@ -108,7 +118,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
                     prompt="Why you visited",
                     compact=True,
                 )
-                yield Checkbox("Seen alone", id="visit-alone", compact=True)
+                yield TickBox("Seen alone", id="visit-alone", compact=True)
             yield from error_lines("purpose", "seen_alone")
             with Horizontal(classes="visit-line", id="visit-iro-row"):
                 yield Label("IRO", classes="visit-label")

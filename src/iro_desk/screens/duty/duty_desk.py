@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
+from iro_desk import clock as wall_clock
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import CLOSED, ClockState, DutyDay, EnquiryRow, LadoClock
@@ -85,7 +86,7 @@ The start screen for the IRO on duty today.
 
 - The top line says who is on duty and who is the back-up (from the rota, `F4`).
   **Nobody on duty** is shown in red: assign someone on the rota.
-- **Today**: the enquiries received today (UTC day), earliest first.
+- **Today**: the enquiries received today (local time), earliest first.
 - **Follow-ups**: every open enquiry, the earliest follow-up first. Overdue follow-ups
   are red, those due today amber.
 - **LADO**: open allegations against adults who work with children, with the two clocks:
@@ -161,7 +162,7 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
             "today",
             data.today,
             lambda r: (
-                f"{r.received_at:%H:%M}",
+                f"{wall_clock.local(r.received_at):%H:%M}",
                 r.category,
                 _clip(r.about, about_width),
                 _follow_up_cell(r, today),

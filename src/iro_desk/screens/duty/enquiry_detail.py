@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
+from iro_desk import clock as wall_clock
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import ConfirmDialog, leave_or_ask
 from iro_desk.services.display import literal, plain
@@ -188,7 +189,7 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
 
     def _facts(self, e: EnquiryRow) -> Text:
         rows: list[tuple[str, Text | str]] = [
-            ("Received", f"{long_day(e.received_date)} {e.received_at:%H:%M} UTC"),
+            ("Received", f"{long_day(e.received_date)} {wall_clock.local(e.received_at):%H:%M}"),
             ("Taken by", e.taken_by or "—"),
             ("Caller", ", ".join(p for p in (e.caller_name, e.caller_role, e.caller_agency) if p)),
             ("About", e.about),
@@ -219,7 +220,9 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
         text = Text()
         before: UpdateRow | None = None
         for update in history:
-            text.append(f"{update.at:%d %b %Y %H:%M} UTC · {plain(update.by)} · ", style="dim")
+            text.append(
+                f"{wall_clock.local(update.at):%d %b %Y %H:%M} · {plain(update.by)} · ", style="dim"
+            )
             text.append(update.status, style="bold" if update.status == CLOSED else "")
             text.append("\n")
             text.append(f"  {plain(update.note)}\n")

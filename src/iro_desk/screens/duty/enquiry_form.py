@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -12,7 +12,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
+from iro_desk import clock
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
+from iro_desk.rules.typed_dates import TypedDateError, parse_typed_time
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import leave_or_ask
 from iro_desk.services.display import literal
@@ -31,16 +33,14 @@ FIELDS = (*TEXT_INPUTS, "category", "child_ref", "summary", "action", "follow_up
 
 
 def parse_received(value: str) -> datetime:
-    """ "YYYY-MM-DD HH:MM" read as UTC (the form shows and takes times in UTC)."""
+    """A date and time typed in the unit's local time (``30/11/2026 23:30``), as UTC."""
     text = value.strip()
     if not text:
         raise InvalidInput.one("received_at", "is required")
     try:
-        return datetime.strptime(text, RECEIVED_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        raise InvalidInput.one(
-            "received_at", f"{text!r} is not a date and time (use YYYY-MM-DD HH:MM)"
-        ) from None
+        return clock.from_local(parse_typed_time(text))
+    except TypedDateError as exc:
+        raise InvalidInput.one("received_at", str(exc)) from None
 
 
 def long_day(day: date) -> str:
@@ -53,8 +53,8 @@ class EnquiryFormScreen(FormKit, DeskScreen):
 
 Record a call or message taken on duty, while it is fresh.
 
-- **Received (UTC)** is filled in with the time the form was opened; change it if the
-  call came in earlier (`YYYY-MM-DD HH:MM`, in UTC).
+- **Received** is filled in with the time the form was opened; change it if the
+  call came in earlier (`YYYY-MM-DD HH:MM` or `30/11/2026 14:05`, in local time).
 - **Caller**, **role** and **agency**: who rang, e.g. *J. Smith*, *social worker*, *police*.
 - **Category**: the CIN census factor or local category (type to jump in the list).
 - **Child**: type part of a name or the reference, press ↓ to reach the matches and Enter
@@ -83,13 +83,13 @@ Problems are shown in red under the field they are about; nothing is saved until
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        now = self.desk.ctx.now().astimezone(UTC)
+        now = clock.local(self.desk.ctx.now())
         yield Header(show_clock=False)
         yield Static("New safeguarding enquiry", classes="screen-title")
         with VerticalScroll(id="form"):
             yield Static(literal(self._taken_by_text()), id="taken-by", classes="muted")
             yield from self._row(
-                "Received (UTC)",
+                "Received",
                 "received_at",
                 Input(
                     now.strftime(RECEIVED_FORMAT),
@@ -292,7 +292,8 @@ Problems are shown in red under the field they are about; nothing is saved until
 
     def _saved(self, values: dict[str, Any], label: str) -> None:
         received: datetime = values["received_at"]
-        self.notify(f"Logged {label}, received {received:%d %b %H:%M} UTC.", title="Enquiry logged")
+        at = clock.local(received)
+        self.notify(f"Logged {label}, received {at:%d %b %H:%M}.", title="Enquiry logged")
         self._initial = self._snapshot()
         self.dismiss(None)
 

@@ -5,9 +5,9 @@ caller said is never rewritten: every later note, follow-up date, LADO date, clo
 reopening is appended as an ``EnquiryUpdate`` row, and the enquiry itself only keeps the
 *current* status and dates so lists can be filtered in SQL.
 
-Day boundaries are UTC. An enquiry's "received date" (the day's log, the follow-up check and
-the LADO clocks) is the UTC date of ``received_at``, so in British Summer Time a call taken
-between midnight and 01:00 local time counts on the previous day.
+Days are the unit's local days (``clock``: Europe/London unless set). ``received_at`` is
+stored in UTC; an enquiry's "received date" (the day's log, the follow-up check and the
+LADO clocks) is its local date, so a call at 23:30 on a summer evening is that day's.
 """
 
 from iro_desk.services.duty.enquiries import (

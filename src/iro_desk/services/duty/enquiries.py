@@ -13,6 +13,7 @@ from types import EllipsisType
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iro_desk import clock
 from iro_desk.db.models import Child, Enquiry, EnquiryUpdate, Iro
 from iro_desk.db.types import utcnow
 from iro_desk.rules import codes
@@ -50,7 +51,7 @@ def _check_received(check: Checker, value: datetime | None, ctx: Ctx) -> datetim
     value = value.astimezone(UTC)
     # A long-running desk's ctx clock is the wall clock; tests pin it.
     if value > now + FUTURE_SLACK:
-        check.add("received_at", f"{value:%Y-%m-%d %H:%M} UTC is in the future")
+        check.add("received_at", f"{clock.local(value):%Y-%m-%d %H:%M} is in the future")
     return value
 
 

@@ -1,18 +1,20 @@
 """Enquiries as rows for the CLI and the duty-desk screen, with their LADO clocks.
 
-Day boundaries are UTC: an enquiry's "received date" is the UTC date of ``received_at``.
+Days are local: an enquiry's "received date" is the local date of ``received_at`` (stored
+in UTC), as iro_desk.clock reads it.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from iro_desk import clock
 from iro_desk.db.models import Child, Enquiry, EnquiryUpdate, Iro
 from iro_desk.rules import clocks, codes
 from iro_desk.services.children import display_name
@@ -98,8 +100,8 @@ class UpdateRow:
 
 
 def received_on(received_at: datetime) -> date:
-    """The (UTC) date an enquiry counts as received on."""
-    return received_at.astimezone(UTC).date()
+    """The (local) date an enquiry counts as received on."""
+    return clock.local(received_at).date()
 
 
 def _clock(due: date, done: date | None, as_of: date) -> LadoClock:
@@ -187,11 +189,11 @@ def get_enquiry(
 
 
 def enquiries_on(session: Session, day: date, ctx: Ctx) -> list[EnquiryRow]:
-    """The enquiries received on ``day`` (a UTC day), earliest first."""
-    start = datetime.combine(day, time.min, UTC)
+    """The enquiries received on ``day`` (a local day), earliest first."""
+    start, end = clock.day_start(day), clock.day_start(day + timedelta(days=1))
     query = (
         _rows_query()
-        .where(Enquiry.received_at >= start, Enquiry.received_at < start + timedelta(days=1))
+        .where(Enquiry.received_at >= start, Enquiry.received_at < end)
         .order_by(Enquiry.received_at, Enquiry.id)
     )
     return _rows(session, query, ctx, ctx.today)

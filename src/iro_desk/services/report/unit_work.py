@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from iro_desk import clock
 from iro_desk.db.models import (
     Allocation,
     ComplianceForm,
@@ -106,9 +107,8 @@ def count_visits(session: Session, start: date, end: date) -> VisitFigures:
 
 
 def count_enquiries(session: Session, start: date, end: date) -> dict[str, Any]:
-    # Day boundaries are UTC, as in services.duty.
-    since = datetime(start.year, start.month, start.day, tzinfo=UTC)
-    until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+    # Local days, as in services.duty.
+    since, until = clock.day_start(start), clock.day_start(end + timedelta(days=1))
     counts: dict[str, int] = {
         category: n
         for category, n in fetch_rows(
