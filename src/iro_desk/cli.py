@@ -905,3 +905,4 @@ for _command in _AUDIT_COMMANDS:
     main.add_command(_command)
 
 import iro_desk.cli_bundle  # noqa: E402, F401  (export bundle, import bundle)
+import iro_desk.cli_enquiries  # noqa: E402, F401  (duty enquiries, duty update, duty close)
