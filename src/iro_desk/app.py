@@ -80,6 +80,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "raise_case": ("iro_desk.screens.resolution.raise_case", "RaiseCaseScreen"),
     "enquiry": ("iro_desk.screens.duty.enquiry_form", "EnquiryFormScreen"),
     "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
+    "enquiries": ("iro_desk.screens.duty.enquiries", "EnquiriesScreen"),
 }
 
 # Warm the most used screens first, one at a time, after the first screen is painted.
@@ -106,6 +107,8 @@ class DeskCommands(Provider):
         for mode, (title, text, _factory) in MODES.items():
             yield f"Go to {title}", text, partial(app.switch_mode, mode)
         yield "New enquiry", "Log a safeguarding enquiry to the duty desk", app.action_new_enquiry
+        find = partial(app.open_form, "enquiries")
+        yield "Find an enquiry", "Every enquiry: by child, caller, category, dates, open", find
         if app.sync_view.server is not None:
             yield "Sync now", "Send this laptop's changes and fetch the unit's", app.action_sync_now
             yield "Sync conflicts", "Changes that clashed: keep mine or theirs", app.show_conflicts
