@@ -127,11 +127,12 @@ class DeskCommands(Provider):
         if len(query.strip()) < 2:
             return
         from iro_desk.services.child_actions import find_children
+        from iro_desk.widgets.child_picker import hit_label
 
         find = partial(find_children, self.desk_app.desk, term=query, limit=10)
         for hit in await asyncio.to_thread(find):
             # A Text prompt: the palette reads a str prompt as markup.
-            label = Text("Child: ").append_text(literal(f"{hit.name} ({hit.ref})", multiline=False))
+            label = Text("Child: ").append_text(literal(hit_label(hit), multiline=False))
             open_it = partial(self.desk_app.open_child, hit.ref)
             yield Hit(0.9, label, open_it, text=label.plain, help="Open the child")
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Child, Enquiry
+from iro_desk.db.queries import contains
 from iro_desk.rules import codes
 from iro_desk.services.children import child_by_ref
 from iro_desk.services.context import Ctx, Desk
@@ -40,12 +41,6 @@ HEX = frozenset("0123456789abcdef")
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, UTC)
-
-
-def _like(term: str) -> str:
-    # Escape LIKE's wildcards so a typed % or _ means itself.
-    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def search_enquiries(
@@ -84,11 +79,10 @@ def search_enquiries(
     if ref:
         query = query.where(Enquiry.child_id == child_by_ref(session, ref, "child").id)
     if term:
-        pattern = _like(term)
         query = query.where(
             or_(
                 *(
-                    func.lower(column).like(pattern, escape="\\")
+                    contains(column, term)
                     for column in (
                         Child.ref,
                         Child.first_name,
@@ -102,11 +96,10 @@ def search_enquiries(
             )
         )
     if who:
-        pattern = _like(who)
         query = query.where(
             or_(
                 *(
-                    func.lower(column).like(pattern, escape="\\")
+                    contains(column, who)
                     for column in (Enquiry.caller_name, Enquiry.caller_role, Enquiry.caller_agency)
                 )
             )
