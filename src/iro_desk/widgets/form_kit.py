@@ -69,6 +69,9 @@ FIELD_LABELS: dict[str, str] = {
     "form": "Form",
     "case": "Case",
     "answers": "Answers",
+    "received_at": "Received",
+    "follow_up_due": "Follow-up due",
+    "taken_by": "Taken by",
 }
 _SAFE_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
@@ -200,9 +203,10 @@ class FormKit:
         self.problems_shown(first_field)
 
     def _text(self, field: str, reason: str, *, unplaced: bool = False) -> str:
-        if self.LABELS is None:
-            return f"{field}: {reason}" if unplaced else reason
-        return f"{field_label(field, self.LABELS)}: {reason}"
+        if self.LABELS is None and not unplaced:
+            return reason
+        # A problem shown away from its field names it by its label, never "received_at".
+        return f"{field_label(field, self.LABELS or FIELD_LABELS)}: {reason}"
 
 
 def _line_for(node: Any, field: str) -> str | None:
