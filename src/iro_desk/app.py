@@ -112,6 +112,12 @@ class DeskCommands(Provider):
         if app.sync_view.server is not None:
             yield "Sync now", "Send this laptop's changes and fetch the unit's", app.action_sync_now
             yield "Sync conflicts", "Changes that clashed: keep mine or theirs", app.show_conflicts
+        if app.demo:
+            yield (
+                "Act as another demo IRO",
+                "The demo unit: choose whose desk it is",
+                app.ask_demo_iro,
+            )
         yield "Keys and help", "What this screen does and its keys", app.action_help
 
     async def discover(self) -> Hits:
@@ -155,10 +161,14 @@ class IroDeskApp(QuietTeardownApp):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, desk: Desk, *, me: str | None = None, start: str = "duty") -> None:
+    def __init__(
+        self, desk: Desk, *, me: str | None = None, start: str = "duty", demo: bool = False
+    ) -> None:
         super().__init__()
         self.desk = desk
         self.me = me  # the current user's IRO name, if they are an IRO here
+        # The demo unit: the desk acts as a demo IRO the user chooses, and says so.
+        self.demo = demo
         self.start_mode = start
         # Tests turn this off: background building on a timer makes timing part of a picture.
         self.warm_up = True
@@ -200,17 +210,68 @@ class IroDeskApp(QuietTeardownApp):
 
     @property
     def base_sub_title(self) -> str:
-        return plain(f"{self.me or self.desk.ctx.user} · {self.today:%a %d %b %Y}", multiline=False)
+        who = self.me or self.desk.ctx.user
+        if self.demo:
+            who = f"Demo: acting as {who}"
+        return plain(f"{who} · {self.today:%a %d %b %Y}", multiline=False)
 
     def on_mount(self) -> None:
         self.sub_title = self.base_sub_title
         self.switch_mode(self.start_mode)
         self.offer_drafts()
         self._look_for_server()
+        if self.demo:
+            self.ask_demo_iro()  # the screens are built for the IRO chosen, after
+        elif self.warm_up:
+            self._start_warming()
+
+    def _start_warming(self) -> None:
         # Build the other main screens while the user reads the first, so that the first
         # F3/F4/... shows a ready screen instead of composing one.
         if self.warm_up:
             self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
+
+    # --- the demo unit: whose desk it is ------------------------------------------
+
+    def ask_demo_iro(self) -> None:
+        self.run_worker(self._demo_iro_names, thread=True, group="demo-iro")
+
+    def _demo_iro_names(self) -> None:
+        from iro_desk.services.child_actions import active_iro_names
+
+        names = active_iro_names(self.desk)
+        self.call_from_thread(self._ask_demo_iro, names)
+
+    def _ask_demo_iro(self, names: list[str]) -> None:
+        from iro_desk.screens.dialogs.iro_picker import IroPickerDialog
+
+        prompt = (
+            "This is the demo unit: fictional children in a database of its own. "
+            f"The desk acts as one of its IROs, now {self.me or 'none'}. Which one?"
+        )
+
+        def chosen(name: str | None) -> None:
+            if name and name != self.me:
+                self.act_as(name)
+            self.notify(f"Demo: acting as the demo IRO {self.me}. Ctrl+P to choose another.")
+            self._start_warming()
+
+        dialog = IroPickerDialog(names, current=self.me, prompt=prompt, allow_all=False)
+        self.push_screen(dialog, chosen)
+
+    def act_as(self, name: str) -> None:
+        """Work as this (demo) IRO from now on: what is saved is stamped with the name."""
+        self.desk.ctx.user = name
+        self.me = name
+        self.sub_title = self.base_sub_title
+        # Screens made for the previous IRO (their caseload, "(you)") are made again,
+        # from the duty desk (the start screen, which reloads when it shows again).
+        if self.current_mode != "duty":
+            self.switch_mode("duty")
+        for mode in MODES:
+            if mode != self.current_mode and textual_private.mode_is_built(self, mode):
+                self.remove_mode(mode)
+                self.add_mode(mode, MODES[mode][2])
 
     def _warm_next_mode(self) -> None:
         if not self.is_running:
@@ -476,13 +537,13 @@ class IroDeskApp(QuietTeardownApp):
         )
 
 
-def make_app(desk: Desk, *, start: str = "duty") -> IroDeskApp:
+def make_app(desk: Desk, *, start: str = "duty", demo: bool = False) -> IroDeskApp:
     from iro_desk.services.iros import iro_for_user
 
     with desk.read() as session:
         me = iro_for_user(session, desk.ctx.user)
-    return IroDeskApp(desk, me=me.name if me else None, start=start)
+    return IroDeskApp(desk, me=me.name if me else None, start=start, demo=demo)
 
 
-def run(desk: Desk) -> None:
-    make_app(desk).run()
+def run(desk: Desk, *, demo: bool = False) -> None:
+    make_app(desk, demo=demo).run()

@@ -294,7 +294,7 @@ def run_tui(opts: Options) -> None:
     desk = opts.desk()
     from iro_desk.app import run
 
-    run(desk)
+    run(desk, demo=opts.demo)
 
 
 def ensure_demo(desk: Desk) -> None:
