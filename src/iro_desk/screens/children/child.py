@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -35,7 +36,8 @@ from iro_desk.widgets.form_kit import due_style
 TABLES: dict[str, tuple[str, ...]] = {
     "child-episodes": ("Period from", "Episode from", "To", "Legal status", "Placement", "Reason"),
     "child-plans": ("Strategy", "ICPC", "Plan from", "Category", "Ended", "Outcome"),
-    "child-meetings": ("Date", "Kind", "Due", "Timely", "BF", "Took part", "Decisions", "Record"),
+    # The dates first and short, so that at 80 columns only the free text is ever cut.
+    "child-meetings": ("Date", "Kind", "Due", "Timely", "BF", "Decisions", "Record", "Took part"),
     "child-visits": ("Date", "IRO", "Where", "Purpose", "Alone", "Views", "Note"),
     "child-forms": ("Review", "Held", "Status", "Team manager", "Sent", "Due", "Answered", "No's"),
     "child-cases": ("Raised", "Status", "Stage", "Held by", "Stage due", "Issue"),
@@ -351,14 +353,14 @@ escalate it). Escape goes back.
                 (
                     str(m.meeting_child_id),
                     [
-                        styled(day(m.date)),
+                        styled(_short(m.date)),
                         styled(m.kind),
-                        styled(day(m.due)),
+                        styled(_short(m.due)),
                         timely,
                         styled("BF" if m.brought_forward else ""),
+                        styled(_short(m.decisions_circulated)),
+                        styled(_short(m.record_circulated)),
                         styled(took_part),
-                        styled(day(m.decisions_circulated)),
-                        styled(day(m.record_circulated)),
                     ],
                 )
             )
@@ -470,6 +472,11 @@ escalate it). Escape goes back.
                 self.iro_app.open_case(uuid.UUID(key))
                 return
         self.iro_app.open_form("raise_case", child_ref=self.ref)
+
+
+def _short(value: date | None) -> str:
+    """26 May 26: a date that leaves room for the other columns at 80 columns."""
+    return f"{value:%d %b %y}" if value else ""
 
 
 def _wd_words(wd: int | None) -> str:
