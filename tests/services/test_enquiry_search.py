@@ -81,6 +81,8 @@ def test_each_filter_narrows_to_what_it_names(logged: Desk) -> None:
     ]
     # a typed % is a percent sign, not "anything"
     assert _search(logged, text="%") == []
+    # the last day a date can be still ends the range (no overflow)
+    assert len(_search(logged, since=date.min, until=date.max)) == len(CALLS)
 
 
 def test_bad_filters_are_all_named(logged: Desk) -> None:

@@ -110,7 +110,7 @@ def search_enquiries(
         query = query.where(Enquiry.status == state)
     if since is not None:
         query = query.where(Enquiry.received_at >= _day_start(since))
-    if until is not None:
+    if until is not None and until < date.max:  # the last day there is has no day after
         query = query.where(Enquiry.received_at < _day_start(until + timedelta(days=1)))
     query = query.order_by(Enquiry.received_at.desc(), Enquiry.id).limit(limit)
     return _rows(session, query, ctx, ctx.today)
