@@ -324,7 +324,7 @@ def run_tui(opts: Options) -> None:
     from iro_desk.app import run
 
     with opened_desk() as desk:
-        run(desk)
+        run(desk, demo=opts.demo)
 
 
 def ensure_demo(desk: Desk) -> None:
@@ -384,3 +384,4 @@ from iro_desk.cli_ssda903 import register as _register_ssda903  # noqa: E402
 _register_ssda903(main)  # after the child group: it adds `child 903`
 
 import iro_desk.cli_bundle  # noqa: E402, F401  (export bundle, import bundle)
+import iro_desk.cli_enquiries  # noqa: E402, F401  (duty enquiries, duty update, duty close)

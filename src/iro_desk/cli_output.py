@@ -440,3 +440,33 @@ def print_report(console: Console, report: Any) -> None:
         for label, value in lines:
             table.add_row(literal(label), literal(value))
         console.print(table)
+
+
+def print_enquiries(console: Console, rows: list) -> None:
+    """Found enquiries, newest first, each with the short id ``duty update``/``close`` take."""
+    if not rows:
+        console.print("No enquiries match.")
+        return
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    t.add_column("ID", no_wrap=True, min_width=8)
+    t.add_column("Received", no_wrap=True, min_width=9)
+    t.add_column("Cat", no_wrap=True, overflow="ellipsis", max_width=7)
+    t.add_column("About", no_wrap=True, overflow="ellipsis", max_width=23)
+    t.add_column("Caller", no_wrap=True, overflow="ellipsis", max_width=13)
+    # Closed ones say so where the follow-up would be: a seventh column breaks 80 columns.
+    t.add_column("Follow-up", no_wrap=True, min_width=9)
+    for e in rows:
+        if e.status == "closed":
+            follow_up = Text("closed", style="dim")
+        else:
+            follow_up = Text(_short(e.follow_up_due), style="bold red" if e.overdue else "")
+        t.add_row(
+            str(e.id)[:8],
+            e.received_at.strftime("%d %b %y"),
+            literal(e.category, multiline=False),
+            literal(e.about, multiline=False),
+            literal(e.caller_name or e.caller_agency or "-", multiline=False),
+            follow_up,
+        )
+    console.print(t)
+    console.print(f"{len(rows)} enquir{'y' if len(rows) == 1 else 'ies'}.")

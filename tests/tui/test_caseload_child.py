@@ -128,7 +128,9 @@ async def test_enter_opens_the_child_with_tabs(app_for, demo_desk: Desk) -> None
         assert record.name in title and ref in title
         tabs = app.screen.query_one("#child-tabs", TabbedContent)
         labels = [str(tabs.get_tab(pane.id).label) for pane in tabs.query("TabPane")]
-        assert labels == ["Profile", "Care", "Reviews", "Visits", "Views", "Forms", "Cases"]
+        assert labels == [
+            *("Profile", "Care", "Reviews", "Visits", "Views", "Forms", "Cases", "Enquiries")
+        ]
         profile = str(app.screen.query_one("#child-profile", Static).render())
         assert record.name in profile
         meetings = app.screen.query_one("#child-meetings", DataTable)

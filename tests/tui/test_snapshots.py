@@ -131,6 +131,7 @@ SCREENS: dict[str, tuple[str, Callable[[Picks], Callable]]] = {
     "duty_desk": ("duty", _keys()),
     "enquiry_form": ("duty", _keys("n")),
     "enquiry_detail": ("duty", _push(_enquiry)),
+    "enquiries": ("duty", _keys("a")),
     "rota_week": ("rota", _keys()),
     "rota_month": ("rota", _keys("m")),
     "caseload": ("caseload", _keys()),

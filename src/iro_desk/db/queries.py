@@ -38,3 +38,9 @@ def raw_key(column: Any) -> Any:
     query itself; keys read this way must be compared through ``raw_key`` too.
     """
     return type_coerce(column, String)
+
+
+def contains(column: Any, term: str) -> Any:
+    """``term`` anywhere in the column, ignoring case; a typed % or _ means itself."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from iro_desk.db.models import Allocation, CarePeriod, Child, CpPlan, Episode, Iro
+from iro_desk.db.queries import contains
 from iro_desk.rules import codes
 from iro_desk.rules.identity import nhs_number_problem, normalise_nhs_number, upn_problem
 from iro_desk.rules.plausible import BIRTH, EXPECTED_BIRTH
@@ -42,6 +43,7 @@ class ChildHit:
     ref: str
     name: str
     dob: date | None
+    iro: str | None = None  # the IRO allocated now, if any
 
 
 def _prefix(column, term: str):
@@ -50,20 +52,27 @@ def _prefix(column, term: str):
 
 
 def search_children(session: Session, term: str, *, limit: int = 20) -> list[ChildHit]:
-    """By reference or by the start of a first or last name ("ali smi" matches Alice Smith)."""
+    """By any part of the reference, or by the start of a first or last name ("ali smi"
+    matches Alice Smith), each with the IRO allocated now."""
     words = name_key(term).split()
     if not words:
         return []
-    query = select(Child.id, Child.ref, Child.first_name, Child.last_name, Child.dob)
+    query = (
+        select(Child.id, Child.ref, Child.first_name, Child.last_name, Child.dob, Iro.name)
+        .outerjoin(Allocation, and_(Allocation.child_id == Child.id, Allocation.end_date.is_(None)))
+        .outerjoin(Iro, Iro.id == Allocation.iro_id)
+    )
     if len(words) == 1:
         word = words[0]
+        # Names hold no digits: a term with one is a piece of a reference, searched
+        # anywhere in it; otherwise a prefix, which the indexes answer quickly.
+        by_ref = (
+            contains(Child.ref, term.strip())
+            if any(c.isdigit() for c in term)
+            else or_(_prefix(Child.ref, term.strip()), _prefix(Child.ref, term.strip().upper()))
+        )
         query = query.where(
-            or_(
-                _prefix(Child.ref, term.strip()),
-                _prefix(Child.ref, term.strip().upper()),
-                _prefix(Child.last_key, word),
-                _prefix(Child.first_key, word),
-            )
+            or_(by_ref, _prefix(Child.last_key, word), _prefix(Child.first_key, word))
         )
     else:
         first, last = words[0], words[-1]
@@ -75,7 +84,7 @@ def search_children(session: Session, term: str, *, limit: int = 20) -> list[Chi
         )
     query = query.order_by(Child.last_key, Child.first_key, Child.ref).limit(limit)
     return [
-        ChildHit(r.id, r.ref, f"{r.first_name} {r.last_name}".strip(), r.dob)
+        ChildHit(r.id, r.ref, f"{r.first_name} {r.last_name}".strip(), r.dob, r.name)
         for r in session.execute(query)
     ]
 

@@ -82,11 +82,25 @@ class Checker:
 
     def order(self, first_field: str, first: date | None, second_field: str, second: date | None):
         if first is not None and second is not None and second < first:
-            self.add(second_field, f"{second.isoformat()} is before {first_field} {first}")
+            # The reason is read by people: the earlier date by its name, not a column's.
+            words = ORDER_WORDS.get(first_field, first_field.replace("_", " "))
+            self.add(second_field, f"{second.isoformat()} is before {words} ({first})")
 
     def done(self) -> None:
         if self.problems:
             raise InvalidInput(self.problems)
+
+
+# How a reason names the earlier of two dates (Checker.order); others lose their "_".
+ORDER_WORDS: dict[str, str] = {
+    "received_at": "the day the enquiry was received",
+    "lado_referred": "the LADO referral",
+    "stage_started": "the start of the stage",
+    "meeting_date": "the meeting",
+    "sent": "the day it was sent",
+    "start_date": "the start",
+    "since": "the From date",
+}
 
 
 def parse_date(field: str, value: str | date | None, *, required: bool = True) -> date | None:

@@ -22,7 +22,7 @@ from iro_desk.services.children import ChildHit
 from iro_desk.services.context import Desk
 from iro_desk.services.display import literal
 
-__all__ = ["ChildPicker"]
+__all__ = ["ChildPicker", "hit_label"]
 
 # Enough to spot the child; the search narrows as more is typed.
 MATCH_LIMIT = 8
@@ -33,9 +33,14 @@ class _HasDesk(Protocol):
 
 
 def _born(hit: ChildHit) -> str:
-    if hit.dob is None:
-        return ""
-    return f" · born {hit.dob.day} {hit.dob:%b %Y}"
+    """What tells two children of the same name apart: birth date and allocated IRO."""
+    born = f" · born {hit.dob.day} {hit.dob:%b %Y}" if hit.dob else ""
+    return f"{born} · IRO {hit.iro}" if hit.iro else f"{born} · no IRO"
+
+
+def hit_label(hit: ChildHit) -> str:
+    """One line naming a found child: name, reference, date of birth, IRO."""
+    return f"{hit.name or '(no name)'} · {hit.ref}{_born(hit)}"
 
 
 class ChildPicker(Vertical):
@@ -154,7 +159,7 @@ class ChildPicker(Vertical):
         matches = self.query_one(".picker-matches", OptionList)
         matches.set_options(
             Option(
-                literal(f"{hit.name or '(no name)'} · {hit.ref}{_born(hit)}", multiline=False),
+                literal(hit_label(hit), multiline=False),
                 id=hit.ref,
             )
             for hit in hits

@@ -74,6 +74,9 @@ FIELD_LABELS: dict[str, str] = {
     "form": "Form",
     "case": "Case",
     "answers": "Answers",
+    "received_at": "Received",
+    "follow_up_due": "Follow-up due",
+    "taken_by": "Taken by",
 }
 _SAFE_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
@@ -400,14 +403,19 @@ class FormKit:
                 unplaced_text = self._text(problem.field, problem.reason, unplaced=True)
                 texts.setdefault(self.FORM_ERROR, []).append(unplaced_text)
             else:
-                unplaced.append(str(problem))
+                unplaced.append(self._text(problem.field, problem.reason, unplaced=True))
         first_field: str | None = None
         for line_id, lines in texts.items():
             set_error(node.query_one(f"#{line_id}", Static), "\n".join(lines))
         # The topmost line on the form, whatever order the service reported them in.
         first = next((w for w in node.query(".field-error") if w.display), None)
         if first is not None:
-            first.scroll_visible(animate=False)
+            # Once the lines are laid out: the field's row at the top, its reasons under it.
+            row = _field_row(first)
+            if row is not None:
+                node.call_after_refresh(row.scroll_visible, animate=False, top=True)
+            else:
+                node.call_after_refresh(first.scroll_visible, animate=False)
             first_field = (first.id or "").removeprefix("error-")
         node.notify(
             "\n".join(unplaced) or "Not saved: see the reasons on the form.",
@@ -417,9 +425,23 @@ class FormKit:
         self.problems_shown(first_field)
 
     def _text(self, field: str, reason: str, *, unplaced: bool = False) -> str:
-        if self.LABELS is None:
-            return f"{field}: {reason}" if unplaced else reason
-        return f"{field_label(field, self.LABELS)}: {reason}"
+        if self.LABELS is None and not unplaced:
+            return reason
+        # A problem shown away from its field names it by its label, never "received_at".
+        return f"{field_label(field, self.LABELS or FIELD_LABELS)}: {reason}"
+
+
+def _field_row(line: Widget) -> Widget | None:
+    """The row holding the field an error line is about: the widget before the error
+    lines under it (error lines follow their row)."""
+    parent = line.parent
+    if parent is None:
+        return None
+    siblings = list(parent.children)
+    for widget in reversed(siblings[: siblings.index(line)]):
+        if not widget.has_class("field-error"):
+            return widget
+    return None
 
 
 def _line_for(node: Any, field: str) -> str | None:

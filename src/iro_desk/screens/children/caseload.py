@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.iro_picker import ALL_CHILDREN, IroPickerDialog
@@ -55,6 +56,8 @@ def _legal_or_category(row: CaseloadRow) -> str:
     return "/".join(part for part in (row.legal_status, row.cp_category) if part)
 
 
+IRO_WIDTH = 16  # the whole unit's list only: one IRO's own caseload folds it away
+
 # The deadline columns come first so that they are on screen at 80 columns.
 COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", lambda r: _last(r.name.lower()), 20),
@@ -63,6 +66,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("due", "Next review", lambda r: _last(r.next_review_due), 11),
     Column("kind", "Kind", lambda r: _last(r.next_review_kind), 11),
     Column("wd", "WD left", lambda r: _last(r.wd_left), 7),
+    # Who holds the child: what the whole unit's list (i) is read for, beside the deadline.
+    Column("iro", "IRO", lambda r: _last((r.iro or "").lower()), IRO_WIDTH),
     Column("visit", "Last visit", lambda r: _last(r.last_visit), 11),
     Column("part", "Last took part", lambda r: _last(r.last_participation)),
     Column("status", "Status", lambda r: _last(r.status)),
@@ -105,7 +110,7 @@ children per full-time IRO.
         Binding("escape", "leave_search", "Leave the search", show=False),
         *[
             Binding(str(n), f"sort({n - 1})", f"Sort by {c.label}", show=False)
-            for n, c in enumerate(COLUMNS, start=1)
+            for n, c in enumerate(COLUMNS[:9], start=1)  # 1-9: the tenth by its heading
         ],
     ]
 
@@ -197,6 +202,7 @@ children per full-time IRO.
         if table.row_count:
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
+        table.columns[ColumnKey("iro")].width = IRO_WIDTH if self._all else 0
         for row in rows:
             style = due_style(self.app, row.overdue, row.wd_left, soon_wd=SOON_WD)
             table.add_row(
@@ -206,6 +212,7 @@ children per full-time IRO.
                 styled(_due_text(row), style),
                 styled(row.next_review_kind or ""),
                 styled("" if row.wd_left is None else f"{row.wd_left:>4}", style),
+                styled((row.iro or "none") if self._all else ""),
                 styled(day(row.last_visit)),
                 styled(participation_summary(row.last_participation)),
                 styled(row.status),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -19,6 +20,8 @@ from iro_desk.services.caseload_clocks import deadline_text
 from iro_desk.services.child_actions import open_child_record
 from iro_desk.services.child_record import ChildRecord, MeetingLine
 from iro_desk.services.display import literal, plain
+from iro_desk.services.duty import EnquiryRow
+from iro_desk.services.enquiry_search import find_enquiries
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import (
     SOON_WD,
@@ -36,10 +39,12 @@ from iro_desk.widgets.form_kit import due_style
 TABLES: dict[str, tuple[str, ...]] = {
     "child-episodes": ("Period from", "Episode from", "To", "Legal status", "Placement", "Reason"),
     "child-plans": ("Strategy", "ICPC", "Plan from", "Category", "Ended", "Outcome"),
-    "child-meetings": ("Date", "Kind", "Due", "Timely", "BF", "Took part", "Decisions", "Record"),
+    # The dates first and short, so that at 80 columns only the free text is ever cut.
+    "child-meetings": ("Date", "Kind", "Due", "Timely", "BF", "Decisions", "Record", "Took part"),
     "child-visits": ("Date", "IRO", "Where", "Purpose", "Alone", "Views", "Note"),
     "child-forms": ("Review", "Held", "Status", "Team manager", "Sent", "Due", "Answered", "No's"),
     "child-cases": ("Raised", "Status", "Stage", "Held by", "Stage due", "Issue"),
+    "child-enquiries": ("Received", "Cat", "Caller", "Follow-up", "Status", "Summary"),
 }
 
 
@@ -58,7 +63,8 @@ Left/Right):
   late, brought forward (BF) and how the child took part.
 - **Visits**, **Views** (the child's views, wishes and feelings over time, and below
   them who has opened this record and when: every opening is audited),
-  **Forms** (compliance forms) and **Cases** (issues resolution).
+  **Forms** (compliance forms), **Cases** (issues resolution) and **Enquiries** (every
+  duty enquiry about the child; `Enter` opens one).
 
 Keys: `r` record a review or conference, `v` log a visit, `p` record or correct how
 the child took part in the review highlighted on the Reviews tab, `c` start a
@@ -130,6 +136,8 @@ escalate it). Escape goes back.
                 yield self._table("child-forms")
             with TabPane("Cases", id="tab-cases"):
                 yield self._table("child-cases")
+            with TabPane("Enquiries", id="tab-enquiries"):
+                yield self._table("child-enquiries")
         yield Footer()
 
     @staticmethod
@@ -156,10 +164,11 @@ escalate it). Escape goes back.
                 self.desk, ref=ref, today=self.iro_app.today, audit_opening=ref != self._opened
             )
             self._opened = ref
+            enquiries = find_enquiries(self.desk, child_ref=ref)
         except InvalidInput as exc:
             self.app.call_from_thread(self._missing, str(exc))
             return
-        self.app.call_from_thread(self._show, record, opened)
+        self.app.call_from_thread(self._show, record, opened, enquiries)
 
     def _missing(self, message: str) -> None:
         self.notify(message, title="Child", severity="error")
@@ -168,7 +177,12 @@ escalate it). Escape goes back.
 
     # --- drawing ----------------------------------------------------------------------
 
-    def _show(self, record: ChildRecord, opened: list[Opening] | None = None) -> None:
+    def _show(
+        self,
+        record: ChildRecord,
+        opened: list[Opening] | None = None,
+        enquiries: list[EnquiryRow] | None = None,
+    ) -> None:
         self.record = record
         self.title = plain(record.name, multiline=False)
         self.query_one("#child-title", Static).update(self._title_text(record))
@@ -182,6 +196,7 @@ escalate it). Escape goes back.
         self._fill("child-visits", self._visit_rows(record))
         self._fill("child-forms", self._form_rows(record))
         self._fill("child-cases", self._case_rows(record))
+        self._fill("child-enquiries", _enquiry_rows(enquiries or []))
 
     def _fill(self, table_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         """Replace a table's rows, keeping the highlighted row where it still exists."""
@@ -347,14 +362,14 @@ escalate it). Escape goes back.
                 (
                     str(m.meeting_child_id),
                     [
-                        styled(day(m.date)),
+                        styled(_short(m.date)),
                         styled(m.kind),
-                        styled(day(m.due)),
+                        styled(_short(m.due)),
                         timely,
                         styled("BF" if m.brought_forward else ""),
+                        styled(_short(m.decisions_circulated)),
+                        styled(_short(m.record_circulated)),
                         styled(took_part),
-                        styled(day(m.decisions_circulated)),
-                        styled(day(m.record_circulated)),
                     ],
                 )
             )
@@ -419,6 +434,11 @@ escalate it). Escape goes back.
 
     # --- actions ----------------------------------------------------------------------
 
+    @on(DataTable.RowSelected, "#child-enquiries")
+    def _open_enquiry(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.iro_app.open_form("enquiry_detail", enquiry_id=event.row_key.value)
+
     def highlighted_meeting(self) -> MeetingLine | None:
         table = self.query_one("#child-meetings", DataTable)
         if self.record is None or not table.row_count:
@@ -474,6 +494,11 @@ escalate it). Escape goes back.
         self.iro_app.open_form("raise_case", child_ref=self.ref)
 
 
+def _short(value: date | None) -> str:
+    """26 May 26: a date that leaves room for the other columns at 80 columns."""
+    return f"{value:%d %b %y}" if value else ""
+
+
 def _wd_words(wd: int | None) -> str:
     if wd is None:
         return "no date"
@@ -500,3 +525,16 @@ def _record_note(row: CaseloadRow) -> str:
     if row.history_incomplete:
         return " · history incomplete: enter the last review"
     return " · check the record" if row.check_record else ""
+
+
+def _enquiry_rows(rows: list[EnquiryRow]) -> list[tuple[str, list[Text]]]:
+    """The child's enquiries, newest first; closed ones dimmed, overdue follow-ups red."""
+    lines = []
+    for e in rows:
+        style = "dim" if e.status == "closed" else ""
+        due = styled(day(e.follow_up_due), "bold red" if e.overdue else style)
+        caller = " · ".join(p for p in (e.caller_name, e.caller_agency) if p)
+        cells = [styled(day(e.received_date), style), styled(e.category, style)]
+        cells += [styled(first_line(caller, 30), style), due, styled(e.status, style)]
+        lines.append((str(e.id), [*cells, styled(first_line(e.summary, 40), style)]))
+    return lines

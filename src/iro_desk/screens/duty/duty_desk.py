@@ -95,12 +95,14 @@ The start screen for the IRO on duty today.
 
 Press `n` to log a new enquiry and `Enter` on an enquiry to open it: there you add
 updates, set follow-up and LADO dates, and close or reopen it. `c` opens the child the
-highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
+highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes. `a` lists every
+enquiry ever logged, to search by child, caller, category, dates or open/closed.
 """
 
     BINDINGS = [
         Binding("n", "new_enquiry", "New enquiry", id="new_enquiry"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("a", "all_enquiries", "All enquiries", id="all_enquiries"),
         Binding("c", "open_child", "Open child", id="open_child", show=False),
         Binding("1", "tab('tab-today')", "Today's enquiries", show=False),
         Binding("2", "tab('tab-open')", "Follow-ups", show=False),
@@ -265,6 +267,9 @@ highlighted enquiry is about. `1` `2` `3` switch lists, `r` refreshes.
 
     def action_new_enquiry(self) -> None:
         self.iro_app.open_form("enquiry")
+
+    def action_all_enquiries(self) -> None:
+        self.iro_app.open_form("enquiries")
 
     def action_refresh(self) -> None:
         self.load()
