@@ -19,7 +19,8 @@ from iro_desk.services.children import child_by_ref
 from iro_desk.services.context import Ctx, Desk
 
 # The duty module's row building is shared, so a search shows rows exactly as the desk does.
-from iro_desk.services.duty import CLOSED, OPEN, EnquiryRow, _rows, _rows_query
+from iro_desk.services.duty import CLOSED, OPEN, EnquiryRow
+from iro_desk.services.duty.enquiry_rows import rows_for, rows_query
 from iro_desk.services.errors import InvalidInput, NotFound
 from iro_desk.services.validate import Checker
 
@@ -75,7 +76,7 @@ def search_enquiries(
     check.order("since", since, "until", until)
     ref = check.text("child", child_ref, max_len=100, one_line=True)
     check.done()
-    query = _rows_query()
+    query = rows_query()
     if ref:
         query = query.where(Enquiry.child_id == child_by_ref(session, ref, "child").id)
     if term:
@@ -113,7 +114,7 @@ def search_enquiries(
     if until is not None and until < date.max:  # the last day there is has no day after
         query = query.where(Enquiry.received_at < _day_start(until + timedelta(days=1)))
     query = query.order_by(Enquiry.received_at.desc(), Enquiry.id).limit(limit)
-    return _rows(session, query, ctx, ctx.today)
+    return rows_for(session, query, ctx, ctx.today)
 
 
 def find_enquiries(desk: Desk, **filters: object) -> list[EnquiryRow]:

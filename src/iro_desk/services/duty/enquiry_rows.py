@@ -148,7 +148,7 @@ def _to_row(
     )
 
 
-def _rows_query():
+def rows_query():
     """Enquiries with the taker's name and the child, in one query (no per-row look-ups)."""
     return (
         select(Enquiry, Iro.name, Child)
@@ -157,7 +157,7 @@ def _rows_query():
     )
 
 
-def _rows(session: Session, query, ctx: Ctx, as_of: date) -> list[EnquiryRow]:
+def rows_for(session: Session, query, ctx: Ctx, as_of: date) -> list[EnquiryRow]:
     return [_to_row(e, name, child, ctx, as_of) for e, name, child in session.execute(query)]
 
 
@@ -182,7 +182,7 @@ def get_enquiry(
 ) -> EnquiryRow:
     """One enquiry as a row (overdue and LADO clocks judged on ``as_of``, default today)."""
     key = enquiry_id_of(enquiry_id)
-    rows = _rows(session, _rows_query().where(Enquiry.id == key), ctx, as_of or ctx.today)
+    rows = rows_for(session, rows_query().where(Enquiry.id == key), ctx, as_of or ctx.today)
     if not rows:
         raise NotFound.one("enquiry", f"no enquiry {enquiry_id}")
     return rows[0]
@@ -192,34 +192,34 @@ def enquiries_on(session: Session, day: date, ctx: Ctx) -> list[EnquiryRow]:
     """The enquiries received on ``day`` (a local day), earliest first."""
     start, end = clock.day_start(day), clock.day_start(day + timedelta(days=1))
     query = (
-        _rows_query()
+        rows_query()
         .where(Enquiry.received_at >= start, Enquiry.received_at < end)
         .order_by(Enquiry.received_at, Enquiry.id)
     )
-    return _rows(session, query, ctx, ctx.today)
+    return rows_for(session, query, ctx, ctx.today)
 
 
 def open_enquiries(session: Session, ctx: Ctx, as_of: date, limit: int = 200) -> list[EnquiryRow]:
     """Open enquiries by follow-up date, so overdue ones come first; none-due ones last."""
     query = (
-        _rows_query()
+        rows_query()
         .where(Enquiry.status == OPEN)
         # NULLS LAST spelled out: SQLite and PostgreSQL put NULLs at opposite ends by default.
         .order_by(Enquiry.follow_up_due.asc().nulls_last(), Enquiry.received_at, Enquiry.id)
         .limit(limit)
     )
-    return _rows(session, query, ctx, as_of)
+    return rows_for(session, query, ctx, as_of)
 
 
 def lado_referrals(session: Session, ctx: Ctx, as_of: date, limit: int = 200) -> list[EnquiryRow]:
     """Open LADO enquiries, oldest first, with their referral and meeting clocks."""
     query = (
-        _rows_query()
+        rows_query()
         .where(Enquiry.status == OPEN, Enquiry.category == LADO)
         .order_by(Enquiry.received_at, Enquiry.id)
         .limit(limit)
     )
-    return _rows(session, query, ctx, as_of)
+    return rows_for(session, query, ctx, as_of)
 
 
 def enquiry_history(session: Session, enquiry_id: uuid.UUID | str) -> list[UpdateRow]:
