@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -67,6 +68,8 @@ class ReviewIn:
 
 def _read_ref(cells: Cells, known: dict[str, date | None] | None) -> str | None:
     ref = cells.text("CHILD", required=True, max_len=40)
+    if ref is not None:
+        ref = sys.intern(ref)  # one string per child, however many rows it has (memory)
     cells.child = ref
     if ref is not None and known is not None and ref not in known:
         cells.add("CHILD", f"{ref!r} is not in {HEADER_FILE}")
@@ -146,7 +149,7 @@ def _read_rec(cells: Cells, end: date | None, values: dict[str, Any]) -> None:
         if not REC_SHAPE.match(rec):
             cells.add("REC", f"{rec!r} is not a reason episode ceased code (E2-E17, X1)")
             return
-        values["rec"] = rec  # stored as given, even on an open episode (a finding)
+        values["rec"] = sys.intern(rec)  # stored as given, even on an open episode (a finding)
         if end is None and "DEC" not in cells.bad:
             cells.add("REC", "is given but DEC is blank (the episode has not ended)", rule="REC")
     elif end is not None and "REC" not in cells.bad:
