@@ -54,7 +54,7 @@ class EpisodeIn:
     ref: str
     start: date
     end: date | None
-    values: dict[str, Any]  # Episode attributes other than the dates
+    values: dict[str, Any]  # Episode attributes other than the start (end_date too)
 
 
 @dataclass(slots=True)
@@ -178,6 +178,7 @@ def parse_episodes(
             "place_provider": cells.code(
                 "PLACE_PROVIDER", PLACE_PROVIDER_CODES, "placement provider", required=False
             ),
+            "end_date": end,  # here from the start: the dict is made at its final size
             "rec": None,
             "reason_place_change": cells.code(
                 "REASON_PLACE_CHANGE", codes.REASON_PLACE_CHANGE, "reason for placement change",
@@ -238,7 +239,7 @@ def parse_reviews(
             cells.add("REVIEW", f"a review of {ref} on {fmt(review_date)} is on line {earlier}")
             continue
         seen[(ref, review_date)] = row.line
-        by_child[ref].append(
-            ReviewIn(row.line, ref, review_date, raw_date or "", raw_code.strip().upper() or None)
-        )
+        # Interned: a return's review days and codes repeat across thousands of rows.
+        code = sys.intern(raw_code.strip().upper()) or None
+        by_child[ref].append(ReviewIn(row.line, ref, review_date, sys.intern(raw_date or ""), code))
     return by_child
