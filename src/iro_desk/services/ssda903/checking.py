@@ -103,7 +103,7 @@ def _merged(file: EpisodeIn | None, db: Episode | None) -> _Ep:
     return _Ep(file.start, values["end_date"], values, file, db)
 
 
-@dataclass
+@dataclass(slots=True)  # one per period of care in the return: kept small
 class _Run:
     """A chain of episodes, each starting the day the previous one ended: a period of care."""
 
@@ -132,7 +132,7 @@ class _Run:
         return found
 
 
-@dataclass
+@dataclass(slots=True)  # one per child in the return: kept small
 class ChildPlan:
     ref: str
     header: ChildIn

@@ -66,8 +66,8 @@ def store_findings(
         ):
             key = (row.child_ref, *_key(row.kind, row.rule, row.file, row.field, row.message))
             open_rows[key] = row
-    fresh: list[dict[str, object]] = []
-    kept = 0
+    fresh: list[dict[str, object]] = []  # the rows not yet inserted: a chunk at most
+    added = kept = 0
     for n in noted:
         key = (n.child_ref, *_key(n.kind, n.rule, n.file, n.field, n.reason))
         if open_rows.pop(key, None) is not None:
@@ -94,6 +94,10 @@ def store_findings(
                 "cleared_at": None,
             }
         )
+        if len(fresh) == CHUNK:  # inserted as they come: a national return has thousands
+            added += _insert(session, fresh)
+            fresh = []
+    added += _insert(session, fresh)
     gone = [row.id for row in open_rows.values()]
     for i in range(0, len(gone), CHUNK):
         session.execute(
@@ -102,14 +106,20 @@ def store_findings(
             .values(cleared_at=now, updated_at=now, updated_by=ctx.user)
             .execution_options(synchronize_session=False)
         )
-    for i in range(0, len(fresh), CHUNK):
-        session.execute(insert(ImportFinding), fresh[i : i + CHUNK])
-    if fresh or gone:
+    if added or gone:
         audit(
             session, ctx, "import.903.findings", "import_finding", None,
-            added=len(fresh), cleared=len(gone), kept=kept,
+            added=added, cleared=len(gone), kept=kept,
         )  # fmt: skip
-    return Stored(len(fresh), kept, len(gone))
+    return Stored(added, kept, len(gone))
+
+
+def _insert(session: Session, rows: list[dict[str, object]]) -> int:
+    # render_nulls: every row the same columns (a blank line or child sent as NULL, no
+    # default overridden), so the chunk is one executemany.
+    if rows:
+        session.execute(insert(ImportFinding).execution_options(render_nulls=True), rows)
+    return len(rows)
 
 
 def list_findings(

@@ -209,14 +209,13 @@ class _Read:
 def _read_and_check(session: Session, ctx: Ctx, directory: Path) -> _Read:
     problems = Problems()
     warnings: list[Problem] = []
-    # One file at a time, each let go once parsed: only one file's raw cells are held.
+    # One file at a time, its rows streamed into the parser: no file is held whole.
     # A file without all its columns is reported once, not on every row.
     (header_name, header_cols), (episodes_name, episode_cols), (reviews_name, review_cols) = FILES
     header_file = read_file(directory, header_name, header_cols, problems)
     children, dobs = (
         parse_header(header_file, problems, ctx.today) if header_file.usable else ({}, {})
     )
-    header_file.rows.clear()
     known = dobs if header_file.usable else None
     episodes_file = read_file(directory, episodes_name, episode_cols, problems)
     episodes_in = (
@@ -224,12 +223,10 @@ def _read_and_check(session: Session, ctx: Ctx, directory: Path) -> _Read:
         if episodes_file.usable
         else None
     )
-    del episodes_file
     reviews_file = read_file(directory, reviews_name, review_cols, problems)
     reviews_in = (
         parse_reviews(reviews_file, problems, ctx.today, known) if reviews_file.usable else {}
     )
-    del reviews_file
     plans: list[ChildPlan] = []
     existing = Existing()
     if header_file.usable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -53,7 +54,7 @@ class EpisodeIn:
     ref: str
     start: date
     end: date | None
-    values: dict[str, Any]  # Episode attributes other than the dates
+    values: dict[str, Any]  # Episode attributes other than the start (end_date too)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,8 @@ class ReviewIn:
 
 def _read_ref(cells: Cells, known: dict[str, date | None] | None) -> str | None:
     ref = cells.text("CHILD", required=True, max_len=40)
+    if ref is not None:
+        ref = sys.intern(ref)  # one string per child, however many rows it has (memory)
     cells.child = ref
     if ref is not None and known is not None and ref not in known:
         cells.add("CHILD", f"{ref!r} is not in {HEADER_FILE}")
@@ -146,7 +149,7 @@ def _read_rec(cells: Cells, end: date | None, values: dict[str, Any]) -> None:
         if not REC_SHAPE.match(rec):
             cells.add("REC", f"{rec!r} is not a reason episode ceased code (E2-E17, X1)")
             return
-        values["rec"] = rec  # stored as given, even on an open episode (a finding)
+        values["rec"] = sys.intern(rec)  # stored as given, even on an open episode (a finding)
         if end is None and "DEC" not in cells.bad:
             cells.add("REC", "is given but DEC is blank (the episode has not ended)", rule="REC")
     elif end is not None and "REC" not in cells.bad:
@@ -175,6 +178,7 @@ def parse_episodes(
             "place_provider": cells.code(
                 "PLACE_PROVIDER", PLACE_PROVIDER_CODES, "placement provider", required=False
             ),
+            "end_date": end,  # here from the start: the dict is made at its final size
             "rec": None,
             "reason_place_change": cells.code(
                 "REASON_PLACE_CHANGE", codes.REASON_PLACE_CHANGE, "reason for placement change",
@@ -235,7 +239,7 @@ def parse_reviews(
             cells.add("REVIEW", f"a review of {ref} on {fmt(review_date)} is on line {earlier}")
             continue
         seen[(ref, review_date)] = row.line
-        by_child[ref].append(
-            ReviewIn(row.line, ref, review_date, raw_date or "", raw_code.strip().upper() or None)
-        )
+        # Interned: a return's review days and codes repeat across thousands of rows.
+        code = sys.intern(raw_code.strip().upper()) or None
+        by_child[ref].append(ReviewIn(row.line, ref, review_date, sys.intern(raw_date or ""), code))
     return by_child

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from iro_desk.rules.identity import normalise_postcode, text_problem
@@ -22,6 +23,9 @@ def fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+# A return repeats its dates (birthdays, review days) thousands of times: one date object
+# per distinct text, shared, keeps a national return's rows smaller (memory) and quicker.
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> date | None:
     match = DATE_SHAPE.match(text)
     if match is None:
@@ -100,57 +104,107 @@ class _Row:
     values: dict[str, str]
 
 
-@dataclass
 class File:
-    name: str
-    usable: bool  # present and with every column; rows are checked only then
-    rows: list[_Row]
+    """One 903 file, checked whole; its rows are read again, one at a time, when wanted.
+
+    Reading streams the file twice (once to check it, once to hand out its rows) rather
+    than holding it: a national return's rows as Python strings and dicts were most of
+    an import's memory, and grew with the file.
+    """
+
+    def __init__(self, name: str, usable: bool, path: Path | None = None) -> None:
+        self.name = name
+        self.usable = usable  # present and with every column; rows are checked only then
+        self._path = path  # None: nothing to hand out (missing, not UTF-8, no header)
+
+    @property
+    def rows(self) -> Iterator[_Row]:
+        """The rows that fit the header, in file order (those that do not were noted)."""
+        return iter(()) if self._path is None else _rows(self._path)
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each non-blank CSV record (or the error reading it) with the line it starts on."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        while True:
+            start = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, exc
+                continue
+            if any(f.strip() for f in fields):
+                yield start, fields  # blank lines (and rows of empty cells) carry nothing
+
+
+def _misfits(fields: list[str], header: list[str]) -> bool:
+    # Extra empty cells (a trailing comma) are harmless; missing or extra values are not.
+    return len(fields) < len(header) or any(f.strip() for f in fields[len(header) :])
+
+
+def _rows(path: Path) -> Iterator[_Row]:
+    header: list[str] | None = None
+    for start, fields in _records(path):
+        if isinstance(fields, csv.Error):
+            continue
+        if header is None:
+            header = [f.strip().upper() for f in fields]
+        elif not _misfits(fields, header):
+            yield _Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)})
+
+
+def _undecodable_line(path: Path) -> int | None:
+    """The line of the first byte that is not UTF-8, if any (a line at a time: no byte
+    of a UTF-8 character is a newline, so each line decodes on its own)."""
+    with path.open("rb") as handle:
+        if all(_decodes(line) for line in handle):
+            return None
+    data = path.read_bytes()  # rare: located as the whole file's decoding places it
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return data[: exc.start].count(b"\n") + 1
+    return None
+
+
+def _decodes(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_file(directory: Path, name: str, columns: Sequence[str], problems: Problems) -> File:
     path = directory / name
     if not path.is_file():
         problems.add(name, None, "file", f"is missing from {directory}")
-        return File(name, False, [])
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.add(name, line, "file", "is not UTF-8 text")
-        return File(name, False, [])
-    reader = csv.reader(io.StringIO(text, newline=""))
+        return File(name, False)
+    bad_line = _undecodable_line(path)
+    if bad_line is not None:
+        problems.add(name, bad_line, "file", "is not UTF-8 text")
+        return File(name, False)
     header: list[str] | None = None
     header_line = 1
-    rows: list[_Row] = []
     usable = True
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.add(name, start, "row", f"cannot be read as CSV ({exc})")
+    for start, fields in _records(path):
+        if isinstance(fields, csv.Error):
+            problems.add(name, start, "row", f"cannot be read as CSV ({fields})")
             usable = False
-            continue
-        if not any(f.strip() for f in fields):
-            continue  # blank lines (and rows of empty cells) carry nothing
-        if header is None:
+        elif header is None:
             header, header_line = [f.strip().upper() for f in fields], start
-            continue
-        # Extra empty cells (a trailing comma) are harmless; missing or extra values are not.
-        if len(fields) < len(header) or any(f.strip() for f in fields[len(header) :]):
+        elif _misfits(fields, header):
             problems.add(
                 name, start, "row",
                 f"has {len(fields)} values but the header row has {len(header)} columns",
                 kind=SKIPPED,
             )  # fmt: skip
-            continue
-        rows.append(_Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)}))
     if header is None:
         problems.add(name, 1, "file", "is empty (no header row)")
-        return File(name, False, [])
+        return File(name, False)
     for column in columns:
         if column not in header:
             problems.add(name, header_line, column, "column is missing from the header row")
@@ -161,7 +215,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
             problems.add(name, header_line, column, "column appears twice in the header row")
             usable = False
         seen.add(column)
-    return File(name, usable, rows)
+    return File(name, usable, path)
 
 
 class Cells:
@@ -229,7 +283,8 @@ class Cells:
         value = self.text(field, required=required, max_len=20)
         if value is None:
             return None
-        value = value.upper()
+        # Interned: a code is one of a few dozen strings, shared by every row that has it.
+        value = sys.intern(value.upper())
         allowed = tuple(allowed)
         if value not in allowed:
             options = (
