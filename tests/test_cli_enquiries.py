@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.test_cli import _unit, run  # noqa: F401  (run is the CLI fixture)
+from tests.builders import cli_unit as _unit
 
 
-def _log(run, child: str, caller: str, summary: str) -> str:  # noqa: F811
+def _log(run, child: str, caller: str, summary: str) -> str:
     code, out, err = run(
         "duty",
         "log",
@@ -24,7 +24,7 @@ def _log(run, child: str, caller: str, summary: str) -> str:  # noqa: F811
     return out.split()[2]  # "Logged enquiry 1a2b3c4d (10A)."
 
 
-def test_find_update_and_close_an_enquiry_by_its_short_id(run) -> None:  # noqa: F811
+def test_find_update_and_close_an_enquiry_by_its_short_id(run) -> None:
     _unit(run)
     short = _log(run, "C1", "Pat Jones", "Missing overnight")
     code, out, _ = run("duty", "enquiries", "--child", "C1", "--open")
@@ -42,10 +42,11 @@ def test_find_update_and_close_an_enquiry_by_its_short_id(run) -> None:  # noqa:
     assert json.loads(out) == []
     code, out, _ = run("duty", "enquiries", "--closed", "--since", "2026-11-27", "--json")
     [row] = json.loads(out)
-    assert (row["id"][:8], row["status"], row["follow_up_due"]) == (short, "closed", "2026-12-01")
+    # Closing clears the follow-up: nothing is left to follow up on a closed enquiry.
+    assert (row["id"][:8], row["status"], row["follow_up_due"]) == (short, "closed", None)
 
 
-def test_bad_ids_and_filters_exit_2_naming_the_field(run) -> None:  # noqa: F811
+def test_bad_ids_and_filters_exit_2_naming_the_field(run) -> None:
     _unit(run)
     _log(run, "C1", "Pat Jones", "Missing")
     code, _, err = run("duty", "close", "nothex", "--note", "x")
