@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Select, Static
 
 from iro_desk.report_documents import report_html
-from iro_desk.rules.dates import reporting_year
+from iro_desk.rules.dates import reporting_year, reporting_year_label
 from iro_desk.screens.reports.report_screen import ReportScreen
 from iro_desk.services.context import Desk
 from iro_desk.services.report import AnnualReport, annual_report
@@ -98,3 +98,18 @@ async def test_year_picker_and_its_bounds(app_for, demo_desk: Desk) -> None:
         await settle(pilot)
         assert screen.query_one("#report-year", Select).value == reporting_year(TODAY)
         assert any("picker goes from" in str(n.message) for n in app._notifications)
+
+
+async def test_the_palette_goes_to_reports(app_for) -> None:
+    app = app_for("caseload")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"go to reports")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        label = reporting_year_label(reporting_year(TODAY) - 1)
+        assert f"Annual report {label}" in shown(app.screen)[0]
