@@ -104,6 +104,7 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         Binding("f6", "go('resolution')", "Resolution", id="go_resolution"),
         Binding("f7", "conflicts", "Conflicts", id="sync_conflicts"),
         Binding("f8", "sync_now", "Sync", id="sync_now"),
+        Binding("f9", "go('reports')", "Reports", id="go_reports"),
         Binding("escape", "back", "Back", show=False),
     ]
 

@@ -41,6 +41,12 @@ def _resolution() -> Screen:
     return ResolutionScreen()
 
 
+def _reports() -> Screen:
+    from iro_desk.screens.reports.report_screen import ReportScreen
+
+    return ReportScreen()
+
+
 # mode name -> (title for the palette, help line, factory)
 MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
     "duty": ("Duty desk", "Today's duty IRO, enquiries, follow-ups and LADO clocks", _duty),
@@ -48,6 +54,7 @@ MODES: dict[str, tuple[str, str, Callable[[], Screen]]] = {
     "rota": ("Rota", "Who is on duty: week and month", _rota),
     "forms": ("Compliance forms", "Forms awaiting the Team Manager's response", _forms),
     "resolution": ("Issues Resolution", "Open cases, stages and deadlines", _resolution),
+    "reports": ("Reports", "The annual report: figures, charts, and the HTML", _reports),
 }
 
 

@@ -51,3 +51,8 @@ def tighten_own_folders() -> None:
 
 def backups_dir(database: Path) -> Path:
     return database.parent / "backups"
+
+
+def reports_dir(*, demo: bool = False) -> Path:
+    """Where the desk writes report documents; the demo unit's stay beside its database."""
+    return (demo_database_path().parent if demo else data_dir()) / "reports"

@@ -145,6 +145,8 @@ SCREENS: dict[str, tuple[str, Callable[[Picks], Callable]]] = {
     "resolution_case": ("resolution", _push(_case)),
     "resolution_raise": ("resolution", _push(_raise)),
     "help": ("caseload", _keys("f1")),
+    "reports": ("reports", _keys()),
+    "reports_earlier": ("reports", _keys("left_square_bracket")),
 }
 
 

@@ -19,6 +19,7 @@ class DeskApp(Protocol):
 
     desk: Desk
     me: str | None
+    demo: bool  # the demo unit: its files stay beside its database
 
     @property
     def today(self) -> date: ...
