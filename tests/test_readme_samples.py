@@ -8,6 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from iro_desk.cli import main
@@ -39,7 +40,10 @@ def _printed(args: list[str]) -> list[str]:
     return result.stdout.splitlines()
 
 
-def test_the_readme_shows_what_the_demo_prints() -> None:
+def test_the_readme_shows_what_the_demo_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a sample that writes a file writes it here
     samples = demo_samples(README.read_text())
     assert len(samples) >= 4  # the caseloads, the JSON and the report
     for args, expected in samples:
