@@ -50,9 +50,7 @@ class Child903FormScreen(FormModal[bool]):
             with Horizontal(classes="form-row"):
                 yield Label("MC_DOB", classes="form-label")
                 yield Input(self._start["mc_dob"], id="c903-mc-dob", max_length=10)
-            yield Static(
-                "her child's date of birth (YYYY-MM-DD), or blank", classes="hint", markup=False
-            )
+            yield Static("her child's date of birth, or blank", classes="hint", markup=False)
             yield error_line("mc_dob")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
