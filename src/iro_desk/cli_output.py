@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from iro_desk import clock
+from iro_desk.rules.deadline_states import Deadline, cli_style, deadline_state
 from iro_desk.services.display import literal, plain
 
 if TYPE_CHECKING:  # a quick caseload check must not import the report and child modules
@@ -22,6 +23,8 @@ if TYPE_CHECKING:  # a quick caseload check must not import the report and child
     from iro_desk.services.child_record import ChildRecord
 
 AMBER_WD = 10  # due within this many working days shows amber
+# The deadline colours are the screens' (rules.deadline_states), in terminal colours.
+OVERDUE = cli_style(Deadline.OVERDUE)
 
 
 def _d(value: date | None) -> str:
@@ -51,11 +54,7 @@ LATE_SHORT = {
 
 
 def due_style(row: CaseloadRow) -> str:
-    if row.overdue:
-        return "bold red"
-    if row.wd_left is not None and row.wd_left <= AMBER_WD:
-        return "yellow"
-    return ""
+    return cli_style(deadline_state(row.overdue, row.wd_left, AMBER_WD))
 
 
 def _line(*parts: str | tuple[object, str]) -> Text:
@@ -78,7 +77,7 @@ def print_caseload(console: Console, result: Caseload, *, show_iro: bool) -> Non
         soft_wrap=not console.is_terminal,  # wrapped between words on a terminal
     )
     if h.overdue:
-        console.print(f"[bold red]{h.overdue} overdue[/]")
+        console.print(Text(f"{h.overdue} overdue", style=OVERDUE))
     if not result.rows:
         console.print("No children match.")
         return
@@ -144,7 +143,7 @@ def _now_line(c: CaseloadRow) -> Text:
     if c.history_incomplete:
         now.append(" (history incomplete: enter the last review)", style="bold")
     elif c.overdue:
-        now.append(" (OVERDUE)", style="bold red")
+        now.append(" (OVERDUE)", style=OVERDUE)
     else:
         now.append(f" ({c.wd_left} WD left)")
     if c.check_record:
@@ -333,7 +332,7 @@ def _print_deadlines(console: Console, c: CaseloadRow) -> None:
     from iro_desk.services.caseload_clocks import deadline_text
 
     for d in c.deadlines:
-        console.print(Text(f"  {deadline_text(d, _d)}", style="bold red" if d.late else ""))
+        console.print(Text(f"  {deadline_text(d, _d)}", style=OVERDUE if d.late else ""))
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -410,7 +409,7 @@ def _visits(r: ChildRecord) -> Table | None:
 
 def print_duty(console: Console, day: date, who: Any, todays: list, still_open: list) -> None:
     line = _line((f"Duty {_d(day)}", "bold"), ": ")
-    line.append(literal(who.duty, multiline=False) if who.duty else Text("nobody on duty", "red"))
+    line.append(literal(who.duty, multiline=False) if who.duty else Text("nobody on duty", OVERDUE))
     line.append("; back-up ")
     line.append(literal(who.backup or "-", multiline=False))
     console.print(line)
@@ -427,7 +426,7 @@ def print_duty(console: Console, day: date, who: Any, todays: list, still_open: 
             console.print(f"{title}: none")
             continue
         console.print(Text(title))
-        _print_grid(console, columns, rows, lambda e: "bold red" if e.overdue else "")
+        _print_grid(console, columns, rows, lambda e: OVERDUE if e.overdue else "")
 
 
 def print_report(console: Console, report: Any) -> None:
@@ -459,7 +458,7 @@ def print_enquiries(console: Console, rows: list) -> None:
         if e.status == "closed":
             follow_up = Text("closed", style="dim")
         else:
-            follow_up = Text(_short(e.follow_up_due), style="bold red" if e.overdue else "")
+            follow_up = Text(_short(e.follow_up_due), style=OVERDUE if e.overdue else "")
         t.add_row(
             str(e.id)[:8],
             e.received_at.strftime("%d %b %y"),

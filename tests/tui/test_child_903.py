@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from iro_desk.db.models import Child, ImportFinding
 from iro_desk.screens.children.child import ChildScreen
@@ -51,8 +51,8 @@ async def test_the_child_screen_shows_findings_and_edits_mother(app_for, demo_de
         form.query_one("#c903-mother", Input).value = "2"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        problems = str(form.query_one("#c903-problems", Label).render())
-        assert "mother: '2' is not one of 1, 0" in problems
+        problems = str(form.query_one("#error-mother", Static).render())
+        assert "MOTHER: '2' is not one of 1, 0" in problems
 
         form.query_one("#c903-mother", Input).value = "1"
         form.query_one("#c903-mc-dob", Input).value = "2026-01-02"

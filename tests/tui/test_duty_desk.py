@@ -220,7 +220,8 @@ async def test_nobody_on_duty_today_is_shown_in_red(app_for, demo_desk):
         line = app.screen.query_one("#duty-line", Static)
         text = line.content
         assert isinstance(text, Text) and "Nobody on duty today" in text.plain
-        assert any("red" in str(span.style) for span in text.spans)
+        red = app.theme_variables["error"]  # the theme's red: the overdue deadline state
+        assert any(str(span.style) == f"bold {red}" for span in text.spans)
 
 
 async def test_a_closed_enquiry_is_reopened_with_a_new_follow_up(app_for, demo_desk):

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
+from iro_desk.rules.deadline_states import Deadline, deadline_state, style_for
 from iro_desk.services.display import literal
 from iro_desk.services.drafts import keep_draft
 from iro_desk.services.errors import InvalidInput, Problem
@@ -38,15 +39,16 @@ T = TypeVar("T")
 SOON_WD = 3  # a response or stage due within this many working days is amber
 
 
+def state_style(app: App[Any], state: Deadline | None) -> str:
+    """The Rich style for a deadline state in the theme's colours (rules.deadline_states
+    names them; the ``.overdue``, ``.soon``, ``.done-late`` and ``.on-time`` classes in
+    app.tcss are the same)."""
+    return style_for(state, app.theme_variables)
+
+
 def due_style(app: App[Any], overdue: bool, wd_left: int | None, *, soon_wd: int = SOON_WD) -> str:
-    """Red when overdue, amber when due within ``soon_wd`` working days: the theme's
-    colours, the same as the ``.overdue`` and ``.soon`` classes in app.tcss."""
-    colours = app.theme_variables  # the theme's resolved $error / $warning
-    if overdue:
-        return f"bold {colours.get('error', 'red')}"
-    if wd_left is not None and wd_left <= soon_wd:
-        return colours.get("warning", "yellow")
-    return ""
+    """Red when overdue, amber when due within ``soon_wd`` working days."""
+    return state_style(app, deadline_state(overdue, wd_left, soon_wd))
 
 
 # --- problems under their fields ---------------------------------------------------------------

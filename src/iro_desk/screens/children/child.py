@@ -196,7 +196,9 @@ escalate it). Escape goes back.
         self._fill("child-visits", self._visit_rows(record))
         self._fill("child-forms", self._form_rows(record))
         self._fill("child-cases", self._case_rows(record))
-        self._fill("child-enquiries", _enquiry_rows(enquiries or []))
+        self._fill(
+            "child-enquiries", _enquiry_rows(enquiries or [], due_style(self.app, True, None))
+        )
 
     def _fill(self, table_id: str, rows: list[tuple[str, list[Text]]]) -> None:
         """Replace a table's rows, keeping the highlighted row where it still exists."""
@@ -287,7 +289,7 @@ escalate it). Escape goes back.
                 if c.next_review_basis:
                     t.append(f"  {c.next_review_basis}\n", style="dim")
             for d in c.deadlines:  # IRO allocation and circulation (rules/clocks.py)
-                t.append(deadline_text(d, day) + "\n", style="bold red" if d.late else "")
+                t.append(deadline_text(d, day) + "\n", style=due_style(self.app, d.late, None))
             t.append(
                 f"Last review {day(c.last_review, 'none')} · last visit "
                 f"{day(c.last_visit, 'none')} · last took part: "
@@ -527,12 +529,13 @@ def _record_note(row: CaseloadRow) -> str:
     return " · check the record" if row.check_record else ""
 
 
-def _enquiry_rows(rows: list[EnquiryRow]) -> list[tuple[str, list[Text]]]:
-    """The child's enquiries, newest first; closed ones dimmed, overdue follow-ups red."""
+def _enquiry_rows(rows: list[EnquiryRow], overdue: str) -> list[tuple[str, list[Text]]]:
+    """The child's enquiries, newest first; closed ones dimmed, overdue follow-ups in
+    ``overdue`` (the theme's deadline style)."""
     lines = []
     for e in rows:
         style = "dim" if e.status == "closed" else ""
-        due = styled(day(e.follow_up_due), "bold red" if e.overdue else style)
+        due = styled(day(e.follow_up_due), overdue if e.overdue else style)
         caller = " · ".join(p for p in (e.caller_name, e.caller_agency) if p)
         cells = [styled(day(e.received_date), style), styled(e.category, style)]
         cells += [styled(first_line(caller, 30), style), due, styled(e.status, style)]

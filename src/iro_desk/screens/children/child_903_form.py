@@ -8,66 +8,70 @@ import's findings about them.
 
 from __future__ import annotations
 
-from textual import work
+from functools import partial
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
 
-from iro_desk.screens.base import DeskModal
+from iro_desk.screens.base import FormModal
+from iro_desk.screens.dialogs.confirm import leave_or_ask
+from iro_desk.services.child_details import update_903_details
 from iro_desk.services.display import literal
-from iro_desk.services.errors import InvalidInput
+from iro_desk.widgets.form_kit import error_line
 
 
-class Child903FormScreen(DeskModal[bool]):
+class Child903FormScreen(FormModal[bool]):
+    """MOTHER and MC_DOB of one child, saved as one service call."""
+
+    LABELS = {"mother": "MOTHER", "mc_dob": "MC_DOB"}
+    SAVE_GROUP = "c903-save"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
-    DEFAULT_CSS = """
-    Child903FormScreen { align: center middle; }
-    Child903FormScreen > Vertical {
-        width: 64; max-width: 95%; height: auto; border: thick $primary;
-        background: $surface; padding: 1 2;
-    }
-    Child903FormScreen #c903-problems { color: $error; }
-    """
 
     def __init__(self, ref: str, mother: bool | None, mc_dob: str) -> None:
         super().__init__()
         self.ref = ref
-        self.mother = "" if mother is None else str(int(mother))
-        self.mc_dob = mc_dob
+        self._start = {"mother": "" if mother is None else str(int(mother)), "mc_dob": mc_dob}
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(literal(f"903 details of {self.ref}"))
-            yield Label("MOTHER: 1 a mother, 0 not, blank not known")
-            yield Input(self.mother, id="c903-mother", max_length=1)
-            yield Label("MC_DOB: her child's date of birth (YYYY-MM-DD), or blank")
-            yield Input(self.mc_dob, id="c903-mc-dob", max_length=10)
-            yield Label("", id="c903-problems")
+        with VerticalScroll(classes="dialog"):
+            yield Label(literal(f"903 details of {self.ref}"), classes="step-title")
+            with Horizontal(classes="form-row"):
+                yield Label("MOTHER", classes="form-label")
+                yield Input(self._start["mother"], id="c903-mother", max_length=1)
+            yield Static("1 a mother, 0 not, blank not known", classes="hint", markup=False)
+            yield error_line("mother")
+            with Horizontal(classes="form-row"):
+                yield Label("MC_DOB", classes="form-label")
+                yield Input(self._start["mc_dob"], id="c903-mc-dob", max_length=10)
+            yield Static("her child's date of birth, or blank", classes="hint", markup=False)
+            yield error_line("mc_dob")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save (Ctrl+S)", id="save", variant="primary")
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def on_mount(self) -> None:
+        self.query_one("#c903-mother", Input).focus()
+
+    def _values(self) -> dict[str, str]:
+        return {
+            "mother": self.query_one("#c903-mother", Input).value,
+            "mc_dob": self.query_one("#c903-mc-dob", Input).value,
+        }
 
     def action_save(self) -> None:
-        mother = self.query_one("#c903-mother", Input).value
-        mc_dob = self.query_one("#c903-mc-dob", Input).value
-        self._save(mother, mc_dob)
+        job = partial(self.desk.save, update_903_details, self.ref, **self._values())
+        self.save(job, self._done)
 
-    @work(thread=True, exclusive=True, group="c903-save")
-    def _save(self, mother: str, mc_dob: str) -> None:
-        from iro_desk.services.child_details import update_903_details
+    def _done(self, _child: Any) -> None:
+        self.dismiss(True)
 
-        try:
-            with self.desk.write() as session:
-                update_903_details(session, self.desk.ctx, self.ref, mother=mother, mc_dob=mc_dob)
-        except InvalidInput as exc:
-            lines = "\n".join(str(p) for p in exc.problems)
-            self.app.call_from_thread(self._problems, lines)
-            return
-        self.app.call_from_thread(self.dismiss, True)
-
-    def _problems(self, text: str) -> None:
-        self.query_one("#c903-problems", Label).update(literal(text))
+    def action_cancel(self) -> None:
+        changed = self._values() != self._start
+        leave_or_ask(self, changed, "Discard these changes?", lambda: self.dismiss(False))

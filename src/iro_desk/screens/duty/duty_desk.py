@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from iro_desk import clock as wall_clock
+from iro_desk.rules.deadline_states import Deadline
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import CLOSED, ClockState, DutyDay, EnquiryRow, LadoClock
 from iro_desk.services.enquiry_actions import DutyDeskView, duty_desk_on
+from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["DutyDeskScreen"]
 
@@ -26,9 +29,6 @@ LIST_LIMIT = 100
 ABOUT_WIDTH = 28
 CALLER_WIDTH = 30
 
-OVERDUE = "bold red"
-SOON = "yellow"
-DONE = "green"
 MUTED = "dim"
 
 
@@ -49,33 +49,33 @@ def _count(rows: list[EnquiryRow]) -> str:
     return f"{LIST_LIMIT}+" if len(rows) >= LIST_LIMIT else str(len(rows))
 
 
-def _follow_up_cell(row: EnquiryRow, today: date) -> Text:
+# The deadline colours come from the app's theme (rules.deadline_states names them), so
+# the cells below take the screen's app.
+def _follow_up_cell(app: App[Any], row: EnquiryRow, today: date) -> Text:
     if row.follow_up_due is None:
         return Text("—", style=MUTED)
     label = short_day(row.follow_up_due)
     if row.status == CLOSED:
         return Text(label, style=MUTED)
     if row.overdue:
-        return Text(f"{label} overdue", style=OVERDUE)
+        return Text(f"{label} overdue", style=state_style(app, Deadline.OVERDUE))
     if row.follow_up_due == today:
-        return Text(f"{label} today", style=SOON)
+        return Text(f"{label} today", style=state_style(app, Deadline.SOON))
     return Text(label)
 
 
-def _clock_cell(clock: LadoClock | None, today: date) -> Text:
+def _clock_cell(app: App[Any], clock: LadoClock | None, today: date) -> Text:
     if clock is None:
         return Text("—", style=MUTED)
     state = clock.state
-    if state == ClockState.DONE:
-        assert clock.done is not None
-        return Text(f"done {short_day(clock.done)}", style=DONE)
-    if state == ClockState.DONE_LATE:
-        assert clock.done is not None
-        return Text(f"done late {short_day(clock.done)}", style=SOON)
-    if state == ClockState.OVERDUE:
-        return Text(f"overdue, due {short_day(clock.due)}", style=OVERDUE)
-    style = SOON if clock.due == today else ""
-    return Text(f"due {short_day(clock.due)}", style=style)
+    if clock.done is not None:
+        label = f"{state} {short_day(clock.done)}"
+    elif state == ClockState.OVERDUE:
+        label = f"overdue, due {short_day(clock.due)}"
+    else:
+        label = f"due {short_day(clock.due)}"
+    soon = Deadline.SOON if clock.due == today else None
+    return Text(label, style=state_style(app, clock.deadline or soon))
 
 
 class DutyDeskScreen(DeskScreen):
@@ -167,7 +167,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
                 f"{wall_clock.local(r.received_at):%H:%M}",
                 r.category,
                 _clip(r.about, about_width),
-                _follow_up_cell(r, today),
+                _follow_up_cell(self.app, r, today),
                 Text(r.status, style=MUTED if r.status == CLOSED else ""),
                 _clip(" · ".join(p for p in (r.caller_name, r.caller_agency) if p), caller_width),
             ),
@@ -176,7 +176,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
             "open",
             data.still_open,
             lambda r: (
-                _follow_up_cell(r, today),
+                _follow_up_cell(self.app, r, today),
                 r.category,
                 _clip(r.about, about_width),
                 short_day(r.received_date),
@@ -189,8 +189,8 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
             lambda r: (
                 short_day(r.received_date),
                 _clip(r.about, about_width),
-                _clock_cell(r.lado_referral, today),
-                _clock_cell(r.lado_meeting, today),
+                _clock_cell(self.app, r.lado_referral, today),
+                _clock_cell(self.app, r.lado_meeting, today),
             ),
         )
         overdue = sum(r.overdue for r in data.still_open)
@@ -223,7 +223,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
         me = self.iro_app.me
         if duty.duty is None:
             text = Text()
-            text.append("Nobody on duty today", style=OVERDUE)
+            text.append("Nobody on duty today", style=state_style(self.app, Deadline.OVERDUE))
             text.append(" — assign someone on the rota (F4).")
         else:
             text = Text("On duty: ")
@@ -236,7 +236,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
                 if me and duty.backup == me:
                     text.append(" (you)", style="bold")
             else:
-                text.append("none", style=SOON)
+                text.append("none", style=state_style(self.app, Deadline.SOON))
         line.update(text)
         line.remove_class("muted")
 

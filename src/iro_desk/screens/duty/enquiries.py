@@ -9,18 +9,20 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
+from iro_desk.rules.deadline_states import Deadline
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal
 from iro_desk.services.duty import CLOSED, EnquiryRow
 from iro_desk.services.enquiry_search import SEARCH_LIMIT, find_enquiries
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.validate import parse_date
+from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["EnquiriesScreen"]
 
@@ -37,13 +39,13 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def _follow_up(row: EnquiryRow) -> Text:
+def _follow_up(app: App[Any], row: EnquiryRow) -> Text:
     if row.follow_up_due is None:
         return Text("—", style="dim")
     label = f"{row.follow_up_due:%d %b %y}"
     if row.status == CLOSED:
         return Text(label, style="dim")
-    return Text(label, style="bold red" if row.overdue else "")
+    return Text(label, style=state_style(app, Deadline.OVERDUE if row.overdue else None))
 
 
 class EnquiriesScreen(DeskScreen):
@@ -182,7 +184,7 @@ reopen it); `c` opens the child it is about. `Ctrl+F` goes to the search box and
                 literal(_clip(row.category, FIXED["Cat"]), style, multiline=False),
                 literal(_clip(row.about, about), style, multiline=False),
                 literal(_clip(who, caller), style, multiline=False),
-                _follow_up(row),
+                _follow_up(self.app, row),
                 literal(row.status, style),
                 key=str(row.id),
             )

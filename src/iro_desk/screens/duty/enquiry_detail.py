@@ -9,20 +9,21 @@ from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
 
 from iro_desk import clock as wall_clock
+from iro_desk.rules.deadline_states import Deadline
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.confirm import ConfirmDialog, leave_or_ask
 from iro_desk.services.display import literal, plain
-from iro_desk.services.duty import CLOSED, LADO, ClockState, EnquiryRow, LadoClock, UpdateRow
+from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRow
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
-from iro_desk.widgets.form_kit import FormKit, error_line, set_error
+from iro_desk.widgets.form_kit import FormKit, error_line, set_error, state_style
 
 __all__ = ["EnquiryDetailScreen"]
 
@@ -43,14 +44,10 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _clock_text(name: str, clock: LadoClock) -> Text:
+def _clock_text(name: str, clock: LadoClock, app: App[Any]) -> Text:
     text = Text(f"{name:<15}")
     state = clock.state
-    style = {
-        ClockState.OVERDUE: "bold red",
-        ClockState.DONE_LATE: "yellow",
-        ClockState.DONE: "green",
-    }.get(state, "")
+    style = state_style(app, clock.deadline)
     if clock.done is not None:
         text.append(f"{state} {long_day(clock.done)}", style=style)
         text.append(f" (due {long_day(clock.due)})", style="dim")
@@ -197,7 +194,7 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
         if e.follow_up_due is None:
             rows.append(("Follow-up", Text("none", style="dim")))
         else:
-            style = "bold red" if e.overdue else ""
+            style = state_style(self.app, Deadline.OVERDUE if e.overdue else None)
             late = " (overdue)" if e.overdue else ""
             rows.append(("Follow-up", Text(f"{long_day(e.follow_up_due)}{late}", style=style)))
         text = Text()
@@ -208,10 +205,10 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
             )
             text.append("\n")
         if e.lado_referral is not None:
-            text.append(_clock_text("LADO referral", e.lado_referral))
+            text.append(_clock_text("LADO referral", e.lado_referral, self.app))
             text.append("\n")
         if e.lado_meeting is not None:
-            text.append(_clock_text("LADO meeting", e.lado_meeting))
+            text.append(_clock_text("LADO meeting", e.lado_meeting, self.app))
             text.append("\n")
         text.rstrip()
         return text

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from iro_desk.rules.dates import add_months
+from iro_desk.rules.deadline_states import Deadline
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.assign_duty import AssignDutyDialog
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
@@ -23,6 +24,7 @@ from iro_desk.services.duty import DutyDay
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.rota_actions import clear_day, load_rota, swap_days
 from iro_desk.widgets.child_format import rota_day
+from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["RotaScreen", "month_range", "week_range"]
 
@@ -30,7 +32,6 @@ WEEK = "week"
 MONTH = "month"
 NOBODY = "— nobody —"
 
-OVERDUE = "bold red"
 MUTED = "dim"
 ME = "bold reverse"
 
@@ -172,7 +173,7 @@ first; `m` switches between the week and the whole month.
         base = "" if working else MUTED
         day = Text(rota_day(item.day), style=base)
         if item.duty is None:
-            duty = Text(NOBODY, style=OVERDUE if working else MUTED)
+            duty = Text(NOBODY, style=state_style(self.app, Deadline.OVERDUE) if working else MUTED)
         else:
             duty = literal(item.duty, ME if item.duty == me else base, multiline=False)
         if item.backup is None:
@@ -201,9 +202,14 @@ first; `m` switches between the week and the whole month.
         text = Text()
         if gaps:
             plural = "s" if len(gaps) != 1 else ""
-            text.append(f"{len(gaps)} working day{plural} with nobody on duty", style=OVERDUE)
+            text.append(
+                f"{len(gaps)} working day{plural} with nobody on duty",
+                style=state_style(self.app, Deadline.OVERDUE),
+            )
         else:
-            text.append("Every working day has a duty IRO", style="green")
+            text.append(
+                "Every working day has a duty IRO", style=state_style(self.app, Deadline.ON_TIME)
+            )
         me = self.iro_app.me
         if me:
             mine = [d.day for d in data.days if d.duty == me]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from iro_desk import clock
 from iro_desk.db.models import Child, Enquiry, EnquiryUpdate, Iro
 from iro_desk.rules import clocks, codes
+from iro_desk.rules.deadline_states import Deadline
 from iro_desk.services.children import display_name
 from iro_desk.services.context import Ctx
 from iro_desk.services.duty.fields import LADO, OPEN
@@ -30,6 +31,13 @@ class ClockState(StrEnum):
     DONE = "done"
     DONE_LATE = "done late"
     OVERDUE = "overdue"
+
+
+_DEADLINES = {
+    ClockState.DONE: Deadline.ON_TIME,
+    ClockState.DONE_LATE: Deadline.DONE_LATE,
+    ClockState.OVERDUE: Deadline.OVERDUE,
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,11 @@ class LadoClock:
         if self.done is not None:
             return ClockState.DONE_LATE if self.late else ClockState.DONE
         return ClockState.OVERDUE if self.late else ClockState.DUE
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The shared deadline state (its colour); None while not yet due."""
+        return _DEADLINES.get(self.state)
 
 
 @dataclass(frozen=True)
