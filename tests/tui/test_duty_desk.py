@@ -275,14 +275,14 @@ async def test_enquiry_keys_work_at_once_and_closing_asks_and_clears_the_follow_
         note = detail.query_one("#note", TextArea)
         assert note.text == "" and app.focused is note
         await pilot.press(*"No further action")
-        await pilot.press("f9")  # from inside the note: close, asking first
+        await pilot.press("ctrl+o")  # from inside the note: close, asking first
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "follow-up due Thu 3 Dec 2026 is cleared" in app.screen.question
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is detail
-        await pilot.press("f9", "y")
+        await pilot.press("ctrl+o", "y")
         await settle(pilot)
         assert "closed" in str(detail.query_one("#title", Static).content)
     with demo_desk.read() as s:

@@ -78,7 +78,7 @@ one again (with a new follow-up date if you give one). Every change is kept in t
 Dates are `YYYY-MM-DD`. `Escape` goes back; if you typed a note you are asked first.
 The screen opens with the focus on the enquiry, not in a text box, so its keys work at
 once: `c` closes, `o` reopens, `u` goes to the note and `k` opens the child. From inside
-a text box `F9` closes or reopens. Closing asks first, and clears the follow-up date.
+a text box `Ctrl+O` closes or reopens. Closing asks first, and clears the follow-up date.
 """
 
     BINDINGS = [
@@ -89,7 +89,7 @@ a text box `F9` closes or reopens. Closing asks first, and clears the follow-up 
         Binding("u", "focus_note", "Write a note", show=False),
         Binding("k", "open_child", "Open child", show=False),
         # A key no text box takes, so it works while the note has the focus.
-        Binding("f9", "close_or_reopen", "Close/reopen", id="close_or_reopen"),
+        Binding("ctrl+o", "close_or_reopen", "Close/reopen", id="close_or_reopen"),
     ]
 
     def __init__(self, enquiry_id: str) -> None:
