@@ -17,8 +17,9 @@ from iro_desk.rules.plausible import report_years
 from iro_desk.services import ssda903
 from iro_desk.services.audit import audit
 from iro_desk.services.bundle import casework, generic, meetings, people
-from iro_desk.services.bundle.table import Col, write_csv
+from iro_desk.services.bundle.table import Col
 from iro_desk.services.context import Ctx
+from iro_desk.services.csv_files import write_csv_atomically
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def _merge_903(directory: Path, years: list[Path]) -> dict[str, int]:
             where = [header.index(column) for column in key_columns]
             for row in lines[1:]:
                 rows[tuple(row[i] for i in where)] = row
-        out[name] = write_csv(directory / name, header, rows.values())
+        out[name] = write_csv_atomically(directory / name, header, rows.values())
     return out
 
 
@@ -100,7 +101,7 @@ def export_bundle(session: Session, ctx: Ctx, directory: Path) -> ExportedBundle
     for spec in casework.SPECS:
         files.append((spec.file, spec.cols, generic.export_rows(session, spec, refs_by_id)))
     for name, cols, data in files:
-        rows[name] = write_csv(directory / name, _names(cols), data)
+        rows[name] = write_csv_atomically(directory / name, _names(cols), data)
     audit(
         session, ctx, "export.bundle", "database", None,
         directory=str(directory.resolve()), **{name: n for name, n in rows.items()},

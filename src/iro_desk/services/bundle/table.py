@@ -8,11 +8,8 @@ are one generic loop instead of a hand-written parser per file.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 import uuid
-from collections.abc import Collection, Iterable, Sequence
-from contextlib import suppress
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -93,27 +90,6 @@ def cell(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
-
-
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    """Write a file whole or not at all (a temporary file renamed); the number of rows."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    count = 0
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return count
 
 
 # --- reading --------------------------------------------------------------------------

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,31 +14,13 @@ from iro_desk.rules.dates import reporting_year_bounds, reporting_year_label
 from iro_desk.rules.plausible import report_year_problem
 from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
+from iro_desk.services.csv_files import write_csv_atomically
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.ssda903.fileformat import FILES, LAST_NUMERIC_SEX_YEAR, SEX_TO_OLD
 from iro_desk.services.ssda903.reading import fmt
 from iro_desk.services.ssda903.results import ExportResult
 
 # --- export -----------------------------------------------------------------------------
-
-
-def _write_csv_atomically(
-    path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]
-) -> None:
-    """A reader never sees half a file: write a temporary file beside it, then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _d(value: date | None) -> str:
@@ -76,7 +53,7 @@ def export_903(session: Session, ctx: Ctx, directory: Path, *, year_start: int) 
     paths = []
     for (name, columns), rows in zip(FILES, (header_rows, episode_rows, review_rows), strict=True):
         path = directory / name
-        _write_csv_atomically(path, columns, rows)
+        write_csv_atomically(path, columns, rows)
         paths.append(path)
     # Special-category data left the desk: say who took how much, where (no child's details).
     audit(
