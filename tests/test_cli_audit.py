@@ -87,7 +87,7 @@ def test_retention_lists_holds_and_purges_after_confirmation(run) -> None:  # no
     assert code == 0 and "No record" in out
     assert run("retention", "release", "C1")[0] == 0
     code, _, err = run("retention", "release", "C1")
-    assert code == 2 and err.startswith("error: legal_hold:")
+    assert code == 2 and err.startswith("error: legal hold:")
 
     runner = CliRunner()
     base = ["--db", str(run.db), "--user", "ada", "retention", "purge"]

@@ -97,3 +97,18 @@ def test_force_with_demo_rebuilds_only_the_demo_file() -> None:
     assert code == 2 and "holds records" in out
     code, out = _cli("--demo", "demo", "--children", "20", "--seed", "4", "--force")
     assert code == 0, out
+
+
+def test_a_headless_demo_command_says_which_demo_iro_it_acts_as() -> None:
+    """Who a command acts as is never guessed silently: it stamps what the command writes."""
+    acting = CliRunner().invoke(main, ["--demo", "caseload"])
+    assert acting.exit_code == 0, acting.output
+    [said] = [line for line in acting.stderr.splitlines() if line.startswith("demo:")]
+    name = said.removeprefix("demo: acting as the demo IRO ").removesuffix(
+        " (--user NAME to act as another)"
+    )
+    assert acting.stdout.startswith(f"{name} as of ")
+    chosen = CliRunner().invoke(main, ["--demo", "--user", "Dev Example", "caseload"])
+    assert chosen.exit_code == 0, chosen.output
+    assert "demo:" not in chosen.stderr
+    assert chosen.stdout.startswith("Dev Example as of ")

@@ -50,12 +50,12 @@ def test_bad_ids_and_filters_exit_2_naming_the_field(run) -> None:
     _unit(run)
     _log(run, "C1", "Pat Jones", "Missing")
     code, _, err = run("duty", "close", "nothex", "--note", "x")
-    assert code == 2 and err.startswith("error: enquiry: ")
+    assert code == 2 and err.startswith("error: ENQUIRY: ")
     code, _, err = run("duty", "close", "00000000", "--note", "x")
-    assert code == 2 and "error: enquiry: no enquiry" in err
+    assert code == 2 and "error: ENQUIRY: no enquiry" in err
     code, _, err = run("duty", "enquiries", "--child", "NOPE")
-    assert code == 2 and err.startswith("error: child: ")
+    assert code == 2 and err.startswith("error: --child: ")
     code, _, err = run("duty", "enquiries", "--category", "ZZZ")
-    assert code == 2 and err.startswith("error: category: ")
+    assert code == 2 and err.startswith("error: --category: ")
     code, out, _ = run("duty", "enquiries", "--since", "2027-01-01")
     assert (code, out.strip()) == (0, "No enquiries match.")

@@ -241,7 +241,7 @@ def test_export_to_an_empty_directory_name_is_refused(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--db", str(unit), "export", "903", "", "--year", "2025"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: directory: ")
+    assert result.stderr.startswith("error: DIRECTORY: ")
     assert not (tmp_path / "header.csv").exists()
 
 

@@ -122,4 +122,4 @@ def test_csv_writes_one_file_per_table(db, tmp_path: Path) -> None:
 def test_csv_needs_a_folder(db) -> None:
     path, _ = db
     code, _, err = _run(path, "--year", "2025", "--format", "csv")
-    assert code == 2 and err.startswith("error: output:")
+    assert code == 2 and err.startswith("error: --output:")

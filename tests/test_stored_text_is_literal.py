@@ -95,4 +95,4 @@ def test_caseload_prints_names_literally(run) -> None:
 def test_cli_refuses_a_reference_with_an_escape_code(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "u.db"), "child", "add", "C\x1b[2J"])
     assert result.exit_code == 2
-    assert "error: ref: must not contain control characters (found \\x1b)" in result.stderr
+    assert "error: REF: must not contain control characters (found \\x1b)" in result.stderr

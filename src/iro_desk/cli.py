@@ -20,6 +20,7 @@ import click
 
 if TYPE_CHECKING:
     from iro_desk.services.context import Desk
+    from iro_desk.services.errors import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +46,8 @@ class Options:
     passphrase: str | None = None
     # Only `init` may make the folder --db names: elsewhere a missing folder is a typo.
     make_folder: bool = False
+    # Headless demo commands say which demo IRO they act as; the TUI asks instead.
+    say_demo_iro: bool = True
 
     def url(self) -> str:
         from iro_desk import locations
@@ -111,7 +114,7 @@ class Options:
             if self.demo and make_demo:
                 ensure_demo(self._desk)
                 if not self.user:
-                    _act_as_first_iro(self._desk)
+                    _act_as_first_iro(self._desk, say=self.say_demo_iro)
         return self._desk
 
     def close(self) -> None:
@@ -201,7 +204,41 @@ def _has_surrogates(text: str) -> bool:
 def _param_label(param: click.Parameter) -> str:
     if isinstance(param, click.Option):
         return max(param.opts, key=len)
-    return param.name or "argument"
+    return param.human_readable_name or "argument"
+
+
+def field_options(**fields: str) -> Callable[[F], F]:
+    """Name the command's option (or argument) that feeds a service's field, when their names
+    differ (``duty_iro="iro_name"``), so an error names what the user typed."""
+
+    def mark(fn: F) -> F:
+        fn.__iro_field_options__ = fields  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def problem_line(problem: Problem, ctx: click.Context | None) -> str:
+    """``field: reason`` with the field as the user knows it: the option they typed
+    (``--mc-dob``), the argument, or the field's words, never an internal name."""
+    if problem.where:
+        return str(problem)  # a file's row: the column as the file names it
+    return f"{cli_field(problem.field, ctx)}: {problem.reason}"
+
+
+def cli_field(field: str, ctx: click.Context | None) -> str:
+    if field.startswith("-") or field.isupper():
+        return field  # already an option, or a national column name (UPN, MC_DOB)
+    last = field.rsplit(".", 1)[-1]
+    while ctx is not None:
+        aliases = getattr(ctx.command.callback, "__iro_field_options__", {})
+        name = aliases.get(last, last)
+        flag = "--" + name.replace("_", "-")
+        for param in ctx.command.params:
+            if param.name == name or flag in getattr(param, "opts", ()):
+                return _param_label(param)
+        ctx = ctx.parent
+    return last.replace("_", " ")
 
 
 def _database_error(exc: Exception) -> str:
@@ -236,7 +273,8 @@ def handles_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InvalidInput as exc:
-            fail([str(p) for p in exc.problems])
+            ctx = click.get_current_context()
+            fail([problem_line(p, ctx) for p in exc.problems])
         except ConfigError as exc:
             fail([f"config: {exc}"])
         except (SchemaTooNew, MigrationRefused) as exc:
@@ -323,6 +361,7 @@ def _use_local_zone(config: Path | None) -> None:
 def run_tui(opts: Options) -> None:
     from iro_desk.app import run
 
+    opts.say_demo_iro = False  # the desk asks which demo IRO, and shows it
     with opened_desk() as desk:
         run(desk, demo=opts.demo)
 
@@ -339,13 +378,18 @@ def ensure_demo(desk: Desk) -> None:
             generate_demo(session, desk.ctx)
 
 
-def _act_as_first_iro(desk: Desk) -> None:
+def _act_as_first_iro(desk: Desk, *, say: bool) -> None:
     from iro_desk.services.iros import list_iros
 
     with desk.read() as session:
         iros = list_iros(session, active_only=True)
     if iros:
         desk.ctx.user = iros[0].name
+        if say:  # who the command acts as is never left unsaid: it stamps what is written
+            click.echo(
+                f"demo: acting as the demo IRO {iros[0].name} (--user NAME to act as another)",
+                err=True,
+            )
 
 
 def get_opts() -> Options:

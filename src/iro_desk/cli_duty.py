@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from iro_desk.cli import console, echo_json, handles_errors, opened_desk
+from iro_desk.cli import console, echo_json, field_options, handles_errors, opened_desk
 from iro_desk.cli_options import as_of_option, date_argument, date_option, json_option, today
 
 
@@ -62,6 +62,7 @@ def duty_today(as_of: date | None, as_json: bool) -> None:
 @date_argument("day")
 @click.argument("iro_name")
 @click.option("--backup", help="The back-up IRO.")
+@field_options(duty_iro="iro_name", backup_iro="backup")
 @handles_errors
 def duty_assign(day: date, iro_name: str, backup: str | None) -> None:
     """Put an IRO on duty for a day.

@@ -48,9 +48,9 @@ def report(year_start: int | None, fmt: str, as_json: bool, output: Path | None)
     if as_json:
         fmt = "json"
     if fmt == "csv" and output is None:
-        fail(["output: csv writes one file per table: name a folder with --output"])
+        fail(["--output: csv writes one file per table: name a folder with --output"])
     if output is not None and fmt != "csv" and output.is_dir():
-        fail([f"output: {output} is a folder; name a file"])
+        fail([f"--output: {output} is a folder; name a file"])
     year = year_start if year_start is not None else reporting_year(today()) - 1
     with opened_desk() as desk, desk.read() as session:
         result = annual_report(session, desk.ctx, year)

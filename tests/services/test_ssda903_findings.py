@@ -262,8 +262,8 @@ def test_mother_and_mc_dob_are_edited_on_the_desk_and_go_out_in_the_return(tmp_p
     )
     assert bad.exit_code == 2
     assert bad.output.splitlines() == [
-        "error: mother: '2' is not one of 1, 0",
-        "error: mc_dob: 2001-01-01 is before the young woman's own DOB 2008-01-05",
+        "error: --mother: '2' is not one of 1, 0",
+        "error: --mc-dob: 2001-01-01 is before the young woman's own DOB 2008-01-05",
     ]
     args = ["child", "903", "C003", "--mother", "1", "--mc-dob", "2025-02-03"]
     assert runner.invoke(main, ["--db", str(db), *args]).exit_code == 0
@@ -272,7 +272,7 @@ def test_mother_and_mc_dob_are_edited_on_the_desk_and_go_out_in_the_return(tmp_p
     assert "Open findings (2):" in shown.output and "OVERLAP (finding)" in shown.output
     # A reason code for having no UPN does not fit a child who has one.
     refused = runner.invoke(main, ["--db", str(db), "child", "903", "C003", "--upn-reason", "UN1"])
-    assert "error: upn_reason: C003 has a UPN; a reason code is for none" in refused.output
+    assert "error: --upn-reason: C003 has a UPN; a reason code is for none" in refused.output
     out = tmp_path / "out"
     assert (
         runner.invoke(
