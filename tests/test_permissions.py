@@ -123,3 +123,22 @@ def test_exported_files_are_private(unit: Path, tmp_path: Path) -> None:
     assert _mode(out_dir) == 0o700
     files = list(out_dir.iterdir())
     assert files and all(_mode(p) == 0o600 for p in files)
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json", "csv"])
+def test_a_report_written_to_a_file_is_private(unit: Path, tmp_path: Path, fmt: str) -> None:
+    """The annual report names the unit's IROs: whatever the umask, only the user reads it,
+    and an older file of the same name does not keep its wider mode."""
+    target = tmp_path / ("tables" if fmt == "csv" else f"report.{fmt}")
+    if fmt != "csv":
+        target.write_text("an older report")
+        target.chmod(0o644)
+    code, out = _cli(
+        "--db", str(unit), "report", "--year", "2025", "--format", fmt, "--output", str(target)
+    )
+    assert code == 0, out
+    files = list(target.iterdir()) if fmt == "csv" else [target]
+    assert files and all(_mode(p) == 0o600 for p in files)
+    assert "an older report" not in files[0].read_text()
+    if fmt == "csv":
+        assert _mode(target) == 0o700

@@ -58,7 +58,9 @@ def report(year_start: int | None, fmt: str, as_json: bool, output: Path | None)
 
 
 def _write(result, fmt: str, output: Path | None) -> None:
+    """To the screen, or to a file readable by the user only: the report names the IROs."""
     from iro_desk import report_documents as docs
+    from iro_desk.services.private_files import write_text_privately
 
     if fmt == "csv":
         assert output is not None
@@ -71,21 +73,24 @@ def _write(result, fmt: str, output: Path | None) -> None:
         if output is None:
             print_report(console(), result)
             return
+        from io import StringIO
+
         from rich.console import Console
 
-        with output.open("w", encoding="utf-8") as f:
-            print_report(Console(file=f, width=100, highlight=False, color_system=None), result)
+        text = StringIO()
+        print_report(Console(file=text, width=100, highlight=False, color_system=None), result)
+        write_text_privately(output, text.getvalue())
     elif fmt == "json":
         if output is None:
             echo_json(result.as_json())
             return
-        output.write_text(json.dumps(result.as_json(), indent=2, default=str) + "\n", "utf-8")
+        write_text_privately(output, json.dumps(result.as_json(), indent=2, default=str) + "\n")
     else:
         text = docs.report_markdown(result) if fmt == "md" else docs.report_html(result)
         if output is None:
             click.echo(text, nl=False)
             return
-        output.write_text(text, encoding="utf-8")
+        write_text_privately(output, text)
     click.echo(f"Wrote {output}")
 
 

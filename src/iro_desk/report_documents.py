@@ -7,12 +7,12 @@ charts from ``report_svg``; nothing here counts anything.
 
 from __future__ import annotations
 
-import csv
 from html import escape
 from pathlib import Path
 
 from iro_desk.report_svg import report_charts
 from iro_desk.report_tables import Cell, Table, day, report_tables
+from iro_desk.services.private_files import write_csv_atomically
 from iro_desk.services.report.figures import AnnualReport
 
 TITLE = "Independent Reviewing Officer service: annual report"
@@ -127,13 +127,10 @@ def report_html(r: AnnualReport) -> str:
 
 def write_report_csv(r: AnnualReport, folder: Path) -> list[Path]:
     """One CSV file per table in ``folder`` (made if missing); returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for t in report_tables(r):
         path = folder / f"{t.key}.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(t.columns)
-            out.writerows([[_csv_cell(v) for v in row] for row in t.rows])
+        write_csv_atomically(path, t.columns, ([_csv_cell(v) for v in row] for row in t.rows))
         written.append(path)
     return written

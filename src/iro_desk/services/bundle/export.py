@@ -19,7 +19,7 @@ from iro_desk.services.audit import audit
 from iro_desk.services.bundle import casework, generic, meetings, people
 from iro_desk.services.bundle.table import Col
 from iro_desk.services.context import Ctx
-from iro_desk.services.csv_files import write_csv_atomically
+from iro_desk.services.private_files import write_csv_atomically
 
 
 @dataclass(frozen=True)

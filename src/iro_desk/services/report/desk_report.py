@@ -3,11 +3,11 @@ HTML written to the user's reports folder (screens hold no sessions and write no
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from iro_desk.report_documents import report_html
 from iro_desk.services.context import Desk
+from iro_desk.services.private_files import write_text_privately
 from iro_desk.services.report.build import annual_report
 from iro_desk.services.report.figures import AnnualReport
 
@@ -23,8 +23,5 @@ def write_report_html(report: AnnualReport, *, folder: Path) -> Path:
     only (0600): it names the unit's IROs and their caseloads."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / f"report-{report.label}.html"
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an older file of the same name keeps its mode otherwise
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(report_html(report))
+    write_text_privately(path, report_html(report))
     return path

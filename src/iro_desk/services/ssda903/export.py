@@ -14,8 +14,8 @@ from iro_desk.rules.dates import reporting_year_bounds, reporting_year_label
 from iro_desk.rules.plausible import report_year_problem
 from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
-from iro_desk.services.csv_files import write_csv_atomically
 from iro_desk.services.errors import InvalidInput
+from iro_desk.services.private_files import write_csv_atomically
 from iro_desk.services.ssda903.fileformat import FILES, LAST_NUMERIC_SEX_YEAR, SEX_TO_OLD
 from iro_desk.services.ssda903.reading import fmt
 from iro_desk.services.ssda903.results import ExportResult
