@@ -40,3 +40,30 @@ def test_a_bad_file_exits_2_with_file_line_column(tmp_path: Path) -> None:
     code, _, err = _run(tmp_path / "a.db", "import", "bundle", str(bundle))
     assert code == 2
     assert "error: iros.csv:2: FTE: 'lots' is not a number" in err
+
+
+def test_the_903_details_of_a_child_not_in_the_return_survive_a_round_trip(
+    tmp_path: Path,
+) -> None:
+    """MOTHER, MC_DOB and the reason for having no UPN travel in children.csv, so a child
+    the 903 header does not carry (not looked after this year) keeps them."""
+    first, second, bundle = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "bundle"
+    assert _run(first, "child", "add", "C1", "--dob", "2009-03-01", "--sex", "F")[0] == 0
+    details = ["--mother", "1", "--mc-dob", "2025-02-03", "--upn-reason", "UN2"]
+    assert _run(first, "child", "903", "C1", *details)[0] == 0
+    _, before, _ = _run(first, "child", "show", "C1")
+    assert "no UPN (UN2)" in before and "MOTHER 1, MC_DOB 03 Feb 2025" in before
+    assert _run(first, "export", "bundle", str(bundle))[0] == 0
+    row = (bundle / "children.csv").read_text().splitlines()[1].split(",")
+    assert row[0] == "C1" and "UN2" in row and "Y" in row and "2025-02-03" in row
+    assert _run(second, "import", "bundle", str(bundle))[0] == 0
+    _, after, _ = _run(second, "child", "show", "C1")
+    assert [line for line in after.splitlines() if line.startswith("903:")] == [
+        line for line in before.splitlines() if line.startswith("903:")
+    ]
+    # A real UPN in the file replaces the reason for having none.
+    text = (bundle / "children.csv").read_text().replace("UN2", "B801200005001")
+    (bundle / "children.csv").write_text(text)
+    code, out, err = _run(second, "import", "bundle", str(bundle))
+    _, shown, _ = _run(second, "child", "show", "C1")
+    assert "no UPN" not in shown, (code, out, err)

@@ -42,6 +42,8 @@ CHILD_COLS = (
     Col("UPN", "upn", max_len=13, one_line=True),
     Col("NOTES", "notes", listed=False),
     Col("LEGAL_HOLD", "legal_hold", "bool", listed=False),
+    Col("MOTHER", "mother", "bool", listed=False),
+    Col("MC_DOB", "mc_dob", "date", dates=BIRTH, listed=False),
 )
 ALLOCATION_COLS = (
     Col("CHILD", "child", required=True, max_len=40),
@@ -63,7 +65,9 @@ def iro_rows(session: Session) -> Iterator[list[str]]:
 
 def child_rows(session: Session) -> Iterator[list[str]]:
     for child in session.scalars(select(Child).order_by(Child.ref)):
-        yield [cell(getattr(child, col.attr)) for col in CHILD_COLS]
+        # UPN holds the reason code (UN1-UN5) when the child has none, as the 903 does.
+        upn = child.upn or child.upn_reason
+        yield [cell(upn if col.attr == "upn" else getattr(child, col.attr)) for col in CHILD_COLS]
 
 
 def allocation_rows(session: Session) -> Iterator[list[str]]:
@@ -110,11 +114,16 @@ def _identity(values: dict[str, Any], problems: Problems, where: str) -> None:
         else:
             values["nhs_number"] = normalise_nhs_number(nhs)
     upn = (values.get("upn") or "").upper()
-    if upn:
+    if upn in NO_UPN_CODES:  # the reason there is none, kept apart from a UPN
+        values["upn"], values["upn_reason"] = None, upn
+    elif upn:
         values["upn"] = upn
-        problem = None if upn in NO_UPN_CODES else upn_problem(upn)
+        problem = upn_problem(upn)
         if problem:
             problems.add(where, "UPN", problem)
+    dob, mc_dob = values.get("dob"), values.get("mc_dob")
+    if dob and mc_dob and mc_dob < dob:
+        problems.add(where, "MC_DOB", f"{mc_dob} is before the young woman's own DOB {dob}")
 
 
 def read_children(lines: list[Line], refs: Refs, today: date, problems: Problems) -> Parsed:
@@ -175,6 +184,11 @@ def write_children(parsed: Parsed, store: Store) -> None:
     for _line, values in parsed:
         ref = values.pop("ref")
         kept = {k: v for k, v in values.items() if v not in ("", None)}
+        # A UPN and a reason for having none exclude each other: the file's one clears the other.
+        if kept.get("upn"):
+            kept["upn_reason"] = None
+        elif kept.get("upn_reason"):
+            kept["upn"] = None
         if "first_name" in kept:
             kept["first_key"] = name_key(kept["first_name"])
         if "last_name" in kept:
