@@ -103,3 +103,24 @@ def test_retention_lists_holds_and_purges_after_confirmation(run) -> None:  # no
     assert "C1" not in json.dumps(purge) and "Amy" not in json.dumps(purge)
     assert purge["record_id"] is None
     assert run("audit", "verify")[0] == 0
+
+
+def test_a_childs_trail_includes_the_rows_an_import_wrote_in_bulk(run, tmp_path) -> None:  # noqa: F811
+    """An import names its new rows inside one event per batch; a child's trail finds the
+    batches that wrote the child's rows and shows only that child's rows of each."""
+    from pathlib import Path
+
+    good = Path(__file__).parent / "data" / "903" / "good"
+    assert run("import", "903", str(good))[0] == 0
+    code, out, _ = run("audit", "--child", "C001", "--json")
+    assert code == 0
+    batches = [e for e in json.loads(out) if e["action"] == "import.903.rows"]
+    assert {e["table"] for e in batches} >= {"child", "episode"}
+    for event in batches:
+        rows = event["detail"]["rows"]
+        assert rows and all("C001" in (row.get("child"), row.get("ref")) for row in rows)
+        assert event["detail"]["of"] >= len(rows)
+    added = [row for e in batches for row in e["detail"]["rows"] if row["action"] == "child.add"]
+    assert [row["ref"] for row in added] == ["C001"]
+    code, out, _ = run("audit", "--child", "C002", "--json")
+    assert all("C001" not in json.dumps(e) for e in json.loads(out))

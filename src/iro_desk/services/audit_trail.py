@@ -93,6 +93,8 @@ def trail(
     limit: int = DEFAULT_LIMIT,
 ) -> list[TrailLine]:
     """Events newest first, at most ``limit``; a child's are those naming it or its rows."""
+    from iro_desk.services.ssda903.writing import BATCH_ACTION  # only the trail needs it
+
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput.one("limit", f"{limit} must be between 1 and {MAX_LIMIT:,}")
     query = select(AuditEvent).order_by(desc(AuditEvent.at), desc(AuditEvent.seq)).limit(limit)
@@ -103,18 +105,47 @@ def trail(
     if since is not None:
         query = query.where(AuditEvent.at >= clock.day_start(since))  # the local day
     return [
-        TrailLine(r.at, r.user, r.device, r.action, r.entity, r.entity_id, r.detail)
+        TrailLine(
+            r.at,
+            r.user,
+            r.device,
+            r.action,
+            r.entity,
+            r.entity_id,
+            _child_rows_only(r.detail, child_ref) if r.action == BATCH_ACTION else r.detail,
+        )
         for r in session.execute(query).scalars()
     ]
 
 
+def _child_rows_only(detail: str, child_ref: str | None) -> str:
+    """A batch event names every row an import wrote; a child's trail shows its own rows,
+    and how many the batch held."""
+    if child_ref is None:
+        return detail
+    try:
+        rows = json.loads(detail)["rows"]
+    except (ValueError, KeyError, TypeError):
+        return detail
+    own = [row for row in rows if child_ref in (row.get("child"), row.get("ref"))]
+    return json.dumps({"rows": own, "of": len(rows)}, default=str, sort_keys=True)
+
+
 def _about_child(session: Session, ref: str) -> list[Any]:
     from iro_desk.db.models import TABLES
+    from iro_desk.services.ssda903.writing import BATCH_ACTION
 
     child_id = session.execute(select(Child.id).where(Child.ref == ref)).scalar()
     if child_id is None:
         raise InvalidInput.one("--child", f"no child with reference {ref!r}")
     conditions: list[Any] = [AuditEvent.entity_id == child_id]
+    # Rows an import wrote in bulk are named inside one event per batch, by the child's
+    # reference (the detail is JSON with sorted keys, as services.audit writes it).
+    for key in ("child", "ref"):
+        named = json.dumps({key: ref})[1:-1]  # '"child": "C001"', quoted as JSON quotes it
+        conditions.append(
+            (AuditEvent.action == BATCH_ACTION) & AuditEvent.detail.contains(named, autoescape=True)
+        )
     # Rows hanging straight off the child (visits, episodes, plans, forms...).
     for table in TABLES.values():
         if "child_id" in table.c and "id" in table.c and table.name != "audit_event":
