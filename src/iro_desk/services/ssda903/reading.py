@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from iro_desk.rules.identity import normalise_postcode, text_problem
 from iro_desk.rules.plausible import BIRTH, date_problem
@@ -89,6 +91,17 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    def has(self, *kinds: str) -> bool:
+        return any(item[3].kind in kinds for item in self._items)
+
+    def extend(self, other: Problems) -> None:
+        """Add ``other``'s problems, as if noted after every one noted here."""
+        for _, _, _, n in sorted(other._items, key=lambda i: i[:3]):
+            self.add(
+                n.file, n.line, n.field, n.reason,
+                kind=n.kind, rule=n.rule, child=n.child_ref, on_date=n.on_date,
+            )  # fmt: skip
+
     def noted(self, *kinds: str) -> list[Noted]:
         """In file order; only the given kinds, if any are given."""
         items = [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
@@ -98,46 +111,104 @@ class Problems:
         return [n.problem() for n in self.noted(*kinds)]
 
 
+class Discard(Problems):
+    """Problems not kept: for reading rows again whose problems were noted already."""
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
 @dataclass(slots=True)
-class _Row:
+class Row:
     line: int  # where the row starts, counted as a text editor counts (header = 1)
     values: dict[str, str]
+    offset: int = 0  # the byte where the row starts: it can be read again from there
 
 
 class File:
     """One 903 file, checked whole; its rows are read again, one at a time, when wanted.
 
-    Reading streams the file twice (once to check it, once to hand out its rows) rather
-    than holding it: a national return's rows as Python strings and dicts were most of
-    an import's memory, and grew with the file.
+    Reading streams the file rather than holding it: a national return's rows as Python
+    strings and dicts were most of an import's memory, and grew with the file. A row
+    can also be read again on its own (``rows_at``), from the byte where it starts.
     """
 
-    def __init__(self, name: str, usable: bool, path: Path | None = None) -> None:
+    def __init__(
+        self, name: str, usable: bool, path: Path | None = None, header: list[str] | None = None
+    ) -> None:
         self.name = name
         self.usable = usable  # present and with every column; rows are checked only then
         self._path = path  # None: nothing to hand out (missing, not UTF-8, no header)
+        self._header = header
 
     @property
-    def rows(self) -> Iterator[_Row]:
+    def rows(self) -> Iterator[Row]:
         """The rows that fit the header, in file order (those that do not were noted)."""
         return iter(()) if self._path is None else _rows(self._path)
 
+    def rows_at(self, places: Iterable[tuple[int, int]]) -> Iterator[Row]:
+        """The rows starting at these (byte offset, line) places, in the order given."""
+        if self._path is None or self._header is None:
+            return
+        header = self._header
+        with self._path.open("rb") as handle:
+            for offset, line in places:
+                handle.seek(offset)
+                fields = next(csv.reader(_Lines(handle, offset)))
+                yield Row(line, _values(header, fields), offset)
 
-def _records(path: Path) -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """Each non-blank CSV record (or the error reading it) with the line it starts on."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+
+# A line ends at \n, \r\n or a lone \r, as Python's universal newlines read it.
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+class _Lines:
+    """A binary file's lines, decoded, for ``csv.reader``; ``pos`` is the byte after the
+    last line handed out, so the caller knows where each record starts."""
+
+    def __init__(self, handle: Any, pos: int = 0) -> None:
+        self._handle = handle
+        self.pos = pos
+        self._pending: list[bytes] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            raw = self._pending.pop()
+        else:
+            raw = self._handle.readline()
+            if not raw:
+                raise StopIteration
+            if _LONE_CR.search(raw):
+                parts = [p for p in re.split(rb"(?<=\r)(?!\n)", raw) if p]
+                raw = parts[0]
+                self._pending = parts[:0:-1]  # the rest, last first (popped from the end)
+        start = self.pos
+        self.pos += len(raw)
+        # Only the file's first bytes can be a byte-order mark.
+        return raw.decode("utf-8-sig" if start == 0 else "utf-8")
+
+
+def _records(path: Path) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """Each non-blank CSV record (or the error reading it) with the line and byte it
+    starts on."""
+    with path.open("rb") as handle:
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         while True:
             start = reader.line_num + 1
+            offset = lines.pos
             try:
                 fields = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, exc
+                yield start, offset, exc
                 continue
             if any(f.strip() for f in fields):
-                yield start, fields  # blank lines (and rows of empty cells) carry nothing
+                yield start, offset, fields  # blank lines (and rows of empty cells) carry nothing
 
 
 def _misfits(fields: list[str], header: list[str]) -> bool:
@@ -145,15 +216,19 @@ def _misfits(fields: list[str], header: list[str]) -> bool:
     return len(fields) < len(header) or any(f.strip() for f in fields[len(header) :])
 
 
-def _rows(path: Path) -> Iterator[_Row]:
+def _values(header: list[str], fields: list[str]) -> dict[str, str]:
+    return {col: f.strip() for col, f in zip(header, fields, strict=False)}
+
+
+def _rows(path: Path) -> Iterator[Row]:
     header: list[str] | None = None
-    for start, fields in _records(path):
+    for start, offset, fields in _records(path):
         if isinstance(fields, csv.Error):
             continue
         if header is None:
             header = [f.strip().upper() for f in fields]
         elif not _misfits(fields, header):
-            yield _Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)})
+            yield Row(start, _values(header, fields), offset)
 
 
 def _undecodable_line(path: Path) -> int | None:
@@ -190,7 +265,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
     header: list[str] | None = None
     header_line = 1
     usable = True
-    for start, fields in _records(path):
+    for start, _, fields in _records(path):
         if isinstance(fields, csv.Error):
             problems.add(name, start, "row", f"cannot be read as CSV ({fields})")
             usable = False
@@ -215,7 +290,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
             problems.add(name, header_line, column, "column appears twice in the header row")
             usable = False
         seen.add(column)
-    return File(name, usable, path)
+    return File(name, usable, path, header)
 
 
 class Cells:
@@ -224,7 +299,7 @@ class Cells:
     def __init__(
         self,
         file: str,
-        row: _Row,
+        row: Row,
         problems: Problems,
         today: date,
         soft: frozenset[str] = frozenset(),
@@ -258,7 +333,8 @@ class Cells:
         value = self.row.values.get(field, "")
         # Every 903 column is a code, a date or an identifier: none may hold a control
         # character, which would reach the screen raw and go back out in the next return.
-        problem = text_problem(value) or control_problem(value)
+        # Printable text (nearly every cell) has none: str.isprintable says so at C speed.
+        problem = text_problem(value) or (None if value.isprintable() else control_problem(value))
         if problem:
             self.add(field, problem)
             return None
