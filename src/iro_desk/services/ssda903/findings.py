@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
@@ -53,15 +54,17 @@ def store_findings(
     last import only. Written in bulk, with one audit event.
     """
     now = utcnow()
-    touched = set(refs) | {n.child_ref for n in noted} | {""}
+    # The children whose open findings this import can keep or clear: ``refs``, the
+    # few others the findings name (rows of children missing from header.csv), and ""
+    # (rows with no CHILD). Looked up a chunk at a time, without a set of them all.
+    others = sorted({n.child_ref for n in noted if n.child_ref not in refs} | {""})
     open_rows: dict[tuple[str, ...], ImportFinding] = {}
-    ordered = sorted(touched)
-    for i in range(0, len(ordered), CHUNK):
+    for chunk in _chunks(chain(sorted(refs), others)):
         for row in session.scalars(
             select(ImportFinding).where(
                 ImportFinding.source == SOURCE,
                 ImportFinding.cleared_at.is_(None),
-                ImportFinding.child_ref.in_(ordered[i : i + CHUNK]),
+                ImportFinding.child_ref.in_(chunk),
             )
         ):
             key = (row.child_ref, *_key(row.kind, row.rule, row.file, row.field, row.message))
@@ -112,6 +115,17 @@ def store_findings(
             added=added, cleared=len(gone), kept=kept,
         )  # fmt: skip
     return Stored(added, kept, len(gone))
+
+
+def _chunks(refs: Iterable[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for ref in refs:
+        chunk.append(ref)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _insert(session: Session, rows: list[dict[str, object]], refs: Collection[str]) -> int:

@@ -48,6 +48,7 @@ from iro_desk.services.ssda903.reading import (
     REFUSED,
     SKIPPED,
     File,
+    NotedInOrder,
     Problems,
     read_file,
 )
@@ -427,7 +428,7 @@ def _check_and_write(
 ) -> ImportResult:
     # Not a fault in the files (a one-year return starts mid-story): never refused, so
     # noted apart and left out of a refusal's list.
-    history = Problems()
+    history = Problems(first=1 << 40)  # after every other problem on the same line
     history_incomplete = 0
     # Tallies by ImportResult's field names (a misspelt one fails at ImportResult).
     counts: Counter[str] = Counter()
@@ -454,7 +455,6 @@ def _check_and_write(
     if _refused(problems, strict):
         # Everything is listed: what refuses it, and what else will need looking at.
         raise InvalidInput(problems.sorted())
-    problems.extend(history)
 
     _remove_absorbed(session, ctx, absorbed)
     if iro is not None:
@@ -463,7 +463,8 @@ def _check_and_write(
             assert child is not None
             allocate(session, ctx, child, iro, as_of)
         counts["allocated"] = len(allocating)
-    noted = problems.noted(SKIPPED, FINDING)
+    # Read from where they are kept each time they are gone through: not held whole.
+    noted = NotedInOrder((problems, history), (SKIPPED, FINDING))
     stored = store_findings(session, ctx, noted, ret.known or {})
     # The rows above have their events; this one says an import happened, from where.
     audit(
@@ -476,7 +477,7 @@ def _check_and_write(
     return ImportResult(
         **counts,
         warnings=tuple(warnings),
-        findings=tuple(noted),
+        findings=noted,
         findings_cleared=stored.cleared,
         history_incomplete=history_incomplete,
     )

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import heapq
+import os
+import pickle
 import re
 import sys
+import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, overload
 
 from iro_desk.rules.identity import normalise_postcode, text_problem
 from iro_desk.rules.plausible import BIRTH, date_problem
@@ -66,11 +71,33 @@ class Noted:
         return Problem(self.field, self.reason, self.where)
 
 
-class Problems:
-    """Problems in file order (header, episodes, reviews; then line), however found."""
+_Item = tuple[int, int, int, Noted]  # file order, line (0: none), order noted, the problem
 
-    def __init__(self) -> None:
-        self._items: list[tuple[int, int, int, Noted]] = []
+
+def _order(item: _Item) -> tuple[int, int, int]:
+    return item[0], item[1], item[2]
+
+
+class Problems:
+    """Problems in file order (header, episodes, reviews; then line), however found.
+
+    A national return can have tens of thousands of findings, so beyond a few thousand
+    they are kept in sorted runs in an unnamed temporary file (gone when this is) and
+    merged when read: memory stays flat however many there are.
+    """
+
+    SPILL_AT = 4096  # problems held in memory before they go to the file as a run
+    BLOCK = 256  # problems read back at a time from each run
+
+    def __init__(self, *, first: int = 0) -> None:
+        # ``first``: where this one's order of noting starts (a later set of problems,
+        # read together with another, sorts after it on the same file and line).
+        self._items: list[_Item] = []
+        self._seq = first
+        self._kinds: Counter[str] = Counter()
+        self._runs: list[list[tuple[int, int]]] = []  # each run's blocks: (offset, size)
+        self._file: IO[bytes] | None = None
+        self._end = 0
 
     def add(
         self,
@@ -86,29 +113,88 @@ class Problems:
     ) -> None:
         order = [name for name, _ in FILES].index(file) if file in dict(FILES) else 9
         noted = Noted(file, line, field, reason, kind, rule or field, child or "", on_date)
-        self._items.append((order, line or 0, len(self._items), noted))
+        self._items.append((order, line or 0, self._seq, noted))
+        self._seq += 1
+        self._kinds[kind] += 1
+        if len(self._items) >= self.SPILL_AT:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._file is None:
+            # Unnamed (no other process can open it) and gone when closed.
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as this)
+        items = sorted(self._items, key=_order)
+        self._items = []
+        blocks = []
+        for i in range(0, len(items), self.BLOCK):
+            data = pickle.dumps(items[i : i + self.BLOCK], pickle.HIGHEST_PROTOCOL)
+            os.pwrite(self._file.fileno(), data, self._end)
+            blocks.append((self._end, len(data)))
+            self._end += len(data)
+        self._runs.append(blocks)
+
+    def _read(self, blocks: list[tuple[int, int]]) -> Iterator[_Item]:
+        assert self._file is not None
+        for offset, size in blocks:
+            yield from pickle.loads(os.pread(self._file.fileno(), size, offset))
+
+    def _sorted_runs(self) -> list[Iterator[_Item]]:
+        return [self._read(blocks) for blocks in self._runs] + [
+            iter(sorted(self._items, key=_order))
+        ]
 
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return self.count() > 0
+
+    def count(self, *kinds: str) -> int:
+        """How many, of the given kinds (any kind if none is given)."""
+        return sum(n for kind, n in self._kinds.items() if not kinds or kind in kinds)
 
     def has(self, *kinds: str) -> bool:
-        return any(item[3].kind in kinds for item in self._items)
-
-    def extend(self, other: Problems) -> None:
-        """Add ``other``'s problems, as if noted after every one noted here."""
-        for _, _, _, n in sorted(other._items, key=lambda i: i[:3]):
-            self.add(
-                n.file, n.line, n.field, n.reason,
-                kind=n.kind, rule=n.rule, child=n.child_ref, on_date=n.on_date,
-            )  # fmt: skip
+        return self.count(*kinds) > 0
 
     def noted(self, *kinds: str) -> list[Noted]:
         """In file order; only the given kinds, if any are given."""
-        items = [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
-        return [n for n in items if not kinds or n.kind in kinds]
+        return list(NotedInOrder((self,), kinds))
 
     def sorted(self, *kinds: str) -> list[Problem]:
         return [n.problem() for n in self.noted(*kinds)]
+
+
+class NotedInOrder(Sequence[Noted]):
+    """The problems of one or more ``Problems``, in file order, of the given kinds (any
+    if none): read again from where they are kept each time they are gone through."""
+
+    def __init__(self, sources: Sequence[Problems], kinds: Sequence[str] = ()) -> None:
+        self._sources = tuple(sources)
+        self._kinds = tuple(kinds)
+        self._len = sum(source.count(*self._kinds) for source in self._sources)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Noted]:
+        runs = [run for source in self._sources for run in source._sorted_runs()]
+        for item in heapq.merge(*runs, key=_order):
+            if not self._kinds or item[3].kind in self._kinds:
+                yield item[3]
+
+    @overload
+    def __getitem__(self, index: int) -> Noted: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Noted]: ...
+    def __getitem__(self, index: int | slice) -> Noted | Sequence[Noted]:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"NotedInOrder({list(self)!r})"
 
 
 class Discard(Problems):
