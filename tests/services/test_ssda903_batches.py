@@ -78,7 +78,9 @@ def _rows(desk: Desk) -> dict[str, list[tuple]]:
         refs = dict(s.execute(select(Child.id, Child.ref)).all())
         periods = {p.id: p.start_date for p in s.scalars(select(CarePeriod))}
         return {
-            "children": sorted((c.ref, c.sex, c.dob, c.upn, c.mother) for c in s.scalars(select(Child))),
+            "children": sorted(
+                (c.ref, c.sex, c.dob, c.upn, c.mother) for c in s.scalars(select(Child))
+            ),
             "episodes": sorted(
                 (refs[e.child_id], e.start_date, e.end_date, e.urn, e.pl_post, periods[e.period_id])
                 for e in s.scalars(select(Episode))
