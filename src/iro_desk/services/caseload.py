@@ -406,14 +406,14 @@ def build_caseload(
     clocks = deadlines(session, ctx, out_ids, care_starts, as_of, circulation)
     rows = [
         _checked(
-            _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part),
+            _row(
+                cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part,
+                clocks[cid],
+            ),
             checks,
         )
         for cid, f, due in picked
-    ]
-    rows = [
-        replace(r, deadlines=clocks[cid]) for r, (cid, _f, _d) in zip(rows, picked, strict=True)
-    ]
+    ]  # fmt: skip
     return Caseload(header, rows)
 
 
@@ -533,6 +533,7 @@ def _row(
     iros: dict[Key, str],
     visits: dict[Key, date],
     took_part: dict[Key, str | None],
+    clocks: tuple[Deadline, ...],
 ) -> CaseloadRow:
     ref, name, dob = person
     last_review = max(
@@ -556,6 +557,7 @@ def _row(
         overdue=bool(due and as_of > due.date),
         last_visit=visits.get(cid),
         last_participation=took_part.get(cid),
+        deadlines=clocks,
     )
 
 
