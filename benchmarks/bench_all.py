@@ -18,6 +18,9 @@ takes the day's first backup and file check):
                    filled (net of the harness's own key press), launch to the desk painted
   caseload --all   wall, CPU, peak memory
 
+``--only import`` measures the import alone at each scale, with how its peak memory grows
+per child added to the return (flat: only what it must know of each child).
+
 Only Python's standard library is used (resource usage of each child process).
 """
 
@@ -48,6 +51,7 @@ EXE = [str(Path(PY).with_name("iro-desk"))]
 # `iro-desk` of its day was: straight into the click group.
 BASELINE_EXE = [PY, "-c", "from iro_desk.cli import main; main()"]
 BASE_CHILDREN = 480  # the demo unit: 1x
+SCRATCH: list[Path | None] = [None]  # --scratch: where imports make their databases
 FLOOR = [PY, "-c", "import sqlmodel, rich.console, rich.table, click"]
 
 
@@ -110,7 +114,7 @@ def prepare(data: Path, scale: int) -> tuple[Path, Path]:
 def import_903(data: Path, ret: Path, runs: int) -> Runs:
     out = Runs()
     for _ in range(runs):
-        with tempfile.TemporaryDirectory(dir=data) as tmp:
+        with tempfile.TemporaryDirectory(dir=SCRATCH[0] or data) as tmp:
             os.chmod(tmp, 0o700)
             run_once([*EXE, "--db", str(Path(tmp) / "new.db"), "import", "903", str(ret)], out)
     return out
@@ -151,6 +155,39 @@ def measure_scale(data: Path, scale: int, args: argparse.Namespace) -> dict[str,
             f"{max(every.peak):.0f} MiB peak"
         ),
     }
+
+
+def import_only(args: argparse.Namespace) -> str:
+    """``--only import``: the import at each scale, and how its peak grows with the return.
+
+    Flat memory means the peak does not grow with the number of children beyond what the
+    import must know of each (see README.md, "import 903"): the last column is the growth
+    of the peak since the previous scale, per child added to the return.
+    """
+    rows = []
+    before: tuple[int, float] | None = None
+    for scale in (int(s) for s in args.scales.split(",")):
+        _, ret = prepare(args.data, scale)
+        with (ret / "header.csv").open(encoding="utf-8") as handle:
+            children = sum(1 for line in handle if line.strip()) - 1
+        runs = import_903(args.data, ret, args.import_runs)
+        peak = statistics.median(runs.peak)
+        growth = (
+            f"{(peak - before[1]) * 2**20 / (children - before[0]):.0f} bytes"
+            if before is not None and children > before[0]
+            else "-"
+        )
+        rows.append(
+            f"| {scale}x ({children:,}) | {runs.med('cpu'):.2f} s ({min(runs.cpu):.2f}-"
+            f"{max(runs.cpu):.2f}) | {peak:.1f} MiB ({min(runs.peak):.1f}-{max(runs.peak):.1f}) "
+            f"| {growth} |"
+        )
+        before = (children, peak)
+    head = (
+        "| scale (children in the return) | CPU, user + system | peak memory "
+        "| peak growth per child added |\n|---|---|---|---|"
+    )
+    return head + "\n" + "\n".join(rows)
 
 
 TARGETS = {
@@ -195,7 +232,14 @@ def main() -> None:
     parser.add_argument("--tui-runs", type=int, default=3)
     parser.add_argument("--write", metavar="LABEL", help="put the table in README.md")
     parser.add_argument("--baseline", type=Path, help="measure this src/ folder instead")
+    parser.add_argument(
+        "--only", choices=["import"], help="only the import at each scale (--import-runs each)"
+    )
+    parser.add_argument(
+        "--scratch", type=Path, help="make the imports' databases here (default: --data)"
+    )
     args = parser.parse_args()
+    SCRATCH[0] = args.scratch
     if not shutil.which(EXE[0]):
         raise SystemExit("run with `uv run python benchmarks/bench_all.py ...`")
     if args.baseline:
@@ -205,6 +249,18 @@ def main() -> None:
     os.environ.setdefault("COLUMNS", "120")
     load_before = os.getloadavg()[0]
     started = datetime.now(UTC)
+    if args.only == "import":
+        text = (
+            f"{'The code in ' + str(args.baseline) if args.baseline else 'This checkout'}, "
+            f"measured {started:%d %b %Y %H:%M} UTC by `bench_all.py --only import` on "
+            f"{os.cpu_count()} cores (load average {load_before:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end); each scale's 2025-26 return into an empty "
+            f"database, median of {args.import_runs} runs (range):\n\n{import_only(args)}"
+        )
+        print(text)
+        if args.write:
+            write_readme(text, args.write)
+        return
     results = {int(s): measure_scale(args.data, int(s), args) for s in args.scales.split(",")}
     load_after = os.getloadavg()[0]
     code = f"The code in {args.baseline}" if args.baseline else "This checkout"

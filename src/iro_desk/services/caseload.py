@@ -42,7 +42,14 @@ from iro_desk.rules.reviews import (
 )
 from iro_desk.rules.timescales import CASELOAD_HIGH, CASELOAD_LOW
 from iro_desk.rules.working_days import WorkingCalendar
-from iro_desk.services.caseload_clocks import DEADLINE_KEYS, Key, deadlines, rows_for
+from iro_desk.services.caseload_clocks import (
+    DEADLINE_KEYS,
+    Key,
+    TookPart,
+    deadlines,
+    latest_meetings,
+    rows_for,
+)
 from iro_desk.services.context import Ctx
 from iro_desk.services.iros import lookup_iro
 from iro_desk.services.record_checks import RecordCheck, record_checks
@@ -305,9 +312,10 @@ def _load_short_breaks(
 
 
 def _latest(
-    session: Session, ids: list[Key], as_of: date
+    session: Session, ids: list[Key], as_of: date, meetings: dict[Key, TookPart]
 ) -> tuple[dict[Key, date], dict[Key, str | None]]:
-    """Last visit, and how the child took part in their latest meeting, for each child."""
+    """Last visit, and how the child took part in their latest meeting (``meetings``, from
+    ``latest_meetings``), for each child."""
     visits: dict[Key, date] = {}
     query = (
         select(raw_key(Visit.child_id), func.max(Visit.visit_date))
@@ -316,31 +324,19 @@ def _latest(
     )
     for cid, last in rows_for(session, query, Visit.child_id, ids):
         visits[cid] = last
-    latest: dict[Key, tuple[date, str | None]] = {}
-    query = select(
-        raw_key(MeetingChild.child_id),
-        MeetingChild.meeting_date,
-        MeetingChild.participation,
-        MeetingChild.cp_took_part,
-        MeetingChild.cp_method,
-    ).where(
-        MeetingChild.meeting_date <= as_of,
-        MeetingChild.kind.in_(("LAR", "SHORTBREAK", "ICPC", "RCPC", "SECURE")),
-    )
-    for cid, day, pn, took_part, method in rows_for(session, query, MeetingChild.child_id, ids):
-        if cid in latest and latest[cid][0] >= day:
-            continue
+    took_part: dict[Key, str | None] = {}
+    for cid, (pn, took, method) in meetings.items():
         if pn:
             text = pn
-        elif took_part is None:
+        elif took is None:
             text = None
-        elif took_part:
+        elif took:
             label = CP_PARTICIPATION_METHODS.get(method or "", "")
             text = f"took part: {label.lower()}" if label else "took part"
         else:
             text = "did not take part"
-        latest[cid] = (day, text)
-    return visits, {cid: text for cid, (_day, text) in latest.items()}
+        took_part[cid] = text
+    return visits, took_part
 
 
 def _people(
@@ -404,18 +400,20 @@ def build_caseload(
         picked = picked[:limit]
     out_ids = [cid for cid, _, _ in picked]
     children, iros = _people(session, out_ids, as_of)
-    visits, took_part = _latest(session, out_ids, as_of)
-    clocks = deadlines(session, ctx, out_ids, {c: facts[c].period_start for c in out_ids}, as_of)
+    circulation, meetings = latest_meetings(session, out_ids, as_of)
+    visits, took_part = _latest(session, out_ids, as_of, meetings)
+    care_starts = {c: facts[c].period_start for c in out_ids}
+    clocks = deadlines(session, ctx, out_ids, care_starts, as_of, circulation)
     rows = [
         _checked(
-            _row(cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part),
+            _row(
+                cid, f, due, as_of, ctx.calendar, children[cid], iros, visits, took_part,
+                clocks[cid],
+            ),
             checks,
         )
         for cid, f, due in picked
-    ]
-    rows = [
-        replace(r, deadlines=clocks[cid]) for r, (cid, _f, _d) in zip(rows, picked, strict=True)
-    ]
+    ]  # fmt: skip
     return Caseload(header, rows)
 
 
@@ -535,6 +533,7 @@ def _row(
     iros: dict[Key, str],
     visits: dict[Key, date],
     took_part: dict[Key, str | None],
+    clocks: tuple[Deadline, ...],
 ) -> CaseloadRow:
     ref, name, dob = person
     last_review = max(
@@ -558,6 +557,7 @@ def _row(
         overdue=bool(due and as_of > due.date),
         last_visit=visits.get(cid),
         last_participation=took_part.get(cid),
+        deadlines=clocks,
     )
 
 

@@ -51,10 +51,22 @@ def rows_for(session: Session, query, id_col, ids: Sequence[Key] | None) -> Iter
         yield from conn.execute(query.where(raw_key(id_col).in_(chunk))).all()
 
 
-def _latest_meetings(session: Session, ids: list[Key], as_of: date) -> Iterator:
-    """(child, day, decisions circulated, record circulated) of each child's latest review
-    or conference by ``as_of``: the latest day is found on meeting_child's (child, kind,
-    date) index, so only those meetings are read from the meetings table."""
+# Each child's latest review or conference: (day of the meeting, decisions circulated,
+# record circulated) for the clocks, and (participation, CP took part, CP method) for the
+# caseload's "took part" column.
+Circulation = tuple[date, date | None, date | None]
+TookPart = tuple[str | None, bool | None, str | None]
+
+
+def latest_meetings(
+    session: Session, ids: list[Key], as_of: date
+) -> tuple[dict[Key, Circulation], dict[Key, TookPart]]:
+    """Each child's latest review or conference by ``as_of``, read once for the clocks
+    and for how the child took part: the latest day is found on meeting_child's (child,
+    kind, date) index, so only that day's meetings are read (not every meeting held).
+
+    Of two meetings on a child's latest day, the first in the index's order (child, kind,
+    date) is the one that counts, for both, as when each read its own rows."""
     before = aliased(MeetingChild)
     last_day = (
         select(func.max(before.meeting_date))
@@ -72,18 +84,36 @@ def _latest_meetings(session: Session, ids: list[Key], as_of: date) -> Iterator:
             Meeting.meeting_date,
             Meeting.decisions_circulated,
             Meeting.record_circulated,
+            MeetingChild.participation,
+            MeetingChild.cp_took_part,
+            MeetingChild.cp_method,
         )
         .join(Meeting, Meeting.id == MeetingChild.meeting_id)
         .where(MeetingChild.kind.in_(CIRCULATED), MeetingChild.meeting_date == last_day)
     )
-    return rows_for(session, query, MeetingChild.child_id, ids)
+    circulation: dict[Key, Circulation] = {}
+    took_part: dict[Key, TookPart] = {}
+    for cid, day, decisions, record, pn, took, method in rows_for(
+        session, query, MeetingChild.child_id, ids
+    ):
+        if cid not in circulation or day > circulation[cid][0]:
+            circulation[cid] = (day, decisions, record)
+        # Every row here is on the child's latest day: the first one counts.
+        took_part.setdefault(cid, (pn, took, method))
+    return circulation, took_part
 
 
 def deadlines(
-    session: Session, ctx: Ctx, ids: list[Key], care_starts: dict[Key, date | None], as_of: date
+    session: Session,
+    ctx: Ctx,
+    ids: list[Key],
+    care_starts: dict[Key, date | None],
+    as_of: date,
+    latest: dict[Key, Circulation],
 ) -> dict[Key, tuple[Deadline, ...]]:
     """IRO allocation (from the start of care, or of the series of short breaks) and the
-    circulation of the decisions and record of each child's latest review or conference."""
+    circulation of the decisions and record of each child's latest review or conference
+    (``latest``, from ``latest_meetings``)."""
     cal, ts = ctx.calendar, ctx.settings.timescales
     allocated: dict[Key, date] = {}
     query = select(raw_key(Allocation.child_id), Allocation.start_date, Allocation.end_date)
@@ -94,10 +124,6 @@ def deadlines(
             continue
         if cid not in allocated or start < allocated[cid]:
             allocated[cid] = start
-    latest: dict[Key, tuple[date, date | None, date | None]] = {}
-    for cid, day, decisions, record in _latest_meetings(session, ids, as_of):
-        if cid not in latest or day > latest[cid][0]:
-            latest[cid] = (day, decisions, record)
     # Many children share a start or review day: work each due date out once.
     alloc_due = functools.cache(lambda d: iro_allocation_due(d, cal, ts))
     decisions_due = functools.cache(lambda d: decisions_circulation_due(d, cal, ts))

@@ -7,10 +7,12 @@ Three CSV files with dd/mm/yyyy dates (docs/domain.md, "SSDA903 files"):
   REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN
 - ``reviews.csv``: CHILD,DOB,REVIEW,REVIEW_CODE
 
-The import checks every row of every file before it writes anything, and notes every
-problem as ``file:line: field: reason``, of one of three kinds: files that cannot be
-read as a return are refused whole; a row that cannot be stored is skipped; a row with
-a data-quality finding is stored as given. Skipped rows and findings are kept
+The import checks every row of every file and notes every problem as
+``file:line: field: reason``, of one of three kinds: files that cannot be read as a
+return are refused whole (found in a first pass over the files, before anything is
+written); a row that cannot be stored is skipped; a row with a data-quality finding is
+stored as given. A second pass reads, checks and writes a batch of children at a time,
+so memory does not grow with the return. Skipped rows and findings are kept
 (``findings``) until a later import or the desk corrects them; ``strict`` refuses on any
 of them. Everything is written in one transaction. It is idempotent: children
 are matched on their reference, episodes on (child, DECOM) and reviews on
@@ -24,7 +26,8 @@ episode that ended after the year's end as open.
 
 Layout: ``fileformat`` (names, columns, code lists), ``reading`` (CSV to rows),
 ``parsing`` (rows to checked values), ``checking`` (a child's rows against each other
-and the database), ``importing`` (``import_903``: check everything, then write),
+and the database), ``importing`` (``import_903``: a first pass over the whole return,
+then a batch of children at a time),
 ``writing`` (new rows in bulk, one audit event per batch), ``findings`` (kept, listed,
 cleared), ``export`` (``export_903``) and ``results`` (what either did).
 """

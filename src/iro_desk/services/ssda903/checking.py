@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -272,17 +272,19 @@ def plan_children(
     return plans
 
 
-def note_unknown_history(plans: Sequence[ChildPlan], problems: Problems) -> int:
+def note_unknown_history(
+    plans: Sequence[ChildPlan], earliest: date | None, problems: Problems
+) -> int:
     """A period of care that began before the files' first year has a review history the
     files cannot show: noted as such, not taken for a missing first review.
 
     The files cover whole reporting years (a return is 1 April to 31 March), so the
-    history starts on 1 April of the year of their earliest review.
+    history starts on 1 April of the year of their earliest review (``earliest``, of
+    every child in the files, not only these ``plans``).
     """
-    dates = [review.review_date for plan in plans for review in plan.reviews]
-    if not dates:
+    if earliest is None:
         return 0
-    first = reporting_year_bounds(reporting_year(min(dates)))[0]
+    first = reporting_year_bounds(reporting_year(earliest))[0]
     count = 0
     for plan in plans:
         held = [r.review_date for r in plan.reviews]
@@ -304,7 +306,7 @@ def note_unknown_history(plans: Sequence[ChildPlan], problems: Problems) -> int:
 
 
 def check_strays(
-    children: dict[str, ChildIn],
+    children: Container[str],
     episodes_in: dict[str, dict[date, EpisodeIn]] | None,
     reviews_in: dict[str, list[ReviewIn]],
     problems: Problems,

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from iro_desk.db.models import ImportFinding
+from iro_desk.db.models import Child, ImportFinding
 from iro_desk.db.types import utcnow
 from iro_desk.services.audit import audit
 from iro_desk.services.context import Ctx
@@ -43,25 +44,27 @@ def store_findings(
     session: Session,
     ctx: Ctx,
     noted: Sequence[Noted],
-    refs: Iterable[str],
-    child_ids: dict[str, uuid.UUID],
+    refs: Collection[str],
 ) -> Stored:
     """Keep this import's findings; clear the open ones of its children it did not find.
 
-    ``refs`` are every child the import read rows of: a finding of theirs that the files
-    no longer give rise to was corrected. Findings not tied to a child (a row with no
-    CHILD) belong to the last import only. Written in bulk, with one audit event.
+    ``refs`` are every child the import read rows of (and wrote): a finding of theirs
+    that the files no longer give rise to was corrected. A finding of one of them points
+    at the child's row. Findings not tied to a child (a row with no CHILD) belong to the
+    last import only. Written in bulk, with one audit event.
     """
     now = utcnow()
-    touched = set(refs) | {n.child_ref for n in noted} | {""}
+    # The children whose open findings this import can keep or clear: ``refs``, the
+    # few others the findings name (rows of children missing from header.csv), and ""
+    # (rows with no CHILD). Looked up a chunk at a time, without a set of them all.
+    others = sorted({n.child_ref for n in noted if n.child_ref not in refs} | {""})
     open_rows: dict[tuple[str, ...], ImportFinding] = {}
-    ordered = sorted(touched)
-    for i in range(0, len(ordered), CHUNK):
+    for chunk in _chunks(chain(sorted(refs), others)):
         for row in session.scalars(
             select(ImportFinding).where(
                 ImportFinding.source == SOURCE,
                 ImportFinding.cleared_at.is_(None),
-                ImportFinding.child_ref.in_(ordered[i : i + CHUNK]),
+                ImportFinding.child_ref.in_(chunk),
             )
         ):
             key = (row.child_ref, *_key(row.kind, row.rule, row.file, row.field, row.message))
@@ -85,7 +88,7 @@ def store_findings(
                 "kind": n.kind,
                 "rule": n.rule,
                 "child_ref": n.child_ref,
-                "child_id": child_ids.get(n.child_ref),
+                "child_id": None,  # filled in by _insert
                 "file": n.file,
                 "line": n.line,
                 "field": n.field,
@@ -95,9 +98,9 @@ def store_findings(
             }
         )
         if len(fresh) == CHUNK:  # inserted as they come: a national return has thousands
-            added += _insert(session, fresh)
+            added += _insert(session, fresh, refs)
             fresh = []
-    added += _insert(session, fresh)
+    added += _insert(session, fresh, refs)
     gone = [row.id for row in open_rows.values()]
     for i in range(0, len(gone), CHUNK):
         session.execute(
@@ -114,7 +117,24 @@ def store_findings(
     return Stored(added, kept, len(gone))
 
 
-def _insert(session: Session, rows: list[dict[str, object]]) -> int:
+def _chunks(refs: Iterable[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for ref in refs:
+        chunk.append(ref)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _insert(session: Session, rows: list[dict[str, object]], refs: Collection[str]) -> int:
+    # The children's keys, a chunk at a time (the import holds no map of them all).
+    wanted = {ref for row in rows if (ref := str(row["child_ref"])) in refs}
+    if wanted:
+        ids = dict(session.execute(select(Child.ref, Child.id).where(Child.ref.in_(wanted))).all())
+        for row in rows:
+            row["child_id"] = ids.get(str(row["child_ref"]))
     # render_nulls: every row the same columns (a blank line or child sent as NULL, no
     # default overridden), so the chunk is one executemany.
     if rows:

@@ -1,9 +1,13 @@
-"""Importing the 903 files: every row checked first, then written in one go."""
+"""Importing the 903 files: checked whole in a first pass, then read again, checked
+and written a batch of children at a time, all in one transaction."""
 
 from __future__ import annotations
 
 import uuid
+from array import array
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,8 +32,26 @@ from iro_desk.services.ssda903.checking import (
 )
 from iro_desk.services.ssda903.fileformat import CHUNK, FILES, SOURCE
 from iro_desk.services.ssda903.findings import store_findings
-from iro_desk.services.ssda903.parsing import ChildIn, parse_episodes, parse_header, parse_reviews
-from iro_desk.services.ssda903.reading import FINDING, REFUSED, SKIPPED, Problems, read_file
+from iro_desk.services.ssda903.parsing import (
+    ChildIn,
+    EpisodeIn,
+    KnownChildren,
+    ReviewIn,
+    check_header,
+    earliest_review,
+    parse_episodes,
+    parse_header,
+    parse_reviews,
+)
+from iro_desk.services.ssda903.reading import (
+    FINDING,
+    REFUSED,
+    SKIPPED,
+    File,
+    NotedInOrder,
+    Problems,
+    read_file,
+)
 from iro_desk.services.ssda903.results import ImportResult
 from iro_desk.services.ssda903.writing import Writer
 
@@ -175,92 +197,174 @@ def _write_reviews(
             counts["reviews_updated"] += 1
 
 
-def _remove_absorbed(session: Session, ctx: Ctx, plans: list[ChildPlan]) -> None:
-    """Periods a corrected file joined into an earlier one: their rows now point at the
-    period that absorbed them (re-filed above; any other row here), then they go."""
-    for plan in plans:
-        for run in plan.runs:
-            for period in run.absorbed:
-                session.execute(
-                    update(MeetingChild)
-                    .where(MeetingChild.period_id == period.id)
-                    .values(period_id=run.period_id)
-                    .execution_options(synchronize_session="fetch")
-                )
-                audit(
-                    session, ctx, "care.merge", "care_period", period.id, child=plan.ref,
-                    start=period.start_date, into=str(run.period_id), source=SOURCE,
-                )  # fmt: skip
-                session.delete(period)
+def _remove_absorbed(
+    session: Session, ctx: Ctx, absorbed: list[tuple[str, uuid.UUID, CarePeriod]]
+) -> None:
+    """Periods a corrected file joined into an earlier one (the child's reference, the
+    period that absorbed it, the period): their rows now point at the period that absorbed
+    them (re-filed above; any other row here), then they go."""
+    for ref, into, period in absorbed:
+        session.execute(
+            update(MeetingChild)
+            .where(MeetingChild.period_id == period.id)
+            .values(period_id=into)
+            .execution_options(synchronize_session="fetch")
+        )
+        audit(
+            session, ctx, "care.merge", "care_period", period.id, child=ref,
+            start=period.start_date, into=str(into), source=SOURCE,
+        )  # fmt: skip
+        session.delete(period)
     session.flush()
 
 
+# --- the two passes -------------------------------------------------------------------
+
+# Children read, checked and written at a time in the second pass: what the import holds
+# of the return's rows is this many children's, however large the return.
+BATCH = CHUNK
+
+
+class _Places:
+    """Where the rows of each header child are in one file: (byte offset, line) pairs
+    grouped by child (in header order), each child's in file order; two integers a row."""
+
+    def __init__(self, file: File, known: KnownChildren | None) -> None:
+        group, offsets, lines = array("i"), array("q"), array("i")
+        # Rows of no header child (none is stored) are read again on their own.
+        self.strays: list[tuple[int, int]] = []
+        for row in file.rows:
+            i = known.index(row.values.get("CHILD", "")) if known is not None else None
+            if i is None:
+                self.strays.append((row.offset, row.line))
+            else:
+                group.append(i)
+                offsets.append(row.offset)
+                lines.append(row.line)
+        n = len(known) if known is not None else 0
+        # A counting sort by child: stable, so each child's rows stay in file order.
+        self.starts = array("i", bytes(4 * (n + 1)))
+        for i in group:
+            self.starts[i + 1] += 1
+        for i in range(n):
+            self.starts[i + 1] += self.starts[i]
+        at = self.starts[:-1]
+        self.offsets = array("q", bytes(8 * len(group)))
+        self.lines = array("i", bytes(4 * len(group)))
+        for i, offset, line in zip(group, offsets, lines, strict=True):
+            self.offsets[at[i]] = offset
+            self.lines[at[i]] = line
+            at[i] += 1
+
+    def of(self, first: int, last: int) -> list[tuple[int, int]]:
+        """The rows of children ``first`` to ``last - 1``, in file order."""
+        a, b = self.starts[first], self.starts[last]
+        return sorted(zip(self.offsets[a:b], self.lines[a:b], strict=True))
+
+
 @dataclass
-class _Read:
-    """The files read, parsed and checked against the database: nothing written yet."""
+class _Return:
+    """The first pass: every file checked, every header row checked, and each child's
+    rows located; nothing parsed is kept but a few integers a row."""
 
-    children: dict[str, ChildIn]
-    plans: list[ChildPlan]
-    existing: Existing
-    problems: Problems
-    warnings: list[Problem]
+    directory: Path
+    header: File
+    episodes: File
+    reviews: File
+    known: KnownChildren | None  # None: header.csv cannot be read
+    episode_places: _Places
+    review_places: _Places
+    earliest_review: date | None
+
+    @classmethod
+    def read(cls, directory: Path, problems: Problems, today: date) -> _Return:
+        (header_name, header_cols), (episodes_name, episode_cols), (reviews_name, review_cols) = (
+            FILES
+        )
+        header = read_file(directory, header_name, header_cols, problems)
+        known = check_header(header, problems, today) if header.usable else None
+        episodes = read_file(directory, episodes_name, episode_cols, problems)
+        reviews = read_file(directory, reviews_name, review_cols, problems)
+        earliest = (
+            earliest_review(reviews, today, known) if known is not None and reviews.usable else None
+        )
+        return cls(
+            directory, header, episodes, reviews, known,
+            _Places(episodes, known) if episodes.usable else _Places(File("", False), None),
+            _Places(reviews, known) if reviews.usable else _Places(File("", False), None),
+            earliest,
+        )  # fmt: skip
+
+    def check_strays(self, problems: Problems, today: date, warnings: list[Problem]) -> None:
+        """Rows of children missing from header.csv: their problems noted (none is stored)."""
+        eps = self.episodes
+        revs = self.reviews
+        episodes_in = (
+            parse_episodes(
+                eps.name, eps.rows_at(self.episode_places.strays), problems, today,
+                self.known, warnings,
+            )
+            if eps.usable
+            else None
+        )  # fmt: skip
+        reviews_in = (
+            parse_reviews(revs.name, revs.rows_at(self.review_places.strays), problems, today,
+                          self.known)
+            if revs.usable
+            else {}
+        )  # fmt: skip
+        check_strays(self.known or {}, episodes_in, reviews_in, problems)
+
+    def batches(
+        self, problems: Problems, today: date, warnings: list[Problem]
+    ) -> Iterator[
+        tuple[
+            dict[str, ChildIn], dict[str, dict[date, EpisodeIn]] | None, dict[str, list[ReviewIn]]
+        ]
+    ]:
+        """The second pass: a batch of header children at a time, their rows read again
+        and parsed (episode and review problems are noted now)."""
+        if self.known is None:
+            return
+        for first in range(0, len(self.known), BATCH):
+            last = min(first + BATCH, len(self.known))
+            children = parse_header(
+                self.header.name,
+                self.header.rows_at(self.known.place(i) for i in range(first, last)),
+                today,
+            )
+            eps, revs = self.episodes, self.reviews
+            episodes_in = (
+                parse_episodes(
+                    eps.name, eps.rows_at(self.episode_places.of(first, last)), problems,
+                    today, self.known, warnings,
+                )
+                if eps.usable
+                else None
+            )  # fmt: skip
+            reviews_in = (
+                parse_reviews(
+                    revs.name, revs.rows_at(self.review_places.of(first, last)), problems,
+                    today, self.known,
+                )
+                if revs.usable
+                else {}
+            )  # fmt: skip
+            yield children, episodes_in, reviews_in
 
 
-def _read_and_check(session: Session, ctx: Ctx, directory: Path) -> _Read:
-    problems = Problems()
-    warnings: list[Problem] = []
-    # One file at a time, its rows streamed into the parser: no file is held whole.
-    # A file without all its columns is reported once, not on every row.
-    (header_name, header_cols), (episodes_name, episode_cols), (reviews_name, review_cols) = FILES
-    header_file = read_file(directory, header_name, header_cols, problems)
-    children, dobs = (
-        parse_header(header_file, problems, ctx.today) if header_file.usable else ({}, {})
-    )
-    known = dobs if header_file.usable else None
-    episodes_file = read_file(directory, episodes_name, episode_cols, problems)
-    episodes_in = (
-        parse_episodes(episodes_file, problems, ctx.today, known, warnings)
-        if episodes_file.usable
-        else None
-    )
-    reviews_file = read_file(directory, reviews_name, review_cols, problems)
-    reviews_in = (
-        parse_reviews(reviews_file, problems, ctx.today, known) if reviews_file.usable else {}
-    )
-    plans: list[ChildPlan] = []
-    existing = Existing()
-    if header_file.usable:
-        existing = load_existing(session, children)
-        plans = plan_children(children, episodes_in, reviews_in, existing, problems)
-        check_strays(children, episodes_in, reviews_in, problems)
-    else:
-        check_strays({}, episodes_in, reviews_in, problems)
-    return _Read(children, plans, existing, problems, warnings)
-
-
-def _allocate(
-    session: Session,
-    ctx: Ctx,
-    read: _Read,
-    written: dict[str, uuid.UUID],
-    iro: Iro,
-    as_of: date,
-) -> int:
-    """Allocate to ``iro`` each imported child looked after on ``as_of`` who has no IRO."""
-    count = 0
-    for plan in read.plans:
+def _to_allocate(
+    plans: list[ChildPlan], written: list[uuid.UUID], existing: Existing, as_of: date
+) -> Iterator[uuid.UUID]:
+    """Each child of ``plans`` looked after on ``as_of`` who has no IRO."""
+    for plan, child_id in zip(plans, written, strict=True):
         if not any(run.covers(as_of) for run in plan.runs):
             continue
-        child_id = written[plan.ref]
-        held = read.existing.allocations[child_id] if plan.existing is not None else []
+        held = existing.allocations[child_id] if plan.existing is not None else []
         # A current or already planned allocation stays as it is.
         if any(a.end_date is None or a.end_date > as_of for a in held):
             continue
-        child = session.get(Child, child_id)
-        assert child is not None
-        allocate(session, ctx, child, iro, as_of)
-        count += 1
-    return count
+        yield child_id
 
 
 def import_903(
@@ -275,13 +379,20 @@ def import_903(
 ) -> ImportResult:
     """Import header.csv, episodes.csv and reviews.csv from ``directory``.
 
-    Raises ``InvalidInput`` (``file:line: field: reason``), before anything is written,
-    when the files cannot be read as a return; with ``strict``, on any problem at all.
+    Raises ``InvalidInput`` (``file:line: field: reason``), with nothing written, when
+    the files cannot be read as a return; with ``strict``, on any problem at all.
     Otherwise a row that cannot be stored is skipped and a row with a data-quality
     finding is stored as given; both are kept as findings (``findings.py``). With
     ``iro_name``, each imported child looked after on ``as_of`` (default: today) who
     has no IRO is allocated to that IRO from then. ``bulk=False`` writes row by row
     (``writing.Writer``).
+
+    Two passes over the files, so that memory does not grow with the return: the first
+    checks what only the whole return shows (the files' shape, the header's children,
+    the earliest review); the second reads, checks and writes a batch of children at a
+    time. With ``strict`` a problem found in the second pass stops the writing and the
+    rows already written are rolled back (a savepoint), so a refused return writes
+    nothing either way.
     """
     iro: Iro | None = None
     if iro_name is not None:
@@ -289,40 +400,84 @@ def import_903(
         if not iro.active:
             raise InvalidInput.one("iro", f"{iro.name} is not active")
     directory = Path(directory)
-    read = _read_and_check(session, ctx, directory)
-    problems = read.problems
-    if problems.noted(REFUSED) or (strict and problems):
-        # Everything is listed: what refuses it, and what else will need looking at.
-        raise InvalidInput(problems.sorted())
-    # Not a fault in the files (a one-year return starts mid-story): never refused.
-    history_incomplete = note_unknown_history(read.plans, problems)
+    problems = Problems()
+    warnings: list[Problem] = []
+    ret = _Return.read(directory, problems, ctx.today)
+    ret.check_strays(problems, ctx.today, warnings)
+    with session.begin_nested() if strict else nullcontext():
+        result = _check_and_write(
+            session, ctx, ret, problems, warnings, strict, bulk, iro, as_of or ctx.today
+        )
+    return result
 
-    # Every row is good: write, parents before children, then allocate.
+
+def _refused(problems: Problems, strict: bool) -> bool:
+    return problems.has(REFUSED) or (strict and bool(problems))
+
+
+def _check_and_write(
+    session: Session,
+    ctx: Ctx,
+    ret: _Return,
+    problems: Problems,
+    warnings: list[Problem],
+    strict: bool,
+    bulk: bool,
+    iro: Iro | None,
+    as_of: date,
+) -> ImportResult:
+    # Not a fault in the files (a one-year return starts mid-story): never refused, so
+    # noted apart and left out of a refusal's list.
+    history = Problems(first=1 << 40)  # after every other problem on the same line
+    history_incomplete = 0
     # Tallies by ImportResult's field names (a misspelt one fails at ImportResult).
     counts: Counter[str] = Counter()
-    written: dict[str, uuid.UUID] = {}
-    # A batch of children at a time (all their rows, parents first): the queue of rows
-    # to write stays small however large the return.
-    for i in range(0, len(read.plans), CHUNK):
+    absorbed: list[tuple[str, uuid.UUID, CarePeriod]] = []
+    allocating: list[uuid.UUID] = []
+    for children, episodes_in, reviews_in in ret.batches(problems, ctx.today, warnings):
+        existing = load_existing(session, children)
+        plans = plan_children(children, episodes_in, reviews_in, existing, problems)
+        if _refused(problems, strict):
+            continue  # still checked to the end, so the refusal lists every problem
+        history_incomplete += note_unknown_history(plans, ret.earliest_review, history)
+        # All the batch's rows, parents first: the queue of rows to write stays small.
         writer = Writer(session, ctx, bulk=bulk)
-        for plan in read.plans[i : i + CHUNK]:
-            written[plan.ref] = _write_child(plan, writer, counts)
+        written = [_write_child(plan, writer, counts) for plan in plans]
         writer.run()
-    _remove_absorbed(session, ctx, read.plans)
+        absorbed += [
+            (plan.ref, run.period_id, period)
+            for plan in plans
+            for run in plan.runs
+            for period in run.absorbed
+        ]
+        if iro is not None:
+            allocating += _to_allocate(plans, written, existing, as_of)
+    if _refused(problems, strict):
+        # Everything is listed: what refuses it, and what else will need looking at.
+        raise InvalidInput(problems.sorted())
+
+    _remove_absorbed(session, ctx, absorbed)
     if iro is not None:
-        counts["allocated"] = _allocate(session, ctx, read, written, iro, as_of or ctx.today)
-    noted = problems.noted(SKIPPED, FINDING)
-    stored = store_findings(session, ctx, noted, read.children, written)
+        for child_id in allocating:
+            child = session.get(Child, child_id)
+            assert child is not None
+            allocate(session, ctx, child, iro, as_of)
+        counts["allocated"] = len(allocating)
+    # Read from where they are kept each time they are gone through: not held whole.
+    noted = NotedInOrder((problems, history), (SKIPPED, FINDING))
+    stored = store_findings(session, ctx, noted, ret.known or {})
     # The rows above have their events; this one says an import happened, from where.
     audit(
-        session, ctx, "import.903", "database", None, directory=str(directory),
+        session, ctx, "import.903", "database", None, directory=str(ret.directory),
         findings=len(noted), findings_cleared=stored.cleared, **counts,
     )  # fmt: skip
     session.flush()
+    # Postcode warnings in file order, as the rows are (they were noted a batch at a time).
+    warnings.sort(key=lambda p: int((p.where or ":0").rpartition(":")[2]))
     return ImportResult(
         **counts,
-        warnings=tuple(read.warnings),
-        findings=tuple(noted),
+        warnings=tuple(warnings),
+        findings=noted,
         findings_cleared=stored.cleared,
         history_incomplete=history_incomplete,
     )

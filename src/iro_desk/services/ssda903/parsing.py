@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +23,15 @@ from iro_desk.services.ssda903.fileformat import (
     REC_SHAPE,
     RNE_CODES,
 )
-from iro_desk.services.ssda903.reading import Cells, File, Problems, fmt, parse_date
+from iro_desk.services.ssda903.reading import (
+    Cells,
+    Discard,
+    File,
+    Problems,
+    Row,
+    fmt,
+    parse_date,
+)
 
 # --- parsed rows ----------------------------------------------------------------------
 
@@ -66,7 +76,7 @@ class ReviewIn:
     code: str | None
 
 
-def _read_ref(cells: Cells, known: dict[str, date | None] | None) -> str | None:
+def _read_ref(cells: Cells, known: Mapping[str, date | None] | None) -> str | None:
     ref = cells.text("CHILD", required=True, max_len=40)
     if ref is not None:
         ref = sys.intern(ref)  # one string per child, however many rows it has (memory)
@@ -108,38 +118,103 @@ def _read_mother(cells: Cells, child: ChildIn) -> None:
     child.mc_dob = mc_dob
 
 
-def parse_header(
-    file: File, problems: Problems, today: date
-) -> tuple[dict[str, ChildIn], dict[str, date | None]]:
-    children: dict[str, ChildIn] = {}
-    dobs: dict[str, date | None] = {}
+def _header_row(cells: Cells, row: Row) -> tuple[str | None, ChildIn]:
+    ref = _read_ref(cells, None)
+    sex = None
+    sex_raw = cells.text("SEX", required=True, max_len=5)
+    if sex_raw is not None:
+        number = read_whole_number(sex_raw)  # 1.0 for 1 (a spreadsheet's save)
+        try:
+            sex = codes.normalise_sex(str(number) if number is not None else sex_raw)
+        except ValueError as exc:
+            cells.add("SEX", str(exc))
+    dob = cells.date("DOB", required=True)
+    ethnicity = cells.code("ETHNIC", codes.ETHNIC_CODES, "ethnicity", required=False)
+    child = ChildIn(row.line, ref or "", sex, dob, ethnicity, None)
+    _read_upn(cells, child)
+    _read_mother(cells, child)
+    return ref, child
+
+
+class KnownChildren(Mapping[str, "date | None"]):
+    """header.csv's children, compactly: each one's CHILD, DOB and where its row is.
+
+    All a whole return needs to hold to check its episodes and reviews against the
+    header (a CHILD missing from it, a DOB that differs) and to read a child's row again
+    later: a reference, a day number and two integers per child, not a parsed row.
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}  # CHILD -> its place in header order
+        self._dob = array("i")  # date ordinals; 0 for no DOB
+        self._offset = array("q")
+        self._line = array("i")
+
+    def add(self, ref: str, dob: date | None, row: Row) -> None:
+        self._index[ref] = len(self._dob)
+        self._dob.append(dob.toordinal() if dob is not None else 0)
+        self._offset.append(row.offset)
+        self._line.append(row.line)
+
+    def index(self, ref: str) -> int | None:
+        return self._index.get(ref)
+
+    def line(self, ref: str) -> int:
+        return self._line[self._index[ref]]
+
+    def place(self, i: int) -> tuple[int, int]:
+        """The (byte offset, line) of the ``i``-th child's row in header.csv."""
+        return self._offset[i], self._line[i]
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._index
+
+    def __getitem__(self, ref: str) -> date | None:
+        day = self._dob[self._index[ref]]
+        return date.fromordinal(day) if day else None
+
+    def get(self, ref: str, default: Any = None) -> Any:  # type: ignore[override]
+        i = self._index.get(ref)
+        if i is None:
+            return default
+        day = self._dob[i]
+        return date.fromordinal(day) if day else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def check_header(file: File, problems: Problems, today: date) -> KnownChildren:
+    """Check every header row (noting its problems); keep only what the rest needs."""
+    known = KnownChildren()
     for row in file.rows:
         cells = Cells(file.name, row, problems, today, HEADER_SOFT)
-        ref = _read_ref(cells, None)
-        sex = None
-        sex_raw = cells.text("SEX", required=True, max_len=5)
-        if sex_raw is not None:
-            number = read_whole_number(sex_raw)  # 1.0 for 1 (a spreadsheet's save)
-            try:
-                sex = codes.normalise_sex(str(number) if number is not None else sex_raw)
-            except ValueError as exc:
-                cells.add("SEX", str(exc))
-        dob = cells.date("DOB", required=True)
-        ethnicity = cells.code("ETHNIC", codes.ETHNIC_CODES, "ethnicity", required=False)
-        child = ChildIn(row.line, ref or "", sex, dob, ethnicity, None)
-        _read_upn(cells, child)
-        _read_mother(cells, child)
-        if ref is not None and ref in children:
+        ref, child = _header_row(cells, row)
+        if ref is not None and ref in known:
             # Two rows for one child: which is right cannot be known, so nothing is.
             problems.add(
-                file.name, row.line, "CHILD", f"{ref!r} is already on line {children[ref].line}"
+                file.name, row.line, "CHILD", f"{ref!r} is already on line {known.line(ref)}"
             )
             continue
         if ref is None or cells.skipped:
             continue
+        known.add(ref, child.dob, row)
+    return known
+
+
+def parse_header(name: str, rows: Iterable[Row], today: date) -> dict[str, ChildIn]:
+    """The header rows of children ``check_header`` kept, read again (their problems
+    were noted then)."""
+    children: dict[str, ChildIn] = {}
+    quiet = Discard()
+    for row in rows:
+        ref, child = _header_row(Cells(name, row, quiet, today, HEADER_SOFT), row)
+        assert ref is not None
         children[ref] = child
-        dobs[ref] = dob
-    return children, dobs
+    return children
 
 
 def _read_rec(cells: Cells, end: date | None, values: dict[str, Any]) -> None:
@@ -157,16 +232,20 @@ def _read_rec(cells: Cells, end: date | None, values: dict[str, Any]) -> None:
 
 
 def parse_episodes(
-    file: File,
+    name: str,
+    rows: Iterable[Row],
     problems: Problems,
     today: date,
-    known: dict[str, date | None] | None,
+    known: Mapping[str, date | None] | None,
     warnings: list[Problem],
 ) -> dict[str, dict[date, EpisodeIn]]:
-    """Episodes by child and DECOM. ``known`` is header.csv's refs -> DOB (None: unusable)."""
+    """Episodes by child and DECOM. ``known`` is header.csv's refs -> DOB (None: unusable).
+
+    Each child's rows must all be among ``rows``, in file order: a second episode of a
+    child starting on the same day is found among them."""
     by_child: dict[str, dict[date, EpisodeIn]] = defaultdict(dict)
-    for row in file.rows:
-        cells = Cells(file.name, row, problems, today, EPISODE_SOFT)
+    for row in rows:
+        cells = Cells(name, row, problems, today, EPISODE_SOFT)
         ref = _read_ref(cells, known)
         start = cells.date("DECOM", required=True)
         end = cells.date("DEC")
@@ -206,34 +285,60 @@ def parse_episodes(
     return by_child
 
 
+def _review_row(
+    cells: Cells, today: date, known: Mapping[str, date | None] | None
+) -> tuple[str, date, str, str] | None:
+    """A review row's CHILD, date, raw date and raw code, if it can be stored."""
+    ref = _read_ref(cells, known)
+    dob = cells.date("DOB")
+    header_dob = known.get(ref) if known is not None and ref is not None else None
+    if dob is not None and header_dob is not None and dob != header_dob:
+        cells.add("DOB", f"{fmt(dob)} differs from {HEADER_FILE} ({fmt(header_dob)})")
+    # The review code is judged by the 903 rules (167, 440, 441, 399) later.
+    raw_date = cells.get("REVIEW")
+    raw_code = cells.get("REVIEW_CODE")
+    review_date = parse_date(raw_date) if raw_date else None
+    if raw_date is not None and review_date is None:
+        shown = f"{raw_date!r} is not a date; use dd/mm/yyyy" if raw_date else "is missing"
+        cells.add("REVIEW", f"rule 166: the review date {shown}")
+    elif review_date is not None and review_date > today:
+        cells.add("REVIEW", f"{fmt(review_date)} is in the future")
+    elif review_date is not None and (problem := date_problem(RECORD, review_date, today)):
+        cells.add("REVIEW", problem)
+    if ref is None or review_date is None or raw_code is None or cells.skipped:
+        return None
+    assert raw_date is not None
+    return ref, review_date, raw_date, raw_code
+
+
+def earliest_review(file: File, today: date, known: KnownChildren) -> date | None:
+    """The earliest review date of a header child that the import will store (a second
+    review on one day has that day too), read without keeping any row."""
+    quiet = Discard()
+    first: date | None = None
+    for row in file.rows:
+        found = _review_row(Cells(file.name, row, quiet, today, REVIEW_SOFT), today, known)
+        if found is not None and (first is None or found[1] < first):
+            first = found[1]
+    return first
+
+
 def parse_reviews(
-    file: File,
+    name: str,
+    rows: Iterable[Row],
     problems: Problems,
     today: date,
-    known: dict[str, date | None] | None,
+    known: Mapping[str, date | None] | None,
 ) -> dict[str, list[ReviewIn]]:
+    """Reviews by child; as ``parse_episodes``, each child's rows all among ``rows``."""
     by_child: dict[str, list[ReviewIn]] = defaultdict(list)
     seen: dict[tuple[str, date], int] = {}
-    for row in file.rows:
-        cells = Cells(file.name, row, problems, today, REVIEW_SOFT)
-        ref = _read_ref(cells, known)
-        dob = cells.date("DOB")
-        header_dob = known.get(ref) if known is not None and ref is not None else None
-        if dob is not None and header_dob is not None and dob != header_dob:
-            cells.add("DOB", f"{fmt(dob)} differs from {HEADER_FILE} ({fmt(header_dob)})")
-        # The review code is judged by the 903 rules (167, 440, 441, 399) later.
-        raw_date = cells.get("REVIEW")
-        raw_code = cells.get("REVIEW_CODE")
-        review_date = parse_date(raw_date) if raw_date else None
-        if raw_date is not None and review_date is None:
-            shown = f"{raw_date!r} is not a date; use dd/mm/yyyy" if raw_date else "is missing"
-            cells.add("REVIEW", f"rule 166: the review date {shown}")
-        elif review_date is not None and review_date > today:
-            cells.add("REVIEW", f"{fmt(review_date)} is in the future")
-        elif review_date is not None and (problem := date_problem(RECORD, review_date, today)):
-            cells.add("REVIEW", problem)
-        if ref is None or review_date is None or raw_code is None or cells.skipped:
+    for row in rows:
+        cells = Cells(name, row, problems, today, REVIEW_SOFT)
+        found = _review_row(cells, today, known)
+        if found is None:
             continue
+        ref, review_date, raw_date, raw_code = found
         earlier = seen.get((ref, review_date))
         if earlier is not None:
             cells.add("REVIEW", f"a review of {ref} on {fmt(review_date)} is on line {earlier}")
@@ -241,5 +346,5 @@ def parse_reviews(
         seen[(ref, review_date)] = row.line
         # Interned: a return's review days and codes repeat across thousands of rows.
         code = sys.intern(raw_code.strip().upper()) or None
-        by_child[ref].append(ReviewIn(row.line, ref, review_date, sys.intern(raw_date or ""), code))
+        by_child[ref].append(ReviewIn(row.line, ref, review_date, sys.intern(raw_date), code))
     return by_child

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import csv
+import heapq
+import os
+import pickle
+import re
 import sys
+import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any, overload
 
 from iro_desk.rules.identity import normalise_postcode, text_problem
 from iro_desk.rules.plausible import BIRTH, date_problem
@@ -64,11 +71,33 @@ class Noted:
         return Problem(self.field, self.reason, self.where)
 
 
-class Problems:
-    """Problems in file order (header, episodes, reviews; then line), however found."""
+_Item = tuple[int, int, int, Noted]  # file order, line (0: none), order noted, the problem
 
-    def __init__(self) -> None:
-        self._items: list[tuple[int, int, int, Noted]] = []
+
+def _order(item: _Item) -> tuple[int, int, int]:
+    return item[0], item[1], item[2]
+
+
+class Problems:
+    """Problems in file order (header, episodes, reviews; then line), however found.
+
+    A national return can have tens of thousands of findings, so beyond a few thousand
+    they are kept in sorted runs in an unnamed temporary file (gone when this is) and
+    merged when read: memory stays flat however many there are.
+    """
+
+    SPILL_AT = 4096  # problems held in memory before they go to the file as a run
+    BLOCK = 256  # problems read back at a time from each run
+
+    def __init__(self, *, first: int = 0) -> None:
+        # ``first``: where this one's order of noting starts (a later set of problems,
+        # read together with another, sorts after it on the same file and line).
+        self._items: list[_Item] = []
+        self._seq = first
+        self._kinds: Counter[str] = Counter()
+        self._runs: list[list[tuple[int, int]]] = []  # each run's blocks: (offset, size)
+        self._file: IO[bytes] | None = None
+        self._end = 0
 
     def add(
         self,
@@ -84,60 +113,188 @@ class Problems:
     ) -> None:
         order = [name for name, _ in FILES].index(file) if file in dict(FILES) else 9
         noted = Noted(file, line, field, reason, kind, rule or field, child or "", on_date)
-        self._items.append((order, line or 0, len(self._items), noted))
+        self._items.append((order, line or 0, self._seq, noted))
+        self._seq += 1
+        self._kinds[kind] += 1
+        if len(self._items) >= self.SPILL_AT:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._file is None:
+            # Unnamed (no other process can open it) and gone when closed.
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as this)
+        items = sorted(self._items, key=_order)
+        self._items = []
+        blocks = []
+        for i in range(0, len(items), self.BLOCK):
+            data = pickle.dumps(items[i : i + self.BLOCK], pickle.HIGHEST_PROTOCOL)
+            os.pwrite(self._file.fileno(), data, self._end)
+            blocks.append((self._end, len(data)))
+            self._end += len(data)
+        self._runs.append(blocks)
+
+    def _read(self, blocks: list[tuple[int, int]]) -> Iterator[_Item]:
+        assert self._file is not None
+        for offset, size in blocks:
+            yield from pickle.loads(os.pread(self._file.fileno(), size, offset))
+
+    def _sorted_runs(self) -> list[Iterator[_Item]]:
+        return [self._read(blocks) for blocks in self._runs] + [
+            iter(sorted(self._items, key=_order))
+        ]
 
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return self.count() > 0
+
+    def count(self, *kinds: str) -> int:
+        """How many, of the given kinds (any kind if none is given)."""
+        return sum(n for kind, n in self._kinds.items() if not kinds or kind in kinds)
+
+    def has(self, *kinds: str) -> bool:
+        return self.count(*kinds) > 0
 
     def noted(self, *kinds: str) -> list[Noted]:
         """In file order; only the given kinds, if any are given."""
-        items = [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
-        return [n for n in items if not kinds or n.kind in kinds]
+        return list(NotedInOrder((self,), kinds))
 
     def sorted(self, *kinds: str) -> list[Problem]:
         return [n.problem() for n in self.noted(*kinds)]
 
 
+class NotedInOrder(Sequence[Noted]):
+    """The problems of one or more ``Problems``, in file order, of the given kinds (any
+    if none): read again from where they are kept each time they are gone through."""
+
+    def __init__(self, sources: Sequence[Problems], kinds: Sequence[str] = ()) -> None:
+        self._sources = tuple(sources)
+        self._kinds = tuple(kinds)
+        self._len = sum(source.count(*self._kinds) for source in self._sources)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[Noted]:
+        runs = [run for source in self._sources for run in source._sorted_runs()]
+        for item in heapq.merge(*runs, key=_order):
+            if not self._kinds or item[3].kind in self._kinds:
+                yield item[3]
+
+    @overload
+    def __getitem__(self, index: int) -> Noted: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Noted]: ...
+    def __getitem__(self, index: int | slice) -> Noted | Sequence[Noted]:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"NotedInOrder({list(self)!r})"
+
+
+class Discard(Problems):
+    """Problems not kept: for reading rows again whose problems were noted already."""
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
 @dataclass(slots=True)
-class _Row:
+class Row:
     line: int  # where the row starts, counted as a text editor counts (header = 1)
     values: dict[str, str]
+    offset: int = 0  # the byte where the row starts: it can be read again from there
 
 
 class File:
     """One 903 file, checked whole; its rows are read again, one at a time, when wanted.
 
-    Reading streams the file twice (once to check it, once to hand out its rows) rather
-    than holding it: a national return's rows as Python strings and dicts were most of
-    an import's memory, and grew with the file.
+    Reading streams the file rather than holding it: a national return's rows as Python
+    strings and dicts were most of an import's memory, and grew with the file. A row
+    can also be read again on its own (``rows_at``), from the byte where it starts.
     """
 
-    def __init__(self, name: str, usable: bool, path: Path | None = None) -> None:
+    def __init__(
+        self, name: str, usable: bool, path: Path | None = None, header: list[str] | None = None
+    ) -> None:
         self.name = name
         self.usable = usable  # present and with every column; rows are checked only then
         self._path = path  # None: nothing to hand out (missing, not UTF-8, no header)
+        self._header = header
 
     @property
-    def rows(self) -> Iterator[_Row]:
+    def rows(self) -> Iterator[Row]:
         """The rows that fit the header, in file order (those that do not were noted)."""
         return iter(()) if self._path is None else _rows(self._path)
 
+    def rows_at(self, places: Iterable[tuple[int, int]]) -> Iterator[Row]:
+        """The rows starting at these (byte offset, line) places, in the order given."""
+        if self._path is None or self._header is None:
+            return
+        header = self._header
+        with self._path.open("rb") as handle:
+            for offset, line in places:
+                handle.seek(offset)
+                fields = next(csv.reader(_Lines(handle, offset)))
+                yield Row(line, _values(header, fields), offset)
 
-def _records(path: Path) -> Iterator[tuple[int, list[str] | csv.Error]]:
-    """Each non-blank CSV record (or the error reading it) with the line it starts on."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+
+# A line ends at \n, \r\n or a lone \r, as Python's universal newlines read it.
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+class _Lines:
+    """A binary file's lines, decoded, for ``csv.reader``; ``pos`` is the byte after the
+    last line handed out, so the caller knows where each record starts."""
+
+    def __init__(self, handle: Any, pos: int = 0) -> None:
+        self._handle = handle
+        self.pos = pos
+        self._pending: list[bytes] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            raw = self._pending.pop()
+        else:
+            raw = self._handle.readline()
+            if not raw:
+                raise StopIteration
+            if _LONE_CR.search(raw):
+                parts = [p for p in re.split(rb"(?<=\r)(?!\n)", raw) if p]
+                raw = parts[0]
+                self._pending = parts[:0:-1]  # the rest, last first (popped from the end)
+        start = self.pos
+        self.pos += len(raw)
+        # Only the file's first bytes can be a byte-order mark.
+        return raw.decode("utf-8-sig" if start == 0 else "utf-8")
+
+
+def _records(path: Path) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """Each non-blank CSV record (or the error reading it) with the line and byte it
+    starts on."""
+    with path.open("rb") as handle:
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         while True:
             start = reader.line_num + 1
+            offset = lines.pos
             try:
                 fields = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, exc
+                yield start, offset, exc
                 continue
             if any(f.strip() for f in fields):
-                yield start, fields  # blank lines (and rows of empty cells) carry nothing
+                yield start, offset, fields  # blank lines (and rows of empty cells) carry nothing
 
 
 def _misfits(fields: list[str], header: list[str]) -> bool:
@@ -145,15 +302,19 @@ def _misfits(fields: list[str], header: list[str]) -> bool:
     return len(fields) < len(header) or any(f.strip() for f in fields[len(header) :])
 
 
-def _rows(path: Path) -> Iterator[_Row]:
+def _values(header: list[str], fields: list[str]) -> dict[str, str]:
+    return {col: f.strip() for col, f in zip(header, fields, strict=False)}
+
+
+def _rows(path: Path) -> Iterator[Row]:
     header: list[str] | None = None
-    for start, fields in _records(path):
+    for start, offset, fields in _records(path):
         if isinstance(fields, csv.Error):
             continue
         if header is None:
             header = [f.strip().upper() for f in fields]
         elif not _misfits(fields, header):
-            yield _Row(start, {col: f.strip() for col, f in zip(header, fields, strict=False)})
+            yield Row(start, _values(header, fields), offset)
 
 
 def _undecodable_line(path: Path) -> int | None:
@@ -190,7 +351,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
     header: list[str] | None = None
     header_line = 1
     usable = True
-    for start, fields in _records(path):
+    for start, _, fields in _records(path):
         if isinstance(fields, csv.Error):
             problems.add(name, start, "row", f"cannot be read as CSV ({fields})")
             usable = False
@@ -215,7 +376,7 @@ def read_file(directory: Path, name: str, columns: Sequence[str], problems: Prob
             problems.add(name, header_line, column, "column appears twice in the header row")
             usable = False
         seen.add(column)
-    return File(name, usable, path)
+    return File(name, usable, path, header)
 
 
 class Cells:
@@ -224,7 +385,7 @@ class Cells:
     def __init__(
         self,
         file: str,
-        row: _Row,
+        row: Row,
         problems: Problems,
         today: date,
         soft: frozenset[str] = frozenset(),
@@ -258,7 +419,8 @@ class Cells:
         value = self.row.values.get(field, "")
         # Every 903 column is a code, a date or an identifier: none may hold a control
         # character, which would reach the screen raw and go back out in the next return.
-        problem = text_problem(value) or control_problem(value)
+        # Printable text (nearly every cell) has none: str.isprintable says so at C speed.
+        problem = text_problem(value) or (None if value.isprintable() else control_problem(value))
         if problem:
             self.add(field, problem)
             return None

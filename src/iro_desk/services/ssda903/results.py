@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +29,9 @@ class ImportResult:
     allocated: int = 0
     unchanged: int = 0
     warnings: tuple[Problem, ...] = ()
-    findings: tuple[Noted, ...] = ()  # this import's findings and skipped rows
+    # This import's findings and skipped rows, in file order (a national return has tens
+    # of thousands: ``reading.NotedInOrder`` reads them from a temporary file each time).
+    findings: Sequence[Noted] = ()
     findings_cleared: int = 0
     history_incomplete: int = 0  # children whose review history the files cannot show
 
@@ -37,16 +41,21 @@ class ImportResult:
 
     def findings_by_rule(self) -> list[str]:
         """One line per rule: how many, and the first three places (file:line)."""
-        groups: dict[tuple[str, str], list[Noted]] = {}
+        # Counted in one pass, keeping each rule's first three: not every finding at once.
+        counts: Counter[tuple[str, str]] = Counter()
+        first: dict[tuple[str, str], list[Noted]] = {}
         for n in self.findings:
-            groups.setdefault((n.kind, n.rule), []).append(n)
+            key = (n.kind, n.rule)
+            counts[key] += 1
+            kept = first.setdefault(key, [])
+            if len(kept) < 3:
+                kept.append(n)
         lines = []
-        for (kind, rule), items in sorted(
-            groups.items(), key=lambda g: (g[0][0], -len(g[1]), g[0][1])
-        ):
-            where = ", ".join(n.where for n in items[:3])
-            more = ", ..." if len(items) > 3 else ""
-            lines.append(f"{kind} {rule}: {len(items)} (e.g. {where}{more}: {items[0].reason})")
+        for (kind, rule), count in sorted(counts.items(), key=lambda g: (g[0][0], -g[1], g[0][1])):
+            items = first[(kind, rule)]
+            where = ", ".join(n.where for n in items)
+            more = ", ..." if count > 3 else ""
+            lines.append(f"{kind} {rule}: {count} (e.g. {where}{more}: {items[0].reason})")
         return lines
 
     def summary(self) -> str:
