@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import (
     CP_CATEGORIES,
@@ -34,6 +34,7 @@ from iro_desk.services.errors import InvalidInput
 from iro_desk.services.meeting_actions import CONFERENCE_KINDS, save_review, start_review
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, participation_label
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
 
 REVIEW_KINDS = ("LAR", "SECURE")
@@ -205,7 +206,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                 yield Label("The child's views at the meeting (optional)", classes="muted")
                 yield TextArea(id="review-views", soft_wrap=True, tab_behavior="focus")
             yield from error_lines("views", "form")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-body").loading = True

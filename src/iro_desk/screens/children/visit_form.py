@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
@@ -25,6 +25,7 @@ from iro_desk.services.visit_actions import (
     start_visit,
 )
 from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_error
 
 # How long after a change its draft is written (other tools wait this long).
@@ -128,7 +129,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             yield TextArea(id="visit-views", soft_wrap=True, tab_behavior="focus")
             yield from error_lines("views")
             yield Static("", id="visit-status", classes="muted")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         # Only someone who is not an IRO here has to say who visited.

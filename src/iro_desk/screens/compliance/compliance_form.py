@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import COMPLIANCE_ITEMS, MEETING_KIND_LABELS
 from iro_desk.screens.base import DeskScreen
@@ -33,6 +33,7 @@ from iro_desk.services.compliance_actions import (
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.widgets.child_format import day, long_day
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
 
 # --- the form screen -----------------------------------------------------------------------
@@ -166,7 +167,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield Button("Escalate concerns (e)", id="escalate", variant="warning")
             for field in ("holder", "raised", "stage", "escalate"):
                 yield error_line(field)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#response-section").display = False

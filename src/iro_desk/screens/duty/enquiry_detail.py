@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from iro_desk import clock as wall_clock
 from iro_desk.rules.deadline_states import Deadline
@@ -23,6 +23,7 @@ from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRo
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import FormKit, error_line, set_error, state_style
 
 __all__ = ["EnquiryDetailScreen"]
@@ -135,7 +136,7 @@ a text box `Ctrl+O` closes or reopens. Closing asks first, and clears the follow
                 yield Button("Reopen enquiry", id="reopen", variant="warning")
                 yield Button("Add update (Ctrl+S)", id="add", variant="primary")
             yield error_line("status")
-        yield Footer()
+        yield DeskFooter()
 
     def _row(self, label: str, field: str, widget: Any, *, lado: bool = False) -> ComposeResult:
         widget.id = field

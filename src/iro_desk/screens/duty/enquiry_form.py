@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk import clock
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
@@ -22,6 +22,7 @@ from iro_desk.services.enquiry_actions import log_new_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_picker import ChildPicker
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import FormKit, error_line, set_error
 
 __all__ = ["EnquiryFormScreen", "parse_received"]
@@ -127,7 +128,7 @@ Problems are shown in red under the field they are about; nothing is saved until
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
-        yield Footer()
+        yield DeskFooter()
 
     def _row(self, label: str, field: str, widget: Any) -> ComposeResult:
         widget.id = field

@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Static,
 )
@@ -25,6 +24,7 @@ from iro_desk.services.errors import InvalidInput
 from iro_desk.services.resolution import CaseDetail, CaseStatus
 from iro_desk.services.resolution_actions import load_case
 from iro_desk.widgets.child_format import day, first_line, long_day, styled
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import due_style
 
 LAST_STAGE = max(RESOLUTION_STAGES)
@@ -74,7 +74,7 @@ that ran past its due date is red.
             yield DataTable(id="stages", cursor_type="row", zebra_stripes=True)
             yield Static("Outcome", classes="section", id="outcome-title")
             yield Static("", id="outcome", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#stages", DataTable)
