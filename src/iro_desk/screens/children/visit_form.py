@@ -26,6 +26,7 @@ from iro_desk.services.visit_actions import (
 )
 from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
 from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_error
 
 # How long after a change its draft is written (other tools wait this long).
@@ -104,7 +105,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
                 yield Label("Date", classes="visit-label")
                 yield Input(id="visit-date", placeholder="YYYY-MM-DD", compact=True)
                 yield Label("Where", classes="visit-label")
-                yield Select(
+                yield DeskSelect(
                     [(visit_location_label(c), c) for c in VISIT_LOCATIONS],
                     id="visit-location",
                     prompt="Where the child was seen",
@@ -113,7 +114,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             yield from error_lines("date", "location")
             with Horizontal(classes="visit-line"):
                 yield Label("Purpose", classes="visit-label")
-                yield Select(
+                yield DeskSelect(
                     [(visit_purpose_label(c), c) for c in VISIT_PURPOSES],
                     id="visit-purpose",
                     prompt="Why you visited",
@@ -123,7 +124,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             yield from error_lines("purpose", "seen_alone")
             with Horizontal(classes="visit-line", id="visit-iro-row"):
                 yield Label("IRO", classes="visit-label")
-                yield Select([], id="visit-iro", prompt="Who visited", compact=True)
+                yield DeskSelect([], id="visit-iro", prompt="Who visited", compact=True)
             yield from error_lines("iro")
             yield Label("The child's views, wishes and feelings, in their words", classes="muted")
             yield TextArea(id="visit-views", soft_wrap=True, tab_behavior="focus")

@@ -34,6 +34,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.widgets.child_format import day, long_day
 from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
 
 # --- the form screen -----------------------------------------------------------------------
@@ -116,7 +117,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
             if self.form_id is None:
                 with Horizontal(classes="form-row", id="meeting-row"):
                     yield Label("Meeting", classes="form-label")
-                    yield Select[int]([], id="meeting", prompt="Choose the meeting")
+                    yield DeskSelect[int]([], id="meeting", prompt="Choose the meeting")
                 for field in ("meeting_id", "meeting_kind", "child_ref", "iro_name"):
                     yield error_line(field)
             # Once sent, the reply is what is waited for: it comes first.
@@ -135,7 +136,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
             for number, (key, question) in enumerate(COMPLIANCE_ITEMS.items(), start=1):
                 yield Static(f"{number}. {question}", classes="question")
                 with Horizontal(classes="item-row"):
-                    yield Select[str](
+                    yield DeskSelect[str](
                         ANSWER_OPTIONS, id=f"answer-{key}", prompt="answer", compact=True
                     )
                     yield Input(id=f"comment-{key}", placeholder="comment", compact=True)

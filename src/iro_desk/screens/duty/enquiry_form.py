@@ -23,6 +23,7 @@ from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_picker import ChildPicker
 from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import FormKit, error_line, set_error
 
 __all__ = ["EnquiryFormScreen", "parse_received"]
@@ -111,7 +112,7 @@ Problems are shown in red under the field they are about; nothing is saved until
             yield error_line("caller_role")
             yield error_line("caller_agency")
             options = [(f"{code} {label}", code) for code, label in ENQUIRY_CATEGORIES.items()]
-            yield from self._row("Category", "category", Select(options, prompt="Choose"))
+            yield from self._row("Category", "category", DeskSelect(options, prompt="Choose"))
             yield from self._row("Child", "child_ref", ChildPicker())
             yield from self._row(
                 "Or who (unknown)",

@@ -19,6 +19,7 @@ from iro_desk.screens.base import DeskScreen
 from iro_desk.services.report import AnnualReport
 from iro_desk.services.report.desk_report import report_for_year, write_report_html
 from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 
 BAR_WIDTH = 28  # cells of the longest bar: with the label and figure, fits 80 columns
 LABEL_WIDTH = 30
@@ -129,7 +130,7 @@ and the unit's own work, with bar charts of the trend, placements and on-time ra
         yield Static("Annual report", id="title", classes="screen-title")
         with Horizontal(id="report-year-bar"):
             yield Label("Reporting year ")
-            yield Select[int](
+            yield DeskSelect[int](
                 [(reporting_year_label(y), y) for y in self.years],
                 value=self.year,
                 allow_blank=False,

@@ -26,6 +26,7 @@ from iro_desk.services.compliance_actions import escalate_form
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution_actions import raise_new_case, raising_for
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import FIELD_LABELS, error_line
 
 # --- raise a new case ---------------------------------------------------------------------------
@@ -93,7 +94,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                 yield error_line("issue")
                 with Horizontal(classes="form-row"):
                     yield Label("Starting stage", classes="form-label")
-                    yield Select[int](
+                    yield DeskSelect[int](
                         [(label, stage) for stage, label in RESOLUTION_STAGES.items()],
                         id="stage",
                         value=min(RESOLUTION_STAGES),
