@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from textual.widgets import Button, OptionList, Select
+from textual.widgets import Button, Input, OptionList, Select
 
 from iro_desk.services.caseload import build_caseload
 from iro_desk.services.context import Desk
@@ -172,3 +172,42 @@ async def test_the_first_down_in_a_dropdown_lands_on_its_first_option(
         await pilot.press("enter")
         await settle(pilot)
         assert unchosen.value is not Select.NULL, "Enter chose the option ↓ landed on"
+
+
+def _enquiry_detail(desk: Desk) -> Screen:
+    from iro_desk.screens.duty.enquiry_detail import EnquiryDetailScreen
+    from iro_desk.services.duty import open_enquiries
+
+    with desk.read() as s:
+        enquiry = open_enquiries(s, desk.ctx, desk.ctx.today, limit=1)[0]
+    return EnquiryDetailScreen(str(enquiry.id))
+
+
+# form -> the ids of its date fields (a trailing " HH:MM": a date and time)
+DATE_FIELDS: dict[str, tuple[Callable[[Desk], Screen], tuple[str, ...]]] = {
+    "visit": (_visit, ("visit-date",)),
+    "review": (_review, ("review-date",)),
+    "enquiry": (_enquiry, ("received_at HH:MM", "follow_up_due")),
+    "enquiry_detail": (_enquiry_detail, ("follow_up_due", "lado_referred", "lado_meeting")),
+    "compliance": (_compliance, ("sent", "responded")),
+    "raise_case": (_raise, ("raised",)),
+    "case_step": (_step("resolve"), ("on",)),
+}
+
+
+@pytest.mark.parametrize("name", list(DATE_FIELDS))
+async def test_date_fields_say_how_a_date_is_typed_and_take_one_in_words(
+    name: str, app_for, demo_desk: Desk
+) -> None:
+    make, fields = DATE_FIELDS[name]
+    app = app_for("duty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(pilot, demo_desk, make)
+        for field in fields:
+            field_id, _, time = field.partition(" ")
+            box = screen.query_one(f"#{field_id}", Input)
+            assert box.placeholder == ("DD/MM/YYYY " + time).strip(), field_id
+            typed = ("30 September 2026 " + ("14:05" if time else "")).strip()
+            box.value = ""
+            box.insert_text_at_cursor(typed)
+            assert box.value == typed, f"{field_id}: the field takes {typed!r}"

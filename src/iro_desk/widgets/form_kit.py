@@ -34,6 +34,15 @@ from iro_desk.services.validate import parse_date
 
 T = TypeVar("T")
 
+# --- date fields -------------------------------------------------------------------------------
+
+# What every date field invites (rules/typed_dates.py also reads 30/11/26, 30 Nov 2026 and
+# ISO); a field is long enough for "30 September 2026" (and a time after it).
+DATE_PLACEHOLDER = "DD/MM/YYYY"
+DATE_TIME_PLACEHOLDER = f"{DATE_PLACEHOLDER} HH:MM"
+DATE_MAX_LENGTH = 20
+DATE_TIME_MAX_LENGTH = DATE_MAX_LENGTH + 6
+
 # --- the deadline style --------------------------------------------------------------------
 
 SOON_WD = 3  # a response or stage due within this many working days is amber

@@ -36,7 +36,7 @@ from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, participation_label
 from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.desk_select import DeskSelect
-from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FormKit, error_lines, set_error
 
 REVIEW_KINDS = ("LAR", "SECURE")
 # Fields the services name, mapped to the note under our field.
@@ -157,7 +157,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                 )
             with Horizontal(classes="review-line"):
                 yield Label("Date held", classes="review-label")
-                yield Input(id="review-date", placeholder="YYYY-MM-DD", compact=True)
+                yield Input(id="review-date", placeholder=DATE_PLACEHOLDER, compact=True)
                 yield Checkbox("Brought forward (early review)", id="review-bf", compact=True)
             yield from error_lines("kind", "review_date", "brought_forward")
             with Vertical(id="review-lar"):

@@ -27,7 +27,7 @@ from iro_desk.services.visit_actions import (
 from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
 from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.desk_select import DeskSelect
-from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_error
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, DRAFT_EVERY, FormKit, error_lines, set_error
 
 # How long after a change its draft is written (other tools wait this long).
 AUTOSAVE_SECONDS = DRAFT_EVERY
@@ -70,9 +70,9 @@ class VisitFormScreen(FormKit, DeskModal[bool]):
     HELP = """\
 # Log a visit
 
-Record a visit to the child: the date (YYYY-MM-DD), where you saw them, why
-(before a review, between reviews, other), whether you saw them alone, and the
-child's views, wishes and feelings in their own words.
+Record a visit to the child: the date (30/11/2026, 30 Nov 2026 or 2026-11-30), where
+you saw them, why (before a review, between reviews, other), whether you saw them
+alone, and the child's views, wishes and feelings in their own words.
 
 Everything you type is kept as a **draft** as you type (on this computer, in the
 local database, with no network needed). If the terminal is closed or the program
@@ -103,7 +103,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             # Compact one-line fields, so the child's words get most of an 80x24 screen.
             with Horizontal(classes="visit-line"):
                 yield Label("Date", classes="visit-label")
-                yield Input(id="visit-date", placeholder="YYYY-MM-DD", compact=True)
+                yield Input(id="visit-date", placeholder=DATE_PLACEHOLDER, compact=True)
                 yield Label("Where", classes="visit-label")
                 yield DeskSelect(
                     [(visit_location_label(c), c) for c in VISIT_LOCATIONS],

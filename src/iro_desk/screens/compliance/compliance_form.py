@@ -35,7 +35,7 @@ from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.widgets.child_format import day, long_day
 from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.desk_select import DeskSelect
-from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FIELD_LABELS, FormKit, error_line
 
 # --- the form screen -----------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield Static("Team Manager's response", classes="section")
                 with Horizontal(classes="form-row"):
                     yield Label("Responded on", classes="form-label")
-                    yield Input(id="responded", placeholder="YYYY-MM-DD")
+                    yield Input(id="responded", placeholder=DATE_PLACEHOLDER)
                 yield error_line("responded")
                 yield Label("What the Team Manager said")
                 yield TextArea(id="response")
@@ -150,7 +150,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield error_line("team_manager")
                 with Horizontal(classes="form-row"):
                     yield Label("Sent on", classes="form-label")
-                    yield Input(id="sent", placeholder="YYYY-MM-DD")
+                    yield Input(id="sent", placeholder=DATE_PLACEHOLDER)
                 yield error_line("sent")
                 yield error_line("meeting_date")
                 wd = self.desk.ctx.ts.compliance_response_wd

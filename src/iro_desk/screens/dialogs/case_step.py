@@ -24,7 +24,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.resolution import CaseDetail
 from iro_desk.services.resolution_actions import take_step
 from iro_desk.widgets.child_format import day
-from iro_desk.widgets.form_kit import FIELD_LABELS, error_line, widget_value
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FIELD_LABELS, error_line, widget_value
 
 LAST_STAGE = max(RESOLUTION_STAGES)
 
@@ -51,7 +51,7 @@ class CaseStepDialog(FormModal[bool]):
 - **Resolve**: the outcome (what was agreed or done) and the date.
 - **Refer to Cafcass**: the reasons for the referral and the date.
 
-Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
+Dates as 30/11/2026, 30 Nov 2026 or 2026-11-30. **Ctrl+S** saves, **Escape** cancels.
 """
 
     BINDINGS = [
@@ -115,7 +115,7 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
             yield error_line(text_id)
             with Horizontal(classes="form-row"):
                 yield Label("Date", classes="form-label")
-                yield Input(self.iro_app.today.isoformat(), id="on", placeholder="YYYY-MM-DD")
+                yield Input(self.iro_app.today.isoformat(), id="on", placeholder=DATE_PLACEHOLDER)
             yield error_line("on")
             yield error_line("step")
             with Horizontal(classes="buttons"):
