@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
+from iro_desk import clock
 from iro_desk.rules.deadline_states import Deadline, deadline_state, style_for
 from iro_desk.services.display import literal
 from iro_desk.services.drafts import keep_draft
@@ -269,7 +270,7 @@ class FormKit:
     def _draft_written(self, drafts: _Drafts, payload: dict[str, Any]) -> None:
         drafts.saved = payload
         node: Any = self
-        when = node.desk.ctx.now().astimezone()
+        when = clock.local(node.desk.ctx.now())  # the unit's time, as the rest of the desk
         self.draft_status("" if payload == drafts.blank else f"Draft saved {when:%H:%M:%S}")
 
     def flush_draft(self) -> None:
