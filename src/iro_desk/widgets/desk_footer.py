@@ -17,6 +17,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from iro_desk.textual_private import FooterKey, footer_bindings_ready
@@ -58,7 +59,6 @@ class DeskFooter(Footer):
     DeskFooter {
         layout: vertical;
         height: auto;
-        max-height: 6;
         .footer-line { width: 1fr; height: 1; }
         .footer-line.-navigation { background: $footer-background; }
         FooterKey.-command-palette { dock: none; border-left: none; padding-right: 0; }
@@ -67,7 +67,7 @@ class DeskFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(show_command_palette=True)
-        self._composed_width = 0
+        self._shown: list[tuple[tuple[str, str, bool], ...]] = []  # the lines, as composed
 
     def entries(self) -> tuple[list[FooterEntry], list[FooterEntry]]:
         """(the screen's own keys and the palette's, the app's F-keys), as shown."""
@@ -98,17 +98,37 @@ class DeskFooter(Footer):
     def _width(self) -> int:
         return self.size.width or self.app.size.width
 
+    def _lines(self) -> list[tuple[list[FooterEntry], str]]:
+        """Each line's keys and its classes, for the width now."""
+        width = self._width()
+        own, navigation = self.entries()
+        return [
+            (line, classes)
+            for entries, classes in ((own, "footer-line"), (navigation, "footer-line -navigation"))
+            for line in wrap(entries, width)
+        ]
+
+    @staticmethod
+    def _shape(
+        lines: list[tuple[list[FooterEntry], str]],
+    ) -> list[tuple[tuple[str, str, bool], ...]]:
+        return [
+            tuple((e.key_display, e.binding.description, e.enabled) for e in line)
+            for line, _ in lines
+        ]
+
     def compose(self) -> ComposeResult:
         if not footer_bindings_ready(self):
             return
-        width = self._width()
-        self._composed_width = width
-        own, navigation = self.entries()
-        for entries, classes in ((own, "footer-line"), (navigation, "footer-line -navigation")):
-            for line in wrap(entries, width):
-                with HorizontalGroup(classes=classes):
-                    for entry in line:
-                        yield self._key(entry)
+        lines = self._lines()
+        self._shown = self._shape(lines)
+        # A set height: while the keys are composed again the footer keeps its lines (an
+        # auto height would fold to nothing for a moment and the screen jump).
+        self.styles.height = len(lines)
+        for line, classes in lines:
+            with HorizontalGroup(classes=classes):
+                for entry in line:
+                    yield self._key(entry)
 
     def _key(self, entry: FooterEntry) -> FooterKey:
         binding = entry.binding
@@ -123,7 +143,16 @@ class DeskFooter(Footer):
         )
         return key.data_bind(compact=Footer.compact)
 
+    def _changed(self) -> bool:
+        return self._shape(self._lines()) != self._shown
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Compose again only when what the footer shows changes (focus moves often).
+        if footer_bindings_ready(self) and self.is_attached and not self._changed():
+            return
+        super().bindings_changed(screen)
+
     def on_resize(self, _event: events.Resize) -> None:
-        # The lines are cut for a width: a new width may need them cut again.
-        if footer_bindings_ready(self) and self._width() != self._composed_width:
+        # The lines are cut for a width: a new width may cut them elsewhere.
+        if footer_bindings_ready(self) and self.is_attached and self._changed():
             self.call_after_refresh(self.recompose)
