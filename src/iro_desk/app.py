@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -124,6 +125,8 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         self._sync_running = False
         self._sync_wanted = False
         self._sync_error_shown: str | None = None
+        # The theme from the settings (checked by make_app), set when the app mounts.
+        self._theme_kept: str | None = desk.ctx.settings.theme
 
     @property
     def today(self) -> date:
@@ -163,6 +166,8 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         return plain(f"{who} · {self.today:%a %d %b %Y}", multiline=False)
 
     def on_mount(self) -> None:
+        if self._theme_kept is not None:
+            self.theme = self._theme_kept
         # Closing the terminal (SIGHUP) keeps what is typed as drafts, then closes.
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
@@ -180,6 +185,26 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         # F3/F4/... shows a ready screen instead of composing one.
         if self.warm_up:
             self.set_timer(WARM_UP_DELAY, self._warm_next_mode)
+
+    # --- the theme chosen is kept for the next start ----------------------------------
+
+    def watch_theme(self, name: str) -> None:
+        if not self.is_running or name == self._theme_kept:
+            return
+        self._theme_kept = name
+        path = self.desk.ctx.settings.source
+        if path is not None:
+            self.run_worker(partial(self._keep_theme, path, name), thread=True, group="theme")
+
+    def _keep_theme(self, path: Path, name: str) -> None:
+        from iro_desk.config import ConfigError, save_theme
+
+        try:
+            save_theme(path, name)
+        except (ConfigError, OSError) as exc:
+            self._from_thread(self.notify, f"The theme is not kept for the next start: {exc}")
+            return
+        self._from_thread(self.notify, f"Theme {name} is kept for the next start.")
 
     # --- the demo unit: whose desk it is ------------------------------------------
 
@@ -424,11 +449,16 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
 
 
 def make_app(desk: Desk, *, start: str = "duty", demo: bool = False) -> IroDeskApp:
+    """The app for this desk; a theme in the settings that the app lacks is a ConfigError
+    (one line, before the screen is taken over)."""
+    from iro_desk.config import check_theme
     from iro_desk.services.iros import iro_for_user
 
     with desk.read() as session:
         me = iro_for_user(session, desk.ctx.user)
-    return IroDeskApp(desk, me=me.name if me else None, start=start, demo=demo)
+    app = IroDeskApp(desk, me=me.name if me else None, start=start, demo=demo)
+    check_theme(desk.ctx.settings, app.available_themes)
+    return app
 
 
 def run(desk: Desk, *, demo: bool = False) -> None:

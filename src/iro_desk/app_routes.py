@@ -69,6 +69,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "enquiry_detail": ("iro_desk.screens.duty.enquiry_detail", "EnquiryDetailScreen"),
     "child_903": ("iro_desk.screens.children.child_903_form", "Child903FormScreen"),
     "enquiries": ("iro_desk.screens.duty.enquiries", "EnquiriesScreen"),
+    "case": ("iro_desk.screens.resolution.resolution_case", "CaseScreen"),
 }
 
 
@@ -77,6 +78,12 @@ def _compliance_args(key: str) -> dict[str, Any]:
     if key.startswith("new:"):
         return {"child_ref": key.removeprefix("new:")}
     return {"form_id": uuid.UUID(key)}
+
+
+def _case_step_args(key: str) -> dict[str, Any]:
+    # A step's draft is keyed "<case id>:<step>": the case opens, then the step over it.
+    case_id, _, step = key.partition(":")
+    return {"case_id": uuid.UUID(case_id), "step": step}
 
 
 # The drafts offered back at start: kind -> (what it is, its form, the form's arguments).
@@ -90,6 +97,7 @@ DRAFT_FORMS: dict[str, tuple[str, str, Callable[[str], dict[str, Any]]]] = {
         "raise_case",
         lambda key: {"child_ref": key},
     ),
+    "case_step": ("a step in an Issues Resolution case", "case", _case_step_args),
 }
 
 # Warm the most used screens first, one at a time, after the first screen is painted.

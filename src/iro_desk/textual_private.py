@@ -9,6 +9,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey as FooterKey  # one clickable footer key
 from textual.worker import WorkerFailed
 
 
@@ -30,6 +32,11 @@ def build_screen(app: App, name: str) -> None:
 def screen_is_stacked(app: App, screen: Screen) -> bool:
     """Whether a screen is on any mode's stack (shown, or under another)."""
     return any(screen in stack for stack in app._screen_stacks.values())
+
+
+def footer_bindings_ready(footer: Footer) -> bool:
+    """Whether a footer has been told its screen's keys (it shows nothing before)."""
+    return footer._bindings_ready
 
 
 class QuietTeardownApp(App[None]):

@@ -78,3 +78,8 @@ async def settle(pilot) -> None:
         if same == 2:  # three pictures in a row agree: nothing is still laying out
             return
         previous = current
+
+
+def screen_text(app) -> str:
+    """The text the user sees on the current screen, line by line (dialogs included)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -13,12 +13,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput
 from iro_desk.widgets.child_format import long_day, styled
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import due_style
 
 Item = TypeVar("Item")
@@ -87,7 +88,7 @@ class WorkListScreen(DeskScreen, Generic[Item]):
         yield Static(self.LIST_TITLE, id="title", classes="screen-title")
         yield DataTable(id="list", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-empty", classes="muted")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.mine = self.iro_app.me is not None

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
+from iro_desk import clock
 from iro_desk.rules.deadline_states import Deadline, deadline_state, style_for
 from iro_desk.services.display import literal
 from iro_desk.services.drafts import keep_draft
@@ -33,6 +34,15 @@ from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
 
 T = TypeVar("T")
+
+# --- date fields -------------------------------------------------------------------------------
+
+# What every date field invites (rules/typed_dates.py also reads 30/11/26, 30 Nov 2026 and
+# ISO); a field is long enough for "30 September 2026" (and a time after it).
+DATE_PLACEHOLDER = "DD/MM/YYYY"
+DATE_TIME_PLACEHOLDER = f"{DATE_PLACEHOLDER} HH:MM"
+DATE_MAX_LENGTH = 20
+DATE_TIME_MAX_LENGTH = DATE_MAX_LENGTH + 6
 
 # --- the deadline style --------------------------------------------------------------------
 
@@ -260,7 +270,7 @@ class FormKit:
     def _draft_written(self, drafts: _Drafts, payload: dict[str, Any]) -> None:
         drafts.saved = payload
         node: Any = self
-        when = node.desk.ctx.now().astimezone()
+        when = clock.local(node.desk.ctx.now())  # the unit's time, as the rest of the desk
         self.draft_status("" if payload == drafts.blank else f"Draft saved {when:%H:%M:%S}")
 
     def flush_draft(self) -> None:

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from iro_desk.screens.base import DeskScreen
@@ -26,6 +26,7 @@ from iro_desk.widgets.child_format import (
     participation_summary,
     styled,
 )
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import due_style
 
 # A caseload is 50-90 children; the whole unit is paged to this many (soonest due first).
@@ -132,7 +133,7 @@ children per full-time IRO.
             yield Input(placeholder="/ name or reference", id="caseload-search", compact=True)
             yield Static("", id="caseload-showing", classes="muted")
         yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#caseload-table", DataTable)

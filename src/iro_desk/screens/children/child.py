@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Label, Static, TabbedContent, TabPane
 
 from iro_desk import clock
 from iro_desk.screens.base import DeskScreen
@@ -34,6 +34,7 @@ from iro_desk.widgets.child_format import (
     visit_location_label,
     visit_purpose_label,
 )
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import due_style
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -138,7 +139,7 @@ escalate it). Escape goes back.
                 yield self._table("child-cases")
             with TabPane("Enquiries", id="tab-enquiries"):
                 yield self._table("child-enquiries")
-        yield Footer()
+        yield DeskFooter()
 
     @staticmethod
     def _table(table_id: str) -> DataTable:

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import (
     CP_CATEGORIES,
@@ -34,7 +34,9 @@ from iro_desk.services.errors import InvalidInput
 from iro_desk.services.meeting_actions import CONFERENCE_KINDS, save_review, start_review
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_format import day, participation_label
-from iro_desk.widgets.form_kit import FormKit, error_lines, set_error
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FormKit, error_lines, set_error
 
 REVIEW_KINDS = ("LAR", "SECURE")
 # Fields the services name, mapped to the note under our field.
@@ -143,7 +145,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
             # Compact one-line fields: the whole form fits an 80x24 terminal.
             with Horizontal(classes="review-line"):
                 yield Label("Kind", classes="review-label")
-                yield Select(
+                yield DeskSelect(
                     [
                         (f"{MEETING_KIND_LABELS[k]} ({k})", k)
                         for k in (*REVIEW_KINDS, "ICPC", "RCPC")
@@ -155,13 +157,13 @@ Opened with `p` on a held review, the form corrects the participation code only.
                 )
             with Horizontal(classes="review-line"):
                 yield Label("Date held", classes="review-label")
-                yield Input(id="review-date", placeholder="YYYY-MM-DD", compact=True)
+                yield Input(id="review-date", placeholder=DATE_PLACEHOLDER, compact=True)
                 yield Checkbox("Brought forward (early review)", id="review-bf", compact=True)
             yield from error_lines("kind", "review_date", "brought_forward")
             with Vertical(id="review-lar"):
                 with Horizontal(classes="review-line"):
                     yield Label("Took part", classes="review-label")
-                    yield Select(
+                    yield DeskSelect(
                         [(participation_label(c), c) for c in PARTICIPATION_CODES],
                         id="review-participation",
                         prompt="How the child took part (PN0-PN7)",
@@ -172,13 +174,13 @@ Opened with `p` on a held review, the form corrects the participation code only.
             with Vertical(id="review-cp"):
                 with Horizontal(classes="review-line"):
                     yield Label("Took part", classes="review-label")
-                    yield Select(
+                    yield DeskSelect(
                         [("Took part", "yes"), ("Did not take part", "no")],
                         id="review-took-part",
                         prompt="Did the child take part?",
                         compact=True,
                     )
-                    yield Select(
+                    yield DeskSelect(
                         [(label, code) for code, label in CP_PARTICIPATION_METHODS.items()],
                         id="review-method",
                         prompt="How",
@@ -190,7 +192,7 @@ Opened with `p` on a held review, the form corrects the participation code only.
                     with Horizontal(classes="review-line"):
                         yield Label("Outcome", classes="review-label")
                         yield Checkbox("Made a CP plan", value=True, id="review-plan", compact=True)
-                        yield Select(
+                        yield DeskSelect(
                             [(f"{label} ({code})", code) for code, label in CP_CATEGORIES.items()],
                             id="review-category",
                             prompt="Category of abuse",
@@ -199,13 +201,13 @@ Opened with `p` on a held review, the form corrects the participation code only.
                     yield from error_lines("outcome", "category")
             with Horizontal(classes="review-line", id="review-chair-row"):
                 yield Label("Chair", classes="review-label")
-                yield Select([], id="review-chair", prompt="The IRO who chaired", compact=True)
+                yield DeskSelect([], id="review-chair", prompt="The IRO who chaired", compact=True)
             yield from error_lines("chair")
             with Vertical(id="review-views-box"):
                 yield Label("The child's views at the meeting (optional)", classes="muted")
                 yield TextArea(id="review-views", soft_wrap=True, tab_behavior="focus")
             yield from error_lines("views", "form")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-body").loading = True

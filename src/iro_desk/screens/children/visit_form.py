@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from iro_desk.rules.codes import VISIT_LOCATIONS, VISIT_PURPOSES
@@ -25,7 +25,9 @@ from iro_desk.services.visit_actions import (
     start_visit,
 )
 from iro_desk.widgets.child_format import day, visit_location_label, visit_purpose_label
-from iro_desk.widgets.form_kit import DRAFT_EVERY, FormKit, error_lines, set_error
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, DRAFT_EVERY, FormKit, error_lines, set_error
 
 # How long after a change its draft is written (other tools wait this long).
 AUTOSAVE_SECONDS = DRAFT_EVERY
@@ -68,9 +70,9 @@ class VisitFormScreen(FormKit, DeskModal[bool]):
     HELP = """\
 # Log a visit
 
-Record a visit to the child: the date (YYYY-MM-DD), where you saw them, why
-(before a review, between reviews, other), whether you saw them alone, and the
-child's views, wishes and feelings in their own words.
+Record a visit to the child: the date (30/11/2026, 30 Nov 2026 or 2026-11-30), where
+you saw them, why (before a review, between reviews, other), whether you saw them
+alone, and the child's views, wishes and feelings in their own words.
 
 Everything you type is kept as a **draft** as you type (on this computer, in the
 local database, with no network needed). If the terminal is closed or the program
@@ -101,9 +103,9 @@ typed it asks before throwing the draft away. Tab moves between fields.
             # Compact one-line fields, so the child's words get most of an 80x24 screen.
             with Horizontal(classes="visit-line"):
                 yield Label("Date", classes="visit-label")
-                yield Input(id="visit-date", placeholder="YYYY-MM-DD", compact=True)
+                yield Input(id="visit-date", placeholder=DATE_PLACEHOLDER, compact=True)
                 yield Label("Where", classes="visit-label")
-                yield Select(
+                yield DeskSelect(
                     [(visit_location_label(c), c) for c in VISIT_LOCATIONS],
                     id="visit-location",
                     prompt="Where the child was seen",
@@ -112,7 +114,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
             yield from error_lines("date", "location")
             with Horizontal(classes="visit-line"):
                 yield Label("Purpose", classes="visit-label")
-                yield Select(
+                yield DeskSelect(
                     [(visit_purpose_label(c), c) for c in VISIT_PURPOSES],
                     id="visit-purpose",
                     prompt="Why you visited",
@@ -122,13 +124,13 @@ typed it asks before throwing the draft away. Tab moves between fields.
             yield from error_lines("purpose", "seen_alone")
             with Horizontal(classes="visit-line", id="visit-iro-row"):
                 yield Label("IRO", classes="visit-label")
-                yield Select([], id="visit-iro", prompt="Who visited", compact=True)
+                yield DeskSelect([], id="visit-iro", prompt="Who visited", compact=True)
             yield from error_lines("iro")
             yield Label("The child's views, wishes and feelings, in their words", classes="muted")
             yield TextArea(id="visit-views", soft_wrap=True, tab_behavior="focus")
             yield from error_lines("views")
             yield Static("", id="visit-status", classes="muted")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         # Only someone who is not an IRO here has to say who visited.

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk.rules.codes import COMPLIANCE_ITEMS, MEETING_KIND_LABELS
 from iro_desk.screens.base import DeskScreen
@@ -33,7 +33,9 @@ from iro_desk.services.compliance_actions import (
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.widgets.child_format import day, long_day
-from iro_desk.widgets.form_kit import FIELD_LABELS, FormKit, error_line
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FIELD_LABELS, FormKit, error_line
 
 # --- the form screen -----------------------------------------------------------------------
 
@@ -115,7 +117,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
             if self.form_id is None:
                 with Horizontal(classes="form-row", id="meeting-row"):
                     yield Label("Meeting", classes="form-label")
-                    yield Select[int]([], id="meeting", prompt="Choose the meeting")
+                    yield DeskSelect[int]([], id="meeting", prompt="Choose the meeting")
                 for field in ("meeting_id", "meeting_kind", "child_ref", "iro_name"):
                     yield error_line(field)
             # Once sent, the reply is what is waited for: it comes first.
@@ -123,7 +125,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield Static("Team Manager's response", classes="section")
                 with Horizontal(classes="form-row"):
                     yield Label("Responded on", classes="form-label")
-                    yield Input(id="responded", placeholder="YYYY-MM-DD")
+                    yield Input(id="responded", placeholder=DATE_PLACEHOLDER)
                 yield error_line("responded")
                 yield Label("What the Team Manager said")
                 yield TextArea(id="response")
@@ -134,7 +136,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
             for number, (key, question) in enumerate(COMPLIANCE_ITEMS.items(), start=1):
                 yield Static(f"{number}. {question}", classes="question")
                 with Horizontal(classes="item-row"):
-                    yield Select[str](
+                    yield DeskSelect[str](
                         ANSWER_OPTIONS, id=f"answer-{key}", prompt="answer", compact=True
                     )
                     yield Input(id=f"comment-{key}", placeholder="comment", compact=True)
@@ -148,7 +150,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield error_line("team_manager")
                 with Horizontal(classes="form-row"):
                     yield Label("Sent on", classes="form-label")
-                    yield Input(id="sent", placeholder="YYYY-MM-DD")
+                    yield Input(id="sent", placeholder=DATE_PLACEHOLDER)
                 yield error_line("sent")
                 yield error_line("meeting_date")
                 wd = self.desk.ctx.ts.compliance_response_wd
@@ -166,7 +168,7 @@ issue, at stage 1, held by the Team Manager: edit it, then **Ctrl+S** raises the
                 yield Button("Escalate concerns (e)", id="escalate", variant="warning")
             for field in ("holder", "raised", "stage", "escalate"):
                 yield error_line(field)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#response-section").display = False

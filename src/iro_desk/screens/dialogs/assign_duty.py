@@ -17,6 +17,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.duty import DutyDay
 from iro_desk.services.rota_actions import assign_day
 from iro_desk.widgets.child_format import rota_day
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import error_line, set_error
 
 
@@ -51,7 +52,7 @@ are listed; one person cannot be both.
             yield Label(f"Duty on {rota_day(self.day.day)}", classes="screen-title")
             with Horizontal(classes="form-row"):
                 yield Label("Duty IRO", classes="form-label")
-                yield Select(
+                yield DeskSelect(
                     options,
                     prompt="Choose the duty IRO",
                     value=self._initial(self.day.duty),
@@ -60,7 +61,7 @@ are listed; one person cannot be both.
             yield error_line("duty_iro")
             with Horizontal(classes="form-row"):
                 yield Label("Back-up", classes="form-label")
-                yield Select(
+                yield DeskSelect(
                     options,
                     prompt="No back-up",
                     value=self._initial(self.day.backup),

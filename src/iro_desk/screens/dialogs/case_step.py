@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +24,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.resolution import CaseDetail
 from iro_desk.services.resolution_actions import take_step
 from iro_desk.widgets.child_format import day
-from iro_desk.widgets.form_kit import FIELD_LABELS, error_line
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FIELD_LABELS, error_line, widget_value
 
 LAST_STAGE = max(RESOLUTION_STAGES)
 
@@ -49,7 +51,7 @@ class CaseStepDialog(FormModal[bool]):
 - **Resolve**: the outcome (what was agreed or done) and the date.
 - **Refer to Cafcass**: the reasons for the referral and the date.
 
-Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
+Dates as 30/11/2026, 30 Nov 2026 or 2026-11-30. **Ctrl+S** saves, **Escape** cancels.
 """
 
     BINDINGS = [
@@ -57,13 +59,30 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
         Binding("escape", "cancel", "Cancel", id="step_cancel"),
     ]
 
-    def __init__(self, kind: str, detail: CaseDetail) -> None:
+    # What is typed is kept as a draft of this step of this case, offered back at start.
+    DRAFT_KIND = "case_step"
+    DRAFT_FIELDS = ("holder", "outcome", "note", "on")  # each step shows some of them
+
+    def __init__(
+        self, kind: str, detail: CaseDetail, restore: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
         if kind not in STEP_TITLES:
             raise ValueError(f"no such step {kind!r}")
         self.kind = kind
         self.detail = detail
+        self.restore = restore  # a draft left when the terminal closed
         self._start: dict[str, str] = {}
+
+    def draft_key(self) -> str:
+        return draft_key(self.detail.id, self.kind)
+
+    def draft_state(self) -> dict[str, Any]:
+        return {
+            name: widget_value(widget)
+            for name in self.DRAFT_FIELDS
+            for widget in self.query(f"#{name}")
+        }
 
     def compose(self) -> ComposeResult:
         current = self.detail.current
@@ -96,7 +115,7 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
             yield error_line(text_id)
             with Horizontal(classes="form-row"):
                 yield Label("Date", classes="form-label")
-                yield Input(self.iro_app.today.isoformat(), id="on", placeholder="YYYY-MM-DD")
+                yield Input(self.iro_app.today.isoformat(), id="on", placeholder=DATE_PLACEHOLDER)
             yield error_line("on")
             yield error_line("step")
             with Horizontal(classes="buttons"):
@@ -105,6 +124,10 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
 
     def on_mount(self) -> None:
         self._start = self._values()
+        blank = self.draft_state()
+        if self.restore:
+            self.fill_draft(self.restore)
+        self.start_drafts(blank)
         first = self.query("#holder") or self.query(TextArea)
         first.first().focus()
 
@@ -138,5 +161,13 @@ Dates are YYYY-MM-DD. **Ctrl+S** saves, **Escape** cancels.
 
     def action_cancel(self) -> None:
         leave_or_ask(
-            self, self._values() != self._start, "Discard this step?", lambda: self.dismiss(None)
+            self,
+            self._values() != self._start or self.unsaved,
+            "Discard this step?",
+            lambda: self.drop_draft_then(lambda: self.dismiss(None)),
         )
+
+
+def draft_key(case_id: uuid.UUID, kind: str) -> str:
+    """A step's draft: which case, which step ("<case id>:escalate")."""
+    return f"{case_id}:{kind}"

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from iro_desk import clock as wall_clock
@@ -18,6 +18,7 @@ from iro_desk.screens.base import DeskScreen
 from iro_desk.services.display import literal, plain
 from iro_desk.services.duty import CLOSED, ClockState, DutyDay, EnquiryRow, LadoClock
 from iro_desk.services.enquiry_actions import DutyDeskView, duty_desk_on
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["DutyDeskScreen"]
@@ -125,7 +126,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
                 yield DataTable(id="open", cursor_type="row", zebra_stripes=True)
             with TabPane("LADO", id="tab-lado"):
                 yield DataTable(id="lado", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#today", DataTable).add_columns(

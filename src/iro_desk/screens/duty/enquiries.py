@@ -12,7 +12,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
 from iro_desk.rules.deadline_states import Deadline
@@ -22,6 +22,8 @@ from iro_desk.services.duty import CLOSED, EnquiryRow
 from iro_desk.services.enquiry_search import SEARCH_LIMIT, find_enquiries
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.validate import parse_date
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["EnquiriesScreen"]
@@ -93,11 +95,11 @@ reopen it); `c` opens the child it is about. `Ctrl+F` goes to the search box and
             yield Input(placeholder="From", id="find-since", max_length=20)
             yield Input(placeholder="To", id="find-until", max_length=20)
             categories = [(f"{code} {label}", code) for code, label in ENQUIRY_CATEGORIES.items()]
-            yield Select(categories, prompt="Category", id="find-category")
-            yield Select(STATUS_OPTIONS, allow_blank=False, value="", id="find-status")
+            yield DeskSelect(categories, prompt="Category", id="find-category")
+            yield DeskSelect(STATUS_OPTIONS, allow_blank=False, value="", id="find-status")
         yield Static("Loading…", id="find-count", classes="muted")
         yield DataTable(id="found", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#found", DataTable).focus()

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Static, TextArea
 
 from iro_desk import clock as wall_clock
 from iro_desk.rules.deadline_states import Deadline
@@ -23,7 +23,15 @@ from iro_desk.services.duty import CLOSED, LADO, EnquiryRow, LadoClock, UpdateRo
 from iro_desk.services.enquiry_actions import act_on_enquiry, load_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
-from iro_desk.widgets.form_kit import FormKit, error_line, set_error, state_style
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.form_kit import (
+    DATE_MAX_LENGTH,
+    DATE_PLACEHOLDER,
+    FormKit,
+    error_line,
+    set_error,
+    state_style,
+)
 
 __all__ = ["EnquiryDetailScreen"]
 
@@ -75,7 +83,8 @@ the day the **LADO referral** was made and the day the **allocation meeting** wa
 **Close enquiry** closes it with the note as the reason; **Reopen enquiry** opens a closed
 one again (with a new follow-up date if you give one). Every change is kept in the history.
 
-Dates are `YYYY-MM-DD`. `Escape` goes back; if you typed a note you are asked first.
+Dates as `30/11/2026`, `30 Nov 2026` or `2026-11-30`. `Escape` goes back; if you typed a
+note you are asked first.
 The screen opens with the focus on the enquiry, not in a text box, so its keys work at
 once: `c` closes, `o` reopens, `u` goes to the note and `k` opens the child. From inside
 a text box `Ctrl+O` closes or reopens. Closing asks first, and clears the follow-up date.
@@ -116,18 +125,18 @@ a text box `Ctrl+O` closes or reopens. Closing asks first, and clears the follow
             yield from self._row(
                 "Follow-up due",
                 "follow_up_due",
-                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                Input(placeholder=DATE_PLACEHOLDER, max_length=DATE_MAX_LENGTH, classes="date"),
             )
             yield from self._row(
                 "LADO referred",
                 "lado_referred",
-                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                Input(placeholder=DATE_PLACEHOLDER, max_length=DATE_MAX_LENGTH, classes="date"),
                 lado=True,
             )
             yield from self._row(
                 "LADO meeting",
                 "lado_meeting",
-                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                Input(placeholder=DATE_PLACEHOLDER, max_length=DATE_MAX_LENGTH, classes="date"),
                 lado=True,
             )
             with Horizontal(id="buttons"):
@@ -135,7 +144,7 @@ a text box `Ctrl+O` closes or reopens. Closing asks first, and clears the follow
                 yield Button("Reopen enquiry", id="reopen", variant="warning")
                 yield Button("Add update (Ctrl+S)", id="add", variant="primary")
             yield error_line("status")
-        yield Footer()
+        yield DeskFooter()
 
     def _row(self, label: str, field: str, widget: Any, *, lado: bool = False) -> ComposeResult:
         widget.id = field

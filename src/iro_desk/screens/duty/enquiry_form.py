@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Select, Static, TextArea
 
 from iro_desk import clock
 from iro_desk.rules.codes import ENQUIRY_CATEGORIES
@@ -22,7 +22,17 @@ from iro_desk.services.enquiry_actions import log_new_enquiry
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.validate import parse_date
 from iro_desk.widgets.child_picker import ChildPicker
-from iro_desk.widgets.form_kit import FormKit, error_line, set_error
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
+from iro_desk.widgets.form_kit import (
+    DATE_MAX_LENGTH,
+    DATE_PLACEHOLDER,
+    DATE_TIME_MAX_LENGTH,
+    DATE_TIME_PLACEHOLDER,
+    FormKit,
+    error_line,
+    set_error,
+)
 
 __all__ = ["EnquiryFormScreen", "parse_received"]
 
@@ -54,13 +64,14 @@ class EnquiryFormScreen(FormKit, DeskScreen):
 Record a call or message taken on duty, while it is fresh.
 
 - **Received** is filled in with the time the form was opened; change it if the
-  call came in earlier (`YYYY-MM-DD HH:MM` or `30/11/2026 14:05`, in local time).
+  call came in earlier (`30/11/2026 14:05`, `30 Nov 2026 14:05` or `2026-11-30 14:05`,
+  in local time).
 - **Caller**, **role** and **agency**: who rang, e.g. *J. Smith*, *social worker*, *police*.
 - **Category**: the CIN census factor or local category (type to jump in the list).
 - **Child**: type part of a name or the reference, press ↓ to reach the matches and Enter
   to choose one. When the child is not known, say who it is about in **Or who**.
-- **Summary** (required) and **Action taken**; a **Follow-up due** date (`YYYY-MM-DD`)
-  puts it on the duty desk's follow-up list.
+- **Summary** (required) and **Action taken**; a **Follow-up due** date (`30/11/2026`,
+  `30 Nov 2026`...) puts it on the duty desk's follow-up list.
 
 `Ctrl+S` saves. `Escape` leaves; if anything was typed you are asked first.
 Problems are shown in red under the field they are about; nothing is saved until all are fixed.
@@ -93,8 +104,8 @@ Problems are shown in red under the field they are about; nothing is saved until
                 "received_at",
                 Input(
                     now.strftime(RECEIVED_FORMAT),
-                    placeholder="YYYY-MM-DD HH:MM",
-                    max_length=16,
+                    placeholder=DATE_TIME_PLACEHOLDER,
+                    max_length=DATE_TIME_MAX_LENGTH,
                     classes="date",
                 ),
             )
@@ -110,7 +121,7 @@ Problems are shown in red under the field they are about; nothing is saved until
             yield error_line("caller_role")
             yield error_line("caller_agency")
             options = [(f"{code} {label}", code) for code, label in ENQUIRY_CATEGORIES.items()]
-            yield from self._row("Category", "category", Select(options, prompt="Choose"))
+            yield from self._row("Category", "category", DeskSelect(options, prompt="Choose"))
             yield from self._row("Child", "child_ref", ChildPicker())
             yield from self._row(
                 "Or who (unknown)",
@@ -122,12 +133,12 @@ Problems are shown in red under the field they are about; nothing is saved until
             yield from self._row(
                 "Follow-up due",
                 "follow_up_due",
-                Input(placeholder="YYYY-MM-DD", max_length=10, classes="date"),
+                Input(placeholder=DATE_PLACEHOLDER, max_length=DATE_MAX_LENGTH, classes="date"),
             )
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
-        yield Footer()
+        yield DeskFooter()
 
     def _row(self, label: str, field: str, widget: Any) -> ComposeResult:
         widget.id = field

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from iro_desk.rules.dates import add_months
@@ -24,6 +24,7 @@ from iro_desk.services.duty import DutyDay
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.rota_actions import clear_day, load_rota, swap_days
 from iro_desk.widgets.child_format import rota_day
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import state_style
 
 __all__ = ["RotaScreen", "month_range", "week_range"]
@@ -97,7 +98,7 @@ first; `m` switches between the week and the whole month.
         yield Static("Loading…", id="summary", classes="muted")
         yield Static("", id="swap-line")
         yield DataTable(id="rota", cursor_type="row")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.focus_day = self.iro_app.today

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
 from iro_desk.locations import reports_dir
 from iro_desk.report_layout import report_sections
@@ -18,6 +18,8 @@ from iro_desk.rules.dates import reporting_year, reporting_year_label
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.report import AnnualReport
 from iro_desk.services.report.desk_report import report_for_year, write_report_html
+from iro_desk.widgets.desk_footer import DeskFooter
+from iro_desk.widgets.desk_select import DeskSelect
 
 BAR_WIDTH = 28  # cells of the longest bar: with the label and figure, fits 80 columns
 LABEL_WIDTH = 30
@@ -128,7 +130,7 @@ and the unit's own work, with bar charts of the trend, placements and on-time ra
         yield Static("Annual report", id="title", classes="screen-title")
         with Horizontal(id="report-year-bar"):
             yield Label("Reporting year ")
-            yield Select[int](
+            yield DeskSelect[int](
                 [(reporting_year_label(y), y) for y in self.years],
                 value=self.year,
                 allow_blank=False,
@@ -137,7 +139,7 @@ and the unit's own work, with bar charts of the trend, placements and on-time ra
         with VerticalScroll(id="report-body"):
             yield Static("Counting…", id="report-charts")
             yield Static("", id="report-figures")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report-body").focus()

@@ -26,7 +26,8 @@ from iro_desk.services.compliance_actions import escalate_form
 from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, Problem
 from iro_desk.services.resolution_actions import raise_new_case, raising_for
-from iro_desk.widgets.form_kit import FIELD_LABELS, error_line
+from iro_desk.widgets.desk_select import DeskSelect
+from iro_desk.widgets.form_kit import DATE_PLACEHOLDER, FIELD_LABELS, error_line
 
 # --- raise a new case ---------------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
 - **Issue**: what is wrong and what the IRO wants done.
 - **Starting stage**: informal (an IRO case note with the social worker or Team Manager)
   or a formal stage 1-4. A formal stage needs **who holds it**.
-- **Date raised**: YYYY-MM-DD, today unless you change it.
+- **Date raised**: 30/11/2026 (or 30 Nov 2026, 2026-11-30), today unless you change it.
 
 **Ctrl+S** saves and opens the case; **Escape** cancels.
 """
@@ -93,7 +94,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                 yield error_line("issue")
                 with Horizontal(classes="form-row"):
                     yield Label("Starting stage", classes="form-label")
-                    yield Select[int](
+                    yield DeskSelect[int](
                         [(label, stage) for stage, label in RESOLUTION_STAGES.items()],
                         id="stage",
                         value=min(RESOLUTION_STAGES),
@@ -107,7 +108,7 @@ Record an issue the IRO is taking through the Issues Resolution process for this
                 with Horizontal(classes="form-row"):
                     yield Label("Date raised", classes="form-label")
                     yield Input(
-                        self.iro_app.today.isoformat(), id="raised", placeholder="YYYY-MM-DD"
+                        self.iro_app.today.isoformat(), id="raised", placeholder=DATE_PLACEHOLDER
                     )
                 yield error_line("raised")
                 for field in ("child_ref", "iro_name", "raise"):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -11,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Static,
 )
@@ -19,12 +19,15 @@ from textual.widgets import (
 from iro_desk.rules.codes import RESOLUTION_STAGES
 from iro_desk.screens.base import DeskScreen
 from iro_desk.screens.dialogs.case_step import CaseStepDialog
+from iro_desk.screens.dialogs.case_step import draft_key as step_draft_key
 from iro_desk.screens.dialogs.confirm import ConfirmDialog
 from iro_desk.services.display import literal
+from iro_desk.services.drafts import keep_draft
 from iro_desk.services.errors import InvalidInput
 from iro_desk.services.resolution import CaseDetail, CaseStatus
 from iro_desk.services.resolution_actions import load_case
 from iro_desk.widgets.child_format import day, first_line, long_day, styled
+from iro_desk.widgets.desk_footer import DeskFooter
 from iro_desk.widgets.form_kit import due_style
 
 LAST_STAGE = max(RESOLUTION_STAGES)
@@ -58,10 +61,17 @@ that ran past its due date is red.
         Binding("o", "open_form", "Open form", id="case_form"),
     ]
 
-    def __init__(self, case_id: uuid.UUID) -> None:
+    def __init__(
+        self,
+        case_id: uuid.UUID,
+        step: str | None = None,
+        restore: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.case_id = case_id
         self.detail: CaseDetail | None = None
+        # A step's draft left when the terminal closed: its dialog opens once the case shows.
+        self.restore_step = (step, restore or {}) if step is not None else None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -74,7 +84,7 @@ that ran past its due date is red.
             yield DataTable(id="stages", cursor_type="row", zebra_stripes=True)
             yield Static("Outcome", classes="section", id="outcome-title")
             yield Static("", id="outcome", markup=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#stages", DataTable)
@@ -136,6 +146,21 @@ that ran past its due date is red.
         outcome.update(literal(detail.outcome))
         outcome.display = closed
         self.refresh_bindings()
+        if self.restore_step is not None:
+            self._restore_step(detail, *self.restore_step)
+            self.restore_step = None
+
+    def _restore_step(self, detail: CaseDetail, step: str, payload: dict[str, Any]) -> None:
+        if detail.status == CaseStatus.OPEN:
+            self.app.push_screen(CaseStepDialog(step, detail, restore=payload), self._after_step)
+            return
+        word = STATUS_WORDS.get(detail.status, detail.status)
+        self.notify(f"The case is closed ({word}) since: the unsaved step is dropped.")
+        self._drop_step_draft(step)
+
+    @work(thread=True, group="case-draft")
+    def _drop_step_draft(self, step: str) -> None:
+        keep_draft(self.desk, CaseStepDialog.DRAFT_KIND, step_draft_key(self.case_id, step), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers only the steps the case can still take.

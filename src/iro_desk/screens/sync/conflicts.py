@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from iro_desk.screens.base import DeskScreen
 from iro_desk.services.conflict_actions import open_conflicts, settle_conflict
@@ -16,6 +16,7 @@ from iro_desk.services.display import literal
 from iro_desk.services.errors import InvalidInput, NotFound
 from iro_desk.services.sync import ConflictRow
 from iro_desk.widgets.child_format import first_line, styled
+from iro_desk.widgets.desk_footer import DeskFooter
 
 VALUE_WIDTH = 30  # characters of a value shown in the table; the panel below has it all
 
@@ -71,7 +72,7 @@ Either way the settlement is itself a change: it is sent with the next sync.
         yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="conflicts-empty", classes="muted")
         yield Static("", id="conflict-detail")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#conflicts", DataTable)
