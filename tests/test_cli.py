@@ -65,8 +65,8 @@ def test_review_and_caseload_json(run) -> None:
     assert code == 0, out
     assert "Second LAR due 2026-12-28" in out
     code, out, _ = run(
-        "visit", "add", "C1", "--date", "2026-11-02", "--purpose", "between_reviews",
-        "--seen-alone", "--views", "Likes school",
+        "visit", "add", "C1", "--date", "2026-11-02", "--location", "placement",
+        "--purpose", "between_reviews", "--seen-alone", "--views", "Likes school",
     )  # fmt: skip
     assert code == 0
 
@@ -166,19 +166,20 @@ def test_visit_add_asks_for_seen_alone_and_purpose(run) -> None:
     code, _, err = run("visit", "add", "C1", "--date", "2026-11-02")
     assert code == 2
     assert err.splitlines() == [
+        "error: --location: is required (placement, school, out_of_borough, office, home or other)",
         "error: --purpose: is required (before_review, between_reviews or other)",
         "error: --seen-alone: is required (--seen-alone or --not-seen-alone)",
     ]
     code, _, err = run(
-        "visit", "add", "C1", "--date", "2026-11-02", "--purpose", "before_review",
-        "--not-seen-alone",
+        "visit", "add", "C1", "--date", "2026-11-02", "--location", "school",
+        "--purpose", "before_review", "--not-seen-alone",
     )  # fmt: skip
     assert code == 0, err
     desk = open_desk(sqlite_url(run.db), make_ctx())
     with desk.read() as s:
         (visit,) = visits_of(s, child_by_ref(s, "C1").id)
     desk.engine.dispose()
-    assert (visit.purpose, visit.seen_alone) == ("before_review", False)
+    assert (visit.location, visit.purpose, visit.seen_alone) == ("school", "before_review", False)
 
 
 def test_dates_typed_as_people_write_them(run) -> None:

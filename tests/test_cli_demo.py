@@ -37,7 +37,17 @@ def _real_work(url: str) -> None:
     assert _cli(*base, "iro", "add", "Ada Real", "--username", "ada")[0] == 0
     assert _cli(*base, "child", "add", "R1", "--dob", "2015-03-01")[0] == 0
     code, out = _cli(
-        *base, "visit", "add", "R1", "--date", "2026-11-20", "--purpose", "other", "--seen-alone"
+        *base,
+        "visit",
+        "add",
+        "R1",
+        "--date",
+        "2026-11-20",
+        "--location",
+        "home",
+        "--purpose",
+        "other",
+        "--seen-alone",
     )
     assert code == 0, out
 

@@ -132,7 +132,7 @@ def _cli_loop(url: str, n: int) -> subprocess.Popen[str]:
             _quote(a)
             for a in [
                 *command, *option, "--user", IRO, "visit", "add", REF, "--date", "2026-11-2"
-                f"{i % 7 + 1}", "--purpose", "other", "--seen-alone",
+                f"{i % 7 + 1}", "--location", "placement", "--purpose", "other", "--seen-alone",
                 "--views", f"loop {n} visit {i}",
             ]
         )

@@ -333,7 +333,18 @@ def test_a_damaged_file_refuses_every_kind_of_write_and_reads_nothing_wrong(unit
         f.write(b"\x00" * 4096)
     before = unit.read_bytes()
     for args in (
-        ("visit", "add", "NOBODY", "--date", "2026-11-20", "--purpose", "other", "--seen-alone"),
+        (
+            "visit",
+            "add",
+            "NOBODY",
+            "--date",
+            "2026-11-20",
+            "--location",
+            "home",
+            "--purpose",
+            "other",
+            "--seen-alone",
+        ),
         ("duty", "assign", "2026-11-30", "Nobody"),
         ("demo", "--children", "20"),
         ("iro", "list"),

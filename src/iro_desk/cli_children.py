@@ -167,13 +167,9 @@ def visit() -> None:
 @visit.command("add")
 @click.argument("ref")
 @date_option("--date", "visit_date", required=True)
-@click.option(
-    "--location",
-    default="placement",
-    show_default=True,
-    help="placement, school, out_of_borough, office, home, other",
-)
-# Statutory data is never filled in by a default: the IRO says both, as the TUI form asks.
+# What the visit was is never filled in by a default: the IRO says where, why and whether
+# the child was seen alone, as the TUI form asks.
+@click.option("--location", help="Required: placement, school, out_of_borough, office, home, other")
 @click.option("--purpose", help="Required: before_review, between_reviews, other")
 @click.option(
     "--seen-alone/--not-seen-alone",
@@ -186,7 +182,7 @@ def visit() -> None:
 def visit_add(
     ref: str,
     visit_date: date,
-    location: str,
+    location: str | None,
     purpose: str | None,
     seen_alone: bool | None,
     views: str,
@@ -196,12 +192,16 @@ def visit_add(
 
     \b
     Example:
-      iro-desk visit add C001 --date 2026-11-25 --purpose between_reviews \\
-        --not-seen-alone --views "Wants more time with her brother"
+      iro-desk visit add C001 --date 2026-11-25 --location placement \\
+        --purpose between_reviews --not-seen-alone --views "Wants more time with her brother"
     """
     from iro_desk.services.visits import log_visit
 
     missing = []
+    if not location:
+        missing.append(
+            "--location: is required (placement, school, out_of_borough, office, home or other)"
+        )
     if not purpose:
         missing.append("--purpose: is required (before_review, between_reviews or other)")
     if seen_alone is None:
@@ -213,7 +213,7 @@ def visit_add(
             desk,
             ref=ref,
             visit_date=visit_date,
-            location=location,
+            location=location or "",
             purpose=purpose,
             seen_alone=seen_alone,
             views=views,

@@ -107,7 +107,7 @@ def _iro_picker(desk: Desk) -> Screen:
 # A question starts on its safe answer (Enter keeps what was typed); the 903 details have
 # no required field, so the first one.
 FORMS: dict[str, tuple[Callable[[Desk], Screen], str, str | None]] = {
-    "visit": (_visit, "visit-purpose", None),
+    "visit": (_visit, "visit-location", None),
     "review": (_review, "review-participation", None),
     "enquiry": (_enquiry, "category", "save"),
     "compliance": (_compliance, "answer-care_plan", "send"),

@@ -105,6 +105,8 @@ async def test_bad_input_is_shown_by_its_field_and_nothing_is_written(
         assert app.screen is form
         assert "not a date" in str(form.query_one("#error-date", Static).render())
         assert "required" in str(form.query_one("#error-purpose", Static).render())
+        # Where the child was seen is the IRO's to say: no default fills it in.
+        assert "required" in str(form.query_one("#error-location", Static).render())
         form.query_one("#visit-date", Input).value = "2099-01-01"
         form.query_one("#visit-purpose", Select).value = "other"
         await pilot.press("ctrl+s")
@@ -121,6 +123,7 @@ async def test_draft_restored_after_the_app_was_killed(app_for, demo_desk: Desk)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         form = await open_visit_form(app, pilot, ref, via_child=False)
+        form.query_one("#visit-location", Select).value = "placement"
         form.query_one("#visit-purpose", Select).value = "between_reviews"
         await type_views(pilot, form, VIEWS)
         await pilot.pause(0.6)  # the autosave waits for typing to pause
@@ -223,6 +226,7 @@ async def test_not_an_iro_saves_the_visit_for_the_childs_iro(demo_desk: Desk) ->
         form = await open_visit_form(app, pilot, ref, via_child=False)
         assert form.query_one("#visit-iro-row").display
         assert form.query_one("#visit-iro", Select).value == demo_desk.ctx.user
+        form.query_one("#visit-location", Select).value = "home"
         form.query_one("#visit-purpose", Select).value = "other"
         await type_views(pilot, form, "Seen with mum")
         await pilot.press("ctrl+s")
@@ -257,6 +261,7 @@ async def test_a_date_typed_as_people_write_it(app_for, demo_desk: Desk) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         form = await open_visit_form(app, pilot, ref, via_child=False)
+        form.query_one("#visit-location", Select).value = "school"
         form.query_one("#visit-purpose", Select).value = "between_reviews"
         form.query_one("#visit-date", Input).value = "31/11/2026"
         await pilot.press("ctrl+s")

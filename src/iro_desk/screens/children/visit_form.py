@@ -108,7 +108,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
                 yield DeskSelect(
                     [(visit_location_label(c), c) for c in VISIT_LOCATIONS],
                     id="visit-location",
-                    prompt="Where the child was seen",
+                    prompt="Where seen",
                     compact=True,
                 )
             yield from error_lines("date", "location")
@@ -137,7 +137,7 @@ typed it asks before throwing the draft away. Tab moves between fields.
         self.query_one("#visit-iro-row").display = self.iro_app.me is None
         self._blank = {
             "date": self.iro_app.today.isoformat(),
-            "location": "placement",
+            "location": None,  # where and why are the IRO's to say, never a default
             "purpose": None,
             "seen_alone": False,
             "iro": None,
