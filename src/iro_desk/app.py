@@ -30,8 +30,9 @@ from iro_desk.app_routes import (
     DRAFT_FORMS,
     FORMS,
     MODES,
-    WARM_MODES,
     WARM_UP_DELAY,
+    WARM_UP_ORDER,
+    WARM_UP_STEP,
 )
 from iro_desk.app_sync import SyncMixin
 from iro_desk.services.context import Desk
@@ -172,7 +173,13 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         self._look_for_server()
         if self.demo:
             self.ask_demo_iro()  # the screens are built for the IRO chosen, after
-        elif self.warm_up:
+        elif self.start_mode != "duty":
+            self._start_warming()
+        # On the duty desk the warm-up waits for the desk's data (below): started earlier,
+        # it delays the first thing the user sees.
+
+    def on_duty_desk_screen_data_shown(self) -> None:
+        if not self.demo:
             self._start_warming()
 
     def _start_warming(self) -> None:
@@ -224,17 +231,47 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
                 self.add_mode(mode, MODES[mode][2])
 
     def _warm_next_mode(self) -> None:
+        """Build the next screen of WARM_UP_ORDER not built yet (then, on a timer, the
+        next); once all are built, bring their styles up to date."""
         if not self.is_running:
             return  # closing: building a screen now would race the shutdown
-        for mode in WARM_MODES:
-            if mode != self.current_mode and not textual_private.mode_is_built(self, mode):
-                textual_private.build_mode(self, mode)
-                self.set_timer(WARM_UP_DELAY / 2, self._warm_next_mode)
-                return
-        if not self.is_screen_installed(CHILD_SCREEN):
-            self._keep_child_screen()
-            # compose and mount it now, off the user's path
-            textual_private.build_screen(self, CHILD_SCREEN)
+        for name in WARM_UP_ORDER:
+            if name == CHILD_SCREEN:
+                if self.is_screen_installed(CHILD_SCREEN):
+                    continue
+                self._warm_child_screen()
+            elif name == self.current_mode or textual_private.mode_is_built(self, name):
+                continue
+            else:
+                self._warm_mode(name)
+            self.set_timer(WARM_UP_STEP, self._warm_next_mode)
+            return
+        # Styled, laid out and drawn now, unseen: F3, Enter and the others show them at once.
+        unseen = textual_private.other_mode_screens(self)
+        if self.is_screen_installed(CHILD_SCREEN):
+            child = self.get_screen(CHILD_SCREEN)
+            if not textual_private.screen_is_stacked(self, child):
+                unseen.append(child)
+        textual_private.prepare_unseen(self, unseen)
+
+    def _warm_mode(self, mode: str) -> None:
+        # Built, it is also resumed unseen: it reads its data now (the caseload its
+        # table), so that F3 finds it filled and its re-read finds nothing changed.
+        textual_private.build_mode(self, mode)
+
+    def _warm_child_screen(self) -> None:
+        from iro_desk.screens.children.caseload import CaseloadScreen
+        from iro_desk.screens.children.child import ChildScreen
+
+        self._keep_child_screen()
+        child = textual_private.build_screen(self, CHILD_SCREEN)  # composed off the user's path
+        caseload = textual_private.mode_screen(self, "caseload")
+        if isinstance(caseload, CaseloadScreen) and isinstance(child, ChildScreen):
+            ref = caseload.highlighted_ref()
+            if ref is not None:
+                # Read the child F3 then Enter would open, unshown: the record's queries are
+                # compiled now rather than on the first Enter.
+                child.prefetch(ref)
 
     # --- navigation -------------------------------------------------------------
 

@@ -17,19 +17,68 @@ def mode_is_built(app: App, mode: str) -> bool:
     return bool(app._screen_stacks.get(mode))
 
 
-def build_mode(app: App, mode: str) -> None:
-    """Compose and mount a mode's screen now, without showing it."""
+def mode_screen(app: App, mode: str) -> Screen | None:
+    """A mode's base screen, if the mode is built."""
+    stack = app._screen_stacks.get(mode)
+    return stack[0] if stack else None
+
+
+def build_mode(app: App, mode: str) -> Screen:
+    """Compose and mount a mode's screen now, without showing it; returns the screen."""
     app._init_mode(mode)
+    return app._screen_stacks[mode][0]
 
 
-def build_screen(app: App, name: str) -> None:
-    """Compose and mount an installed screen now, without showing it."""
-    app._get_screen(name)
+def build_screen(app: App, name: str) -> Screen:
+    """Compose and mount an installed screen now, without showing it; returns it."""
+    screen, _mounted = app._get_screen(name)
+    return screen
 
 
 def screen_is_stacked(app: App, screen: Screen) -> bool:
     """Whether a screen is on any mode's stack (shown, or under another)."""
     return any(screen in stack for stack in app._screen_stacks.values())
+
+
+def other_mode_screens(app: App) -> list[Screen]:
+    """The screens on the stacks of the modes not shown."""
+    return [
+        screen
+        for mode, stack in app._screen_stacks.items()
+        if mode != app.current_mode
+        for screen in stack
+    ]
+
+
+def prepare_unseen(app: App, screens: list[Screen]) -> None:
+    """Make screens that are built but not shown ready to be shown at once: styled,
+    laid out and drawn, unseen.
+
+    Textual counts stylesheet updates, and on switching to a mode whose screen has not
+    seen the latest count it re-parses the whole stylesheet and restyles every node of
+    the app (``switch_mode`` calling ``refresh_css``). A screen built in the background
+    never sees the count (only the shown stack does), so the first switch to it always
+    paid that; restyling each such screen here, with the stylesheet as it is, is what
+    that refresh would do for it (a later theme change raises the count again, and
+    Textual refreshes as before).
+
+    Laying a screen out at the app's size gives its widgets their sizes now. Drawing it
+    once fills its widgets' line caches (a table's rows above all), so that the first
+    paint on showing it, which comes before the screen's own restyle on resuming,
+    reuses them; the whole screen is then marked for repainting, so that first paint is
+    still whole.
+    """
+    stylesheet = app.stylesheet
+    for screen in screens:
+        if not screen.is_mounted or screen.is_current:
+            continue
+        if screen._css_update_count != app._css_update_count:
+            stylesheet.update(screen, animate=False)
+            screen._css_update_count = app._css_update_count
+        screen._refresh_layout(app.size)  # Textual paints only the current screen
+        compositor = screen._compositor
+        compositor.render_update(full=True)
+        compositor._dirty_regions.add(compositor.size.region)
 
 
 class QuietTeardownApp(App[None]):
