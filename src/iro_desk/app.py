@@ -232,46 +232,30 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
 
     def _warm_next_mode(self) -> None:
         """Build the next screen of WARM_UP_ORDER not built yet (then, on a timer, the
-        next); once all are built, bring their styles up to date."""
+        next); once all are built, make them ready to show."""
         if not self.is_running:
             return  # closing: building a screen now would race the shutdown
         for name in WARM_UP_ORDER:
             if name == CHILD_SCREEN:
                 if self.is_screen_installed(CHILD_SCREEN):
                     continue
-                self._warm_child_screen()
+                self._keep_child_screen()
+                textual_private.build_screen(self, CHILD_SCREEN)
             elif name == self.current_mode or textual_private.mode_is_built(self, name):
                 continue
             else:
-                self._warm_mode(name)
+                # Built, a mode's screen is also resumed unseen, so it reads its data now:
+                # F3 finds the caseload filled, and its re-read finds nothing changed.
+                textual_private.build_mode(self, name)
             self.set_timer(WARM_UP_STEP, self._warm_next_mode)
             return
-        # Styled, laid out and drawn now, unseen: F3, Enter and the others show them at once.
+        # Styled, laid out and drawn now, unseen: F3, Enter and the rest show them at once.
         unseen = textual_private.other_mode_screens(self)
         if self.is_screen_installed(CHILD_SCREEN):
             child = self.get_screen(CHILD_SCREEN)
             if not textual_private.screen_is_stacked(self, child):
                 unseen.append(child)
         textual_private.prepare_unseen(self, unseen)
-
-    def _warm_mode(self, mode: str) -> None:
-        # Built, it is also resumed unseen: it reads its data now (the caseload its
-        # table), so that F3 finds it filled and its re-read finds nothing changed.
-        textual_private.build_mode(self, mode)
-
-    def _warm_child_screen(self) -> None:
-        from iro_desk.screens.children.caseload import CaseloadScreen
-        from iro_desk.screens.children.child import ChildScreen
-
-        self._keep_child_screen()
-        child = textual_private.build_screen(self, CHILD_SCREEN)  # composed off the user's path
-        caseload = textual_private.mode_screen(self, "caseload")
-        if isinstance(caseload, CaseloadScreen) and isinstance(child, ChildScreen):
-            ref = caseload.highlighted_ref()
-            if ref is not None:
-                # Read the child F3 then Enter would open, unshown: the record's queries are
-                # compiled now rather than on the first Enter.
-                child.prefetch(ref)
 
     # --- navigation -------------------------------------------------------------
 

@@ -17,22 +17,14 @@ def mode_is_built(app: App, mode: str) -> bool:
     return bool(app._screen_stacks.get(mode))
 
 
-def mode_screen(app: App, mode: str) -> Screen | None:
-    """A mode's base screen, if the mode is built."""
-    stack = app._screen_stacks.get(mode)
-    return stack[0] if stack else None
-
-
-def build_mode(app: App, mode: str) -> Screen:
-    """Compose and mount a mode's screen now, without showing it; returns the screen."""
+def build_mode(app: App, mode: str) -> None:
+    """Compose and mount a mode's screen now, without showing it."""
     app._init_mode(mode)
-    return app._screen_stacks[mode][0]
 
 
-def build_screen(app: App, name: str) -> Screen:
-    """Compose and mount an installed screen now, without showing it; returns it."""
-    screen, _mounted = app._get_screen(name)
-    return screen
+def build_screen(app: App, name: str) -> None:
+    """Compose and mount an installed screen now, without showing it."""
+    app._get_screen(name)
 
 
 def screen_is_stacked(app: App, screen: Screen) -> bool:

@@ -258,17 +258,12 @@ children per full-time IRO.
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         self.action_sort(event.column_index)
 
-    def highlighted_ref(self) -> str | None:
-        """The reference of the child Enter opens: the highlighted row's."""
-        table = self.query_one("#caseload-table", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or None
-
     def action_open_child(self) -> None:
-        ref = self.highlighted_ref()
-        if ref:
-            self.iro_app.open_child(ref)
+        table = self.query_one("#caseload-table", DataTable)
+        if table.row_count:
+            ref = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if ref:
+                self.iro_app.open_child(ref)
 
     def action_filter(self, which: str) -> None:
         self.filter = which

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from datetime import date
 
@@ -150,19 +149,6 @@ escalate it). Escape goes back.
     def on_screen_resume(self) -> None:
         # First shown, or back from a form: reload so what was just saved shows.
         self.load()
-
-    def prefetch(self, ref: str) -> None:
-        """Read a child's record before any child is opened (the app's warm-up), so that
-        the first opening does not wait for the record's queries to be compiled. Nothing
-        is shown or kept, so it is not an opening (and not audited as one)."""
-        self._read_ahead(ref)
-
-    @work(thread=True, group="child-read-ahead")
-    def _read_ahead(self, ref: str) -> None:
-        today = self.iro_app.today
-        with contextlib.suppress(InvalidInput):  # the child went meanwhile: nothing to read
-            open_child_record(self.desk, ref=ref, today=today, audit_opening=False)
-            find_enquiries(self.desk, child_ref=ref)
 
     def action_reload(self) -> None:
         self.load()
