@@ -6,6 +6,9 @@ check each function here against the new release first.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
+from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -30,6 +33,36 @@ def build_screen(app: App, name: str) -> None:
 def screen_is_stacked(app: App, screen: Screen) -> bool:
     """Whether a screen is on any mode's stack (shown, or under another)."""
     return any(screen in stack for stack in app._screen_stacks.values())
+
+
+# What styles depended on when each screen was last styled whole: Textual's CSS update
+# count (raised by a theme change), how many sources the stylesheet had (a widget's
+# DEFAULT_CSS is added when one is first mounted), and whether the terminal had focus
+# (Textual restyles only the screen shown when that changes).
+_STYLED_WITH: WeakKeyDictionary[Screen, tuple[int, int, bool]] = WeakKeyDictionary()
+
+
+def _stylesheet_state(app: App) -> tuple[int, int, bool]:
+    return app._css_update_count, len(app.stylesheet.source), app.app_focus
+
+
+def restyle_on_resume_only_if_changed(screen: Screen, event: events.ScreenResume) -> None:
+    """Skip a resuming screen's whole restyle when the stylesheet has not changed since
+    the screen was last styled whole (a handler of ``ScreenResume`` that runs before
+    Textual's own).
+
+    Textual restyles every node of a screen each time it is shown again: a kept screen
+    with many nodes (the child screen's tabs and tables) pays that on every opening.
+    Changes of a node's classes or state (focus, hover, the active tab) restyle that
+    node when they happen, so the whole restyle matters only when the stylesheet itself
+    changed (or the terminal's focus, which Textual restyles on the shown screen only),
+    which is what is checked.
+    """
+    state = _stylesheet_state(screen.app)
+    if _STYLED_WITH.get(screen) == state:
+        event.refresh_styles = False
+    else:
+        _STYLED_WITH[screen] = state  # Textual's handler restyles it whole now
 
 
 def other_mode_screens(app: App) -> list[Screen]:
@@ -67,6 +100,7 @@ def prepare_unseen(app: App, screens: list[Screen]) -> None:
         if screen._css_update_count != app._css_update_count:
             stylesheet.update(screen, animate=False)
             screen._css_update_count = app._css_update_count
+            _STYLED_WITH[screen] = _stylesheet_state(app)
         screen._refresh_layout(app.size)  # Textual paints only the current screen
         compositor = screen._compositor
         compositor.render_update(full=True)

@@ -89,8 +89,13 @@ async def test_screens_built_by_the_warm_up_look_as_if_built_when_opened(
             if warm:
                 await wait_for_warm_up(pilot)
                 assert built(app) == [*BUILT_BY_WARM_UP, CHILD_SCREEN]
-            for key, screen in (("f3", CaseloadScreen), ("enter", ChildScreen)):
-                await pilot.press(key)
+            # The caseload, a child, and (the kept child screen shown again) the next child.
+            for keys, screen in (
+                (["f3"], CaseloadScreen),
+                (["enter"], ChildScreen),
+                (["escape", "down", "enter"], ChildScreen),
+            ):
+                await pilot.press(*keys)
                 await settle(pilot)
                 assert isinstance(app.screen, screen)
                 shots.append(app.export_screenshot())
@@ -98,4 +103,39 @@ async def test_screens_built_by_the_warm_up_look_as_if_built_when_opened(
             await settle(pilot)
             shots.append(app.export_screenshot())
         pictures[warm] = shots
+    assert pictures[True][1] != pictures[True][2]  # two different children
     assert pictures[True] == pictures[False]
+
+
+async def test_the_kept_child_screen_takes_a_new_theme(
+    demo_desk: Desk, quick_warm_up: None
+) -> None:
+    """Shown again, the kept child screen skips Textual's whole restyle only while the
+    styles it had are still right: after a theme change it is restyled."""
+    app = warming_app(demo_desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_for_warm_up(pilot)
+        await pilot.press("f3", "enter")
+        await settle(pilot)
+        before = app.export_screenshot()
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChildScreen)
+        after_change = app.export_screenshot()
+
+    fresh = warming_app(demo_desk)
+    fresh.warm_up = False
+    async with fresh.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        fresh.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("f3", "enter")
+        await settle(pilot)
+        in_new_theme = fresh.export_screenshot()
+    assert after_change != before
+    assert after_change == in_new_theme
