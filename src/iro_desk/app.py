@@ -179,7 +179,7 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         # it delays the first thing the user sees.
 
     def on_duty_desk_screen_data_shown(self) -> None:
-        if not self.demo:
+        if self.start_mode == "duty" and not self.demo:
             self._start_warming()
 
     def _start_warming(self) -> None:
