@@ -10,8 +10,10 @@ Each run is a fresh process (so imports count), started by this script, which me
   child         Enter on the caseload's first row -> the child screen filled
   search key    one keystroke in the child search -> its matches shown (median of the keys)
 
-Targets (issue 3): first paint within 1.5 s; caseload and child within 300 ms; a search
-keystroke within 100 ms.
+Targets (issue 11): first paint within 1.2 s; caseload and child within 200 ms net of the
+harness's own key press; a search keystroke within 100 ms (issue 3). Each figure is given
+as wall time and as CPU time of the whole process (all its threads), which a machine
+shared with other work disturbs less.
 """
 
 from __future__ import annotations
@@ -58,26 +60,33 @@ def child_process(db: Path, user: str, launched: float) -> None:
         async with app.run_test(size=(120, 40)) as pilot:
             await idle(pilot)
             out["first_paint"] = time.time() - launched
+            # CPU of the whole process (every thread) since it started: steadier than the
+            # wall clock on a machine shared with other work.
+            out["cpu_first_paint"] = time.process_time()
             # What the harness itself costs: a key that does nothing, then waiting for idle.
-            noop = []
+            noop, noop_cpu = [], []
             for _ in range(3):
-                t = time.perf_counter()
+                t, cpu = time.perf_counter(), time.process_time()
                 await pilot.press("z")
                 await idle(pilot)
                 noop.append(time.perf_counter() - t)
+                noop_cpu.append(time.process_time() - cpu)
             out["harness"] = statistics.median(noop)
+            out["cpu_harness"] = statistics.median(noop_cpu)
             # A person reads the desk for a moment before moving on; the app uses that time
             # to build the other screens.
             await asyncio.sleep(READING_PAUSE)
             await idle(pilot)
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             await pilot.press("f3")
             await idle(pilot)
             out["caseload"] = time.perf_counter() - t
-            t = time.perf_counter()
+            out["cpu_caseload"] = time.process_time() - cpu
+            t, cpu = time.perf_counter(), time.process_time()
             await pilot.press("enter")  # the highlighted child, as a user opens one
             await idle(pilot)
             out["child"] = time.perf_counter() - t
+            out["cpu_child"] = time.process_time() - cpu
             await pilot.press("escape", "f2", "n")
             await idle(pilot)
             picker = app.screen.query_one("ChildPicker Input")
@@ -135,18 +144,32 @@ def main() -> None:
         return
     user = pick(args.db)
     results = measure(args.db, user, args.runs)
-    targets = {"first_paint": 1.5, "caseload": 0.3, "child": 0.3, "search_key": 0.1}
+    targets = {"first_paint": 1.2, "caseload": 0.2, "child": 0.2, "search_key": 0.1}
     harness = statistics.median(r["harness"] for r in results)
+    harness_cpu = statistics.median(r["cpu_harness"] for r in results)
     print(f"IRO {user}, {args.runs} runs")
-    print(f"harness cost of one key press and wait (subtracted for 'net'): {harness * 1000:.0f} ms")
-    print(f"{'measure':12} {'median ms':>10} {'max ms':>8} {'net ms':>8} {'target ms':>10}")
+    print(
+        f"harness cost of one key press and wait (subtracted for 'net'): {harness * 1000:.0f} ms"
+        f" ({harness_cpu * 1000:.0f} ms CPU)"
+    )
+    print(
+        f"{'measure':12} {'median ms':>10} {'max ms':>8} {'net ms':>8} {'net CPU ms':>11} "
+        f"{'target ms':>10}"
+    )
     for key, target in targets.items():
         values = [r[key] for r in results]
         med = statistics.median(values)
         net = med if key == "first_paint" else med - harness
+        # CPU of the whole process: since its start for the paint, net of the harness's
+        # own key press for the keys (the search key is not counted separately).
+        cpus = [r[f"cpu_{key}"] for r in results if f"cpu_{key}" in r]
+        cpu_text = "-"
+        if cpus:
+            cpu = statistics.median(cpus) - (0 if key == "first_paint" else harness_cpu)
+            cpu_text = f"{cpu * 1000:.0f}"
         print(
             f"{key:12} {med * 1000:10.0f} {max(values) * 1000:8.0f} {net * 1000:8.0f} "
-            f"{target * 1000:10.0f}"
+            f"{cpu_text:>11} {target * 1000:10.0f}"
         )
 
 

@@ -31,8 +31,9 @@ from iro_desk.app_routes import (
     DRAFT_FORMS,
     FORMS,
     MODES,
-    WARM_MODES,
     WARM_UP_DELAY,
+    WARM_UP_ORDER,
+    WARM_UP_STEP,
 )
 from iro_desk.app_sync import SyncMixin
 from iro_desk.services.context import Desk
@@ -177,7 +178,13 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
         self._look_for_server()
         if self.demo:
             self.ask_demo_iro()  # the screens are built for the IRO chosen, after
-        elif self.warm_up:
+        elif self.start_mode != "duty":
+            self._start_warming()
+        # On the duty desk the warm-up waits for the desk's data (below): started earlier,
+        # it delays the first thing the user sees.
+
+    def on_duty_desk_screen_data_shown(self) -> None:
+        if self.start_mode == "duty" and not self.demo:
             self._start_warming()
 
     def _start_warming(self) -> None:
@@ -249,17 +256,31 @@ class IroDeskApp(SyncMixin, QuietTeardownApp):
                 self.add_mode(mode, MODES[mode][2])
 
     def _warm_next_mode(self) -> None:
+        """Build the next screen of WARM_UP_ORDER not built yet (then, on a timer, the
+        next); once all are built, make them ready to show."""
         if not self.is_running:
             return  # closing: building a screen now would race the shutdown
-        for mode in WARM_MODES:
-            if mode != self.current_mode and not textual_private.mode_is_built(self, mode):
-                textual_private.build_mode(self, mode)
-                self.set_timer(WARM_UP_DELAY / 2, self._warm_next_mode)
-                return
-        if not self.is_screen_installed(CHILD_SCREEN):
-            self._keep_child_screen()
-            # compose and mount it now, off the user's path
-            textual_private.build_screen(self, CHILD_SCREEN)
+        for name in WARM_UP_ORDER:
+            if name == CHILD_SCREEN:
+                if self.is_screen_installed(CHILD_SCREEN):
+                    continue
+                self._keep_child_screen()
+                textual_private.build_screen(self, CHILD_SCREEN)
+            elif name == self.current_mode or textual_private.mode_is_built(self, name):
+                continue
+            else:
+                # Built, a mode's screen is also resumed unseen, so it reads its data now:
+                # F3 finds the caseload filled, and its re-read finds nothing changed.
+                textual_private.build_mode(self, name)
+            self.set_timer(WARM_UP_STEP, self._warm_next_mode)
+            return
+        # Styled, laid out and drawn now, unseen: F3, Enter and the rest show them at once.
+        unseen = textual_private.other_mode_screens(self)
+        if self.is_screen_installed(CHILD_SCREEN):
+            child = self.get_screen(CHILD_SCREEN)
+            if not textual_private.screen_is_stacked(self, child):
+                unseen.append(child)
+        textual_private.prepare_unseen(self, unseen)
 
     # --- navigation -------------------------------------------------------------
 

@@ -100,9 +100,12 @@ DRAFT_FORMS: dict[str, tuple[str, str, Callable[[str], dict[str, Any]]]] = {
     "case_step": ("a step in an Issues Resolution case", "case", _case_step_args),
 }
 
-# Warm the most used screens first, one at a time, after the first screen is painted.
-WARM_MODES = ("caseload", "rota", "forms", "resolution", "duty")
-WARM_UP_DELAY = 1.0  # seconds
 CHILD_SCREEN = "child"
+# Warm the most used screens first, one at a time, once the first screen shows its data:
+# the caseload (and its data), then the child screen it opens, then the other modes.
+WARM_UP_ORDER = ("caseload", CHILD_SCREEN, "rota", "forms", "resolution", "duty")
+WARM_MODES = tuple(name for name in WARM_UP_ORDER if name in MODES)
+WARM_UP_DELAY = 0.5  # seconds from the first screen's data to the first screen built
+WARM_UP_STEP = 0.25  # seconds between screens: keys pressed meanwhile are not kept waiting
 
 # Sync, only on a laptop replica with a server: on start, this often, and soon after a save.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from iro_desk import textual_private
-from iro_desk.app import WARM_MODES
+from iro_desk.app_routes import WARM_MODES
 from tests.tui.conftest import settle
 
 

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
@@ -110,6 +111,10 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
         Binding("3", "tab('tab-lado')", "LADO referrals", show=False),
     ]
 
+    class DataShown(Message):
+        """The desk's lists are on screen for the first time: the app builds its other
+        screens after this, so that building them does not delay the desk."""
+
     def __init__(self) -> None:
         super().__init__()
         self.data: DutyDeskView | None = None
@@ -156,6 +161,7 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
             self._show(self.data)
 
     def _show(self, data: DutyDeskView) -> None:
+        first = self.data is None
         self.data = data
         today = self.iro_app.today
         spare = max(0, self.size.width - 80) // 2
@@ -218,6 +224,8 @@ enquiry ever logged, to search by child, caller, category, dates or open/closed.
         line.update(" · ".join(alerts) if alerts else "Nothing overdue.")
         line.set_class(bool(alerts), "overdue")
         line.set_class(not alerts, "muted")
+        if first:
+            self.post_message(self.DataShown())
 
     def _show_duty(self, duty: DutyDay) -> None:
         line = self.query_one("#duty-line", Static)
