@@ -98,7 +98,7 @@ async def test_forms_open_in_their_first_empty_required_field(app_for, demo_desk
         await settle(pilot)
         expected = {
             ("enquiry", ()): "category",  # received is filled in with now; caller is optional
-            ("visit", (("ref", ref),)): "visit-purpose",  # the date and place have defaults
+            ("visit", (("ref", ref),)): "visit-location",  # the date is today; where is asked
             ("compliance", (("child_ref", child_with_unformed_lar(demo_desk)[0]),)): (
                 "answer-" + next(iter(COMPLIANCE_ITEMS))
             ),
