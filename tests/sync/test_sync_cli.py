@@ -35,6 +35,8 @@ def test_sync_status_and_json(server_url, tmp_path: Path) -> None:
         "C1",
         "--date",
         "2026-11-20",
+        "--location",
+        "placement",
         "--purpose",
         "between_reviews",
         "--seen-alone",
