@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import re
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +26,7 @@ from pathlib import Path
 
 from iro_desk.clock import DEFAULT_ZONE, zone_named
 from iro_desk.rules.timescales import Timescales
+from iro_desk.services.private_files import write_text_privately
 
 
 class ConfigError(ValueError):
@@ -133,15 +131,5 @@ def save_theme(path: Path, theme: str) -> None:
     if after != {**before, "theme": theme}:
         raise ConfigError(f"{path}: theme: could not be written without changing other lines")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(written)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            shutil.copymode(path, temp)  # a config holding a server's URL stays private
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    # Whole or not at all, and private: a config may hold the unit's server URL.
+    write_text_privately(path, written)
